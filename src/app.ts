@@ -1,0 +1,29 @@
+import { cors } from "@elysiajs/cors";
+import { Elysia } from "elysia";
+import type { Deps } from "./deps";
+import { errorHandler } from "./http/error-handler";
+import { apiDocs } from "./http/openapi";
+import { requestGuards } from "./http/request-guards";
+import { authRoutes } from "./modules/auth/routes";
+import { healthRoutes } from "./modules/health/routes";
+
+/** Composes the HTTP application from its dependencies; never listens (see cli/serve.ts). */
+export function createApp(deps: Deps) {
+  const { config } = deps;
+  const ownOrigins = [`http://127.0.0.1:${config.PORT}`, `http://localhost:${config.PORT}`];
+  return new Elysia()
+    .use(errorHandler(deps.log))
+    .use(requestGuards({ maxBodyBytes: config.MAX_BODY_BYTES }))
+    .use(cors({
+      origin: [...config.CORS_ORIGINS, ...ownOrigins],
+      methods: ["GET", "POST", "OPTIONS"],
+      allowedHeaders: ["Content-Type", "Authorization", "X-Request-Id"],
+      exposeHeaders: ["Retry-After", "X-Request-Id"],
+      maxAge: 600,
+    }))
+    .use(apiDocs())
+    .use(healthRoutes(deps.readiness))
+    .use(authRoutes(deps.auth, deps.tokens));
+}
+
+export type App = ReturnType<typeof createApp>;

@@ -1,0 +1,42 @@
+import { Redis } from "ioredis";
+import type { Logger } from "../lib/log";
+
+/**
+ * A Redis client that fails fast instead of queueing while Redis is away (so requests get a 503 within
+ * the command timeout) and reconnects by itself when it returns.
+ */
+export function connectRedis(url: string, keyPrefix: string, log: Logger): Redis {
+  const redis = new Redis(url, {
+    keyPrefix,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    connectTimeout: 2000,
+    commandTimeout: 2000,
+    retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
+  });
+  let healthy = true;
+  redis.on("error", (error) => {
+    if (healthy) log.warn("redis connection lost", { error });
+    healthy = false;
+  });
+  redis.on("ready", () => {
+    if (!healthy) log.info("redis connection restored");
+    healthy = true;
+  });
+  return redis;
+}
+
+/** Waits until the client is connected, or until `timeoutMs`; start-up goes on either way. */
+export async function waitForRedis(redis: Redis, timeoutMs: number): Promise<boolean> {
+  if (redis.status === "ready") return true;
+  return new Promise((resolve) => {
+    const done = (ready: boolean) => {
+      clearTimeout(timer);
+      redis.off("ready", onReady);
+      resolve(ready);
+    };
+    const onReady = () => done(true);
+    const timer = setTimeout(() => done(false), timeoutMs);
+    redis.once("ready", onReady);
+  });
+}

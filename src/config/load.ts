@@ -1,0 +1,27 @@
+import { envSchema, PRODUCTION_SECRET_MIN_LENGTH, type Env } from "./schema";
+
+export type Config = Env & { smtpSecurity: "starttls" | "tls" | "none" };
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+  }
+}
+
+/** Reads the environment into a Config, or throws a ConfigError naming every bad variable (never its value). */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  // An empty line in .env (`SMTP_USERNAME=`) means "not set", as it did in the original.
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ""));
+  const parsed = envSchema.safeParse(present);
+  const problems = parsed.success ? [] : parsed.error.issues.map((issue) => {
+    const name = issue.path.join(".") || "environment";
+    return `${name}: ${present[name] === undefined ? "is required" : issue.message}`;
+  });
+  // Checked on the raw values so that it is reported together with every other problem.
+  if (present.NODE_ENV === "production" && (present.SECRET_KEY ?? "").length < PRODUCTION_SECRET_MIN_LENGTH) {
+    problems.push(`SECRET_KEY: must be at least ${PRODUCTION_SECRET_MIN_LENGTH} characters when NODE_ENV=production`);
+  }
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
+  const config = parsed.data;
+  return { ...config, smtpSecurity: config.SMTP_SECURITY ?? (config.SMTP_PORT === 465 ? "tls" : "starttls") };
+}

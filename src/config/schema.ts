@@ -1,0 +1,56 @@
+import { z } from "zod";
+
+const port = z.coerce.number().int().min(1).max(65535);
+const positiveInt = z.coerce.number().int().positive();
+
+// The original service's DATABASE_URL used SQLAlchemy's driver suffix; postgres.js wants plain postgres://.
+const databaseUrl = z
+  .string()
+  .regex(/^postgres(ql)?(\+\w+)?:\/\//, "must be a postgres:// or postgresql:// URL")
+  .transform((url) => url.replace(/^postgres(ql)?(\+\w+)?:\/\//, "postgres://"));
+
+const commaList = z
+  .string()
+  .transform((value) => value.split(",").map((item) => item.trim()).filter(Boolean));
+
+/** Every variable the service reads. The README's configuration table is checked against this list. */
+export const envSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development")
+    .describe("`production` enforces a strong SECRET_KEY."),
+  HOST: z.string().min(1).default("0.0.0.0").describe("Interface to listen on."),
+  PORT: port.default(8000).describe("Port to listen on."),
+  DATABASE_URL: databaseUrl
+    .describe("PostgreSQL URL; the original's `postgresql+asyncpg://` form is accepted."),
+  DATABASE_POOL_SIZE: positiveInt.max(100).default(10).describe("PostgreSQL connections per instance."),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, "must be a redis:// or rediss:// URL")
+    .describe("Redis URL for codes and send limits."),
+  REDIS_KEY_PREFIX: z.string().max(64).default("otp-auth:").describe("Prefix of every Redis key."),
+  SECRET_KEY: z.string().min(1).describe("Signs access tokens and keys the code hashes. At least 32 characters in production."),
+  ACCESS_TOKEN_EXPIRE_MINUTES: positiveInt.default(30)
+    .describe("Access token lifetime, and the age of the last code check after which login asks for a new code."),
+  OTP_LENGTH: z.coerce.number().int().min(4).max(10).default(6).describe("Digits per code (4-10)."),
+  OTP_EXPIRE_SECONDS: positiveInt.default(120).describe("How long a code stays valid."),
+  OTP_MAX_ATTEMPTS: positiveInt.max(100).default(5).describe("Wrong tries after which a code is dead."),
+  OTP_RESEND_COOLDOWN_SECONDS: z.coerce.number().int().min(0).default(60)
+    .describe("Minimum wait between two codes mailed to one address."),
+  OTP_MAX_SENDS_PER_HOUR: positiveInt.default(10).describe("Codes mailed to one address per hour at most."),
+  SMTP_SERVER: z.string().min(1).describe("SMTP host."),
+  SMTP_PORT: port.default(587).describe("SMTP port."),
+  SMTP_USERNAME: z.string().optional().describe("SMTP user; no authentication when empty."),
+  SMTP_PASSWORD: z.string().optional().describe("SMTP password."),
+  SMTP_SECURITY: z.enum(["starttls", "tls", "none"]).optional()
+    .describe("`tls` (implicit), `starttls` (required upgrade) or `none`; default `tls` on port 465, else `starttls`."),
+  SMTP_TIMEOUT_SECONDS: positiveInt.max(120).default(10).describe("Give up on an SMTP exchange after this long."),
+  FROM_EMAIL: z.email().describe("Sender address of the mails."),
+  PASSWORD_MEMORY_KIB: z.coerce.number().int().min(1024).max(1048576).default(19456)
+    .describe("argon2id memory cost in KiB (OWASP baseline 19456)."),
+  PASSWORD_TIME_COST: z.coerce.number().int().min(1).max(20).default(2).describe("argon2id iterations."),
+  CORS_ORIGINS: commaList.default(["http://127.0.0.1:5500", "http://localhost:5500"])
+    .describe("Comma-separated origins allowed to call the API from a browser, besides the server's own."),
+  MAX_BODY_BYTES: positiveInt.max(1048576).default(16384).describe("Largest request body accepted."),
+  LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info").describe("Lowest level logged."),
+});
+
+export const PRODUCTION_SECRET_MIN_LENGTH = 32;
+
+export type Env = z.infer<typeof envSchema>;

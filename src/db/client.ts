@@ -1,0 +1,21 @@
+import { drizzle, type PostgresJsDatabase } from "drizzle-orm/postgres-js";
+import postgres from "postgres";
+import * as schema from "./schema";
+
+export type Database = PostgresJsDatabase<typeof schema>;
+
+export interface DatabaseHandle {
+  db: Database;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** A pooled postgres.js client; connect attempts give up after 2 s so a dead database fails requests fast. */
+export function connectDatabase(url: string, poolSize: number): DatabaseHandle {
+  const sql = postgres(url, { max: poolSize, connect_timeout: 2, idle_timeout: 60, onnotice: () => {} });
+  return {
+    db: drizzle(sql, { schema }),
+    ping: async () => void (await sql`select 1`),
+    close: () => sql.end({ timeout: 5 }),
+  };
+}

@@ -1,0 +1,61 @@
+import { Elysia, ValidationError } from "elysia";
+import { isDatabaseUnavailable } from "../db/errors";
+import { AppError, dependencyUnavailable } from "../errors";
+import type { Logger } from "../lib/log";
+
+const json = (status: number, body: object, headers: Record<string, string> = {}) =>
+  new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json", ...headers } });
+
+interface Issue {
+  path?: string | ReadonlyArray<unknown>;
+  message?: string;
+}
+
+function validationIssues(error: Readonly<ValidationError>): Issue[] {
+  try {
+    if (error.all?.length) return error.all as Issue[];
+  } catch {
+    // `all` can throw for some schemas; the first error is still there.
+  }
+  const first = (error as unknown as { valueError?: Issue }).valueError;
+  return first ? [first] : [];
+}
+
+const fieldName = (path: Issue["path"]) => {
+  const name = typeof path === "string" ? path.replace(/^\//, "").replaceAll("/", ".") : (path ?? []).map(String).join(".");
+  return !name || name === "root" ? "body" : name;
+};
+
+/**
+ * Names each invalid field and what is wrong with it, never the submitted value: Elysia's own message
+ * echoes the whole body, password included.
+ */
+function describeValidation(error: Readonly<ValidationError>): string {
+  const parts = validationIssues(error).map(({ path, message }) => `${fieldName(path)}: ${message ?? "is invalid"}`);
+  return `Invalid request. ${[...new Set(parts)].join("; ") || "The body does not match the schema."}`;
+}
+
+/** The one place where errors become `{"detail": ...}` responses. */
+export const errorHandler = (log: Logger) =>
+  new Elysia({ name: "error-handler" }).onError({ as: "global" }, ({ code, error, request, set }) => {
+    const requestId = String(set.headers["x-request-id"] ?? "");
+    const headers: Record<string, string> = requestId ? { "x-request-id": requestId } : {};
+    if (error instanceof AppError) {
+      return json(error.status, { detail: error.detail, code: error.code }, { ...headers, ...error.headers });
+    }
+    switch (code) {
+      case "VALIDATION":
+        return json(422, { detail: describeValidation(error), code: "validation_failed" }, headers);
+      case "PARSE":
+        return json(400, { detail: "The request body is not valid JSON.", code: "malformed_body" }, headers);
+      case "NOT_FOUND":
+        return json(404, { detail: "Not Found", code: "not_found" }, headers);
+    }
+    if (isDatabaseUnavailable(error)) {
+      const unavailable = dependencyUnavailable("PostgreSQL");
+      log.warn("database unavailable", { request_id: requestId, path: new URL(request.url).pathname });
+      return json(503, { detail: unavailable.detail, code: unavailable.code }, headers);
+    }
+    log.error("unhandled error", { request_id: requestId, path: new URL(request.url).pathname, error: error as Error });
+    return json(500, { detail: "Internal server error.", code: "internal_error" }, headers);
+  });

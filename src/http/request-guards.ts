@@ -1,0 +1,26 @@
+import { Elysia } from "elysia";
+import { AppError } from "../errors";
+
+const REQUEST_ID = /^[\w.:-]{1,128}$/;
+const WITH_BODY = new Set(["POST", "PUT", "PATCH"]);
+
+/**
+ * Runs before routing: tags the request with an id, and refuses bodies that are too large or not JSON
+ * before anything reads them.
+ */
+export const requestGuards = ({ maxBodyBytes }: { maxBodyBytes: number }) =>
+  new Elysia({ name: "request-guards" }).onRequest(({ request, set }) => {
+    const given = request.headers.get("x-request-id");
+    set.headers["x-request-id"] = given && REQUEST_ID.test(given) ? given : crypto.randomUUID();
+    if (!WITH_BODY.has(request.method)) return;
+    const length = Number(request.headers.get("content-length") ?? "0");
+    if (length > maxBodyBytes) {
+      throw new AppError(413, `The request body is larger than ${maxBodyBytes} bytes.`, "body_too_large");
+    }
+    const type = request.headers.get("content-type") ?? "";
+    // A Request built in-process (app.handle) may carry a body without a content-length header.
+    const hasBody = length > 0 || request.headers.has("transfer-encoding") || (request.body !== null && !request.headers.has("content-length"));
+    if (hasBody && !/^application\/json\s*(;|$)/i.test(type)) {
+      throw new AppError(415, "Content-Type must be application/json.", "unsupported_media_type");
+    }
+  });

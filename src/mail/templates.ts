@@ -1,0 +1,29 @@
+export interface MailContent {
+  subject: string;
+  text: string;
+  html: string;
+}
+
+const escapeHtml = (value: string) =>
+  value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** The verification mail: the code first in the subject and prominent in both parts, with its lifetime. */
+export function verificationCodeMail(code: string, ttlSeconds: number, reason: string): MailContent {
+  const minutes = Math.max(1, Math.round(ttlSeconds / 60));
+  const lifetime = `${minutes} minute${minutes === 1 ? "" : "s"}`;
+  return {
+    subject: `${code} is your verification code`,
+    text: [
+      `Your verification code is: ${code}`,
+      "",
+      `${reason} It expires in ${lifetime} and can be used once.`,
+      "If you did not ask for it, you can ignore this email.",
+    ].join("\n"),
+    html: `<!doctype html><html><body style="font-family:system-ui,sans-serif;color:#1a1a1a">
+<p>Your verification code is:</p>
+<p style="font-size:32px;font-weight:700;letter-spacing:6px;font-family:monospace">${escapeHtml(code)}</p>
+<p>${escapeHtml(reason)} It expires in ${lifetime} and can be used once.</p>
+<p style="color:#555">If you did not ask for it, you can ignore this email.</p>
+</body></html>`,
+  };
+}

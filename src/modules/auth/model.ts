@@ -1,0 +1,35 @@
+import { z } from "zod";
+
+// Trimmed and lower-cased before validation, so " Ann@Example.COM " and "ann@example.com" are one account.
+export const emailField = z.string().trim().toLowerCase().max(254).pipe(z.email())
+  .meta({ example: "ann@example.com" });
+export const passwordField = z.string().min(8).max(128).meta({ example: "correct horse battery" });
+export const codeField = z.string().trim().regex(/^\d{4,10}$/, "must be 4-10 digits").meta({ example: "123456" });
+
+export const registerBody = z.object({ email: emailField, password: passwordField });
+export const loginBody = registerBody;
+export const verifyOtpBody = z.object({ email: emailField, code: codeField });
+export const resendOtpBody = z.object({ email: emailField });
+
+export const messageResponse = z.object({ message: z.string() });
+export const tokenResponse = z.object({
+  access_token: z.string(),
+  token_type: z.literal("bearer"),
+});
+export const verifyOtpResponse = tokenResponse.extend({ message: z.string() });
+export const profileResponse = z.object({
+  id: z.number().int(),
+  email: z.string(),
+  is_active: z.boolean(),
+  is_verified: z.boolean(),
+  created_at: z.string().meta({ format: "date-time" }),
+  auth_provider: z.string(),
+});
+export const detailError = z.object({
+  detail: z.string(),
+  code: z.string().optional().meta({ description: "Stable machine-readable reason, e.g. `otp_required`." }),
+});
+
+export type RegisterBody = z.infer<typeof registerBody>;
+export type TokenResponse = z.infer<typeof tokenResponse>;
+export type ProfileResponse = z.infer<typeof profileResponse>;

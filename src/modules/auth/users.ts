@@ -1,0 +1,45 @@
+import { and, eq, sql } from "drizzle-orm";
+import type { Database } from "../../db/client";
+import { users, type User } from "../../db/schema";
+
+export type UserRepository = ReturnType<typeof createUserRepository>;
+
+export function createUserRepository(db: Database) {
+  return {
+    findByEmail: async (email: string): Promise<User | undefined> =>
+      (await db.select().from(users).where(eq(users.email, email)).limit(1))[0],
+
+    findById: async (id: number): Promise<User | undefined> =>
+      (await db.select().from(users).where(eq(users.id, id)).limit(1))[0],
+
+    /**
+     * Creates the unverified account, or replaces the password of one that is still unverified.
+     * Returns null when the address belongs to a verified account: one statement, so concurrent
+     * registrations of one address end in exactly one row.
+     */
+    async saveUnverified(email: string, passwordHash: string): Promise<{ id: number } | null> {
+      const rows = await db
+        .insert(users)
+        .values({ email, passwordHash })
+        .onConflictDoUpdate({
+          target: users.email,
+          set: { passwordHash, updatedAt: sql`now()` },
+          setWhere: eq(users.isVerified, false),
+        })
+        .returning({ id: users.id });
+      return rows[0] ?? null;
+    },
+
+    async markVerified(id: number, at: Date): Promise<void> {
+      await db.update(users)
+        .set({ isVerified: true, isActive: true, lastOtpVerifiedAt: at, updatedAt: sql`now()` })
+        .where(eq(users.id, id));
+    },
+
+    async markOtpRechecked(id: number, at: Date): Promise<void> {
+      await db.update(users)
+        .set({ lastOtpVerifiedAt: at, updatedAt: sql`now()` })
+        .where(and(eq(users.id, id), eq(users.isVerified, true)));
+    },
+  };
+}

@@ -1,0 +1,52 @@
+import { ReplyError, type Redis } from "ioredis";
+import { dependencyUnavailable } from "../errors";
+import { codeKey, sendsKey } from "./keys";
+import { ISSUE_SCRIPT, VERIFY_SCRIPT, WITHDRAW_SCRIPT } from "./redis-scripts";
+import type { IssueResult, OtpStore, VerifyResult } from "./store";
+
+const HOUR_MS = 3_600_000;
+
+interface OtpCommands {
+  otpIssue(code: string, sends: string, ...args: (string | number)[]): Promise<[string, number]>;
+  otpVerify(code: string, ...args: (string | number)[]): Promise<VerifyResult>;
+  otpWithdraw(code: string, sends: string, codeHash: string): Promise<number>;
+}
+
+/** Runs a Redis call; a lost or refused connection becomes a 503, a script or reply error stays a bug (500). */
+async function call<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof ReplyError) throw error;
+    throw dependencyUnavailable("Redis", error);
+  }
+}
+
+export function createRedisOtpStore(redis: Redis): OtpStore {
+  redis.defineCommand("otpIssue", { numberOfKeys: 2, lua: ISSUE_SCRIPT });
+  redis.defineCommand("otpVerify", { numberOfKeys: 1, lua: VERIFY_SCRIPT });
+  redis.defineCommand("otpWithdraw", { numberOfKeys: 2, lua: WITHDRAW_SCRIPT });
+  const commands = redis as unknown as OtpCommands;
+
+  return {
+    async issue({ email, purpose, codeHash, now, ttlMs, cooldownMs, maxSendsPerHour }): Promise<IssueResult> {
+      const [status, retryAfterMs] = await call(() =>
+        commands.otpIssue(codeKey(email, purpose), sendsKey(email), now, codeHash, ttlMs, cooldownMs, maxSendsPerHour, HOUR_MS),
+      );
+      if (status === "ok") return { ok: true };
+      return { ok: false, reason: status === "cooldown" ? "cooldown" : "hourly_cap", retryAfterMs };
+    },
+    verifyAndConsume: ({ email, purpose, codeHash, now, maxAttempts }) =>
+      call(() => commands.otpVerify(codeKey(email, purpose), now, codeHash, maxAttempts)),
+    async withdraw(email, purpose, codeHash) {
+      await call(() => commands.otpWithdraw(codeKey(email, purpose), sendsKey(email), codeHash));
+    },
+    async hasCode(email, purpose, now) {
+      const expiresAt = await call(() => redis.hget(codeKey(email, purpose), "exp"));
+      return expiresAt !== null && now < Number(expiresAt);
+    },
+    async ping() {
+      await call(() => redis.ping());
+    },
+  };
+}
