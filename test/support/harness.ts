@@ -1,3 +1,4 @@
+import { Redis } from "ioredis";
 import { createApp } from "../../src/app";
 import { loadConfig } from "../../src/config/load";
 import { buildDeps, type Deps } from "../../src/deps";
@@ -72,8 +73,19 @@ export async function startHarness({ env = {}, database, inbox }: HarnessOptions
     return verified.body.access_token as string;
   }
 
+  /** Every Redis key this app wrote (its prefix stripped), read with a raw client: ioredis does not prefix patterns. */
+  async function redisKeys(): Promise<string[]> {
+    const raw = new Redis(config.REDIS_URL);
+    try {
+      const keys = await raw.keys(`${config.REDIS_KEY_PREFIX}*`);
+      return keys.map((key) => key.slice(config.REDIS_KEY_PREFIX.length));
+    } finally {
+      raw.disconnect();
+    }
+  }
+
   return {
-    app, deps, config, clock, logs, inbox: smtp, database: db, call, createVerifiedUser,
+    app, deps, config, clock, logs, inbox: smtp, database: db, call, createVerifiedUser, redisKeys,
     async close() {
       await deps.close();
       if (!inbox) await smtp.close();

@@ -1,0 +1,105 @@
+import { describe, expect, test } from "bun:test";
+import { ConfigError, loadConfig } from "../../src/config/load";
+import { envSchema } from "../../src/config/schema";
+
+const minimal = {
+  DATABASE_URL: "postgres://postgres@127.0.0.1:5432/test",
+  REDIS_URL: "redis://127.0.0.1:6379/0",
+  SECRET_KEY: "dev-secret",
+  SMTP_SERVER: "smtp.example.com",
+  FROM_EMAIL: "sender@example.com",
+};
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error("expected a ConfigError");
+}
+
+describe("loadConfig", () => {
+  test("fills the original service's defaults", () => {
+    const config = loadConfig(minimal);
+    expect(config).toMatchObject({
+      HOST: "0.0.0.0", PORT: 8000, ACCESS_TOKEN_EXPIRE_MINUTES: 30, OTP_LENGTH: 6, OTP_EXPIRE_SECONDS: 120,
+      OTP_MAX_ATTEMPTS: 5, OTP_RESEND_COOLDOWN_SECONDS: 60, OTP_MAX_SENDS_PER_HOUR: 10, SMTP_PORT: 587,
+      PASSWORD_MEMORY_KIB: 19456, PASSWORD_TIME_COST: 2, smtpSecurity: "starttls",
+    });
+    expect(config.CORS_ORIGINS).toEqual(["http://127.0.0.1:5500", "http://localhost:5500"]);
+  });
+
+  test("accepts the original's postgresql+asyncpg:// URL", () => {
+    const config = loadConfig({ ...minimal, DATABASE_URL: "postgresql+asyncpg://postgres:pw@db:5432/user_management" });
+    expect(config.DATABASE_URL).toBe("postgres://postgres:pw@db:5432/user_management");
+  });
+
+  test("SMTP_SECURITY defaults to tls on 465 and can be set", () => {
+    expect(loadConfig({ ...minimal, SMTP_PORT: "465" }).smtpSecurity).toBe("tls");
+    expect(loadConfig({ ...minimal, SMTP_PORT: "25", SMTP_SECURITY: "none" }).smtpSecurity).toBe("none");
+  });
+
+  test("empty values count as unset", () => {
+    const config = loadConfig({ ...minimal, SMTP_USERNAME: "", PORT: "" });
+    expect(config.SMTP_USERNAME).toBeUndefined();
+    expect(config.PORT).toBe(8000);
+  });
+
+  test("CORS_ORIGINS is a comma list", () => {
+    expect(loadConfig({ ...minimal, CORS_ORIGINS: "https://a.example, https://b.example," }).CORS_ORIGINS)
+      .toEqual(["https://a.example", "https://b.example"]);
+  });
+
+  test("every bad or missing variable is listed at once, never with its value", () => {
+    const problems = problemsOf({
+      NODE_ENV: "production",
+      SECRET_KEY: "short-secret-value",
+      PORT: "eighty",
+      OTP_LENGTH: "12",
+      DATABASE_URL: "mysql://root:topsecretpw@db/app",
+      FROM_EMAIL: "not-an-address",
+    });
+    const names = problems.map((p) => p.split(":")[0]);
+    expect(names.sort()).toEqual(["DATABASE_URL", "FROM_EMAIL", "OTP_LENGTH", "PORT", "REDIS_URL", "SECRET_KEY", "SMTP_SERVER"]);
+    const text = problems.join("\n");
+    for (const value of ["short-secret-value", "topsecretpw", "eighty", "not-an-address"]) expect(text).not.toContain(value);
+    expect(text).toContain("REDIS_URL: is required");
+  });
+
+  test("production needs a SECRET_KEY of at least 32 characters", () => {
+    expect(problemsOf({ ...minimal, NODE_ENV: "production" })).toEqual([
+      "SECRET_KEY: must be at least 32 characters when NODE_ENV=production",
+    ]);
+    expect(loadConfig({ ...minimal, NODE_ENV: "production", SECRET_KEY: "x".repeat(32) }).NODE_ENV).toBe("production");
+  });
+
+  test("OTP_LENGTH must be 4-10", () => {
+    expect(problemsOf({ ...minimal, OTP_LENGTH: "3" })[0]).toStartWith("OTP_LENGTH:");
+    expect(loadConfig({ ...minimal, OTP_LENGTH: "10" }).OTP_LENGTH).toBe(10);
+  });
+});
+
+describe("documentation of the configuration", () => {
+  const variables = Object.keys(envSchema.shape).sort();
+
+  test("README's configuration table lists exactly the variables of the schema", async () => {
+    const readme = await Bun.file(new URL("../../README.md", import.meta.url)).text();
+    const section = readme.split(/^## Configuration/m)[1]!.split(/^## /m)[0]!;
+    const rows = [...section.matchAll(/^\|\s*`([A-Z][A-Z0-9_]*)`\s*\|/gm)].map((m) => m[1]!);
+    expect(rows.sort()).toEqual(variables);
+  });
+
+  test(".env.example mentions every variable", async () => {
+    const example = await Bun.file(new URL("../../.env.example", import.meta.url)).text();
+    const named = new Set([...example.matchAll(/^#?\s*([A-Z][A-Z0-9_]*)=/gm)].map((m) => m[1]!));
+    expect([...named].sort()).toEqual(variables);
+  });
+
+  test("every variable in the schema is described", () => {
+    for (const [name, schema] of Object.entries(envSchema.shape)) {
+      expect({ name, description: (schema as { description?: string }).description ?? "" }.description.length).toBeGreaterThan(5);
+    }
+  });
+});

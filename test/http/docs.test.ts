@@ -1,0 +1,48 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { startHarness, type Harness } from "../support/harness";
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(() => h.close());
+
+describe("API documentation", () => {
+  test("/docs/json is an OpenAPI 3 document with real schemas for every route", async () => {
+    const { status, body: spec } = await h.call("GET", "/docs/json");
+    expect(status).toBe(200);
+    expect(spec.openapi).toStartWith("3.");
+    const routes = ["/auth/register", "/auth/verify-otp", "/auth/resend-otp", "/auth/login"];
+    for (const path of routes) {
+      const op = spec.paths[path].post;
+      const schema = op.requestBody.content["application/json"].schema;
+      expect(schema.type).toBe("object");
+      expect(schema.required).toContain("email");
+      const ok = op.responses["200"] ?? op.responses["201"];
+      expect(ok.content["application/json"].schema.type).toBe("object");
+      expect(op.responses["422"].content["application/json"].schema.properties.detail.type).toBe("string");
+    }
+    const register = spec.paths["/auth/register"].post.requestBody.content["application/json"].schema;
+    expect(register.properties.password).toMatchObject({ type: "string", minLength: 8, maxLength: 128 });
+    const me = spec.paths["/auth/me"].get;
+    expect(Object.keys(me.responses["200"].content["application/json"].schema.properties).sort())
+      .toEqual(["auth_provider", "created_at", "email", "id", "is_active", "is_verified"]);
+    expect(spec.paths["/health"].get).toBeDefined();
+    expect(spec.paths["/ready"].get).toBeDefined();
+  });
+
+  test("/docs is Swagger UI whose script and style are served by us, not a CDN", async () => {
+    const res = await h.app.handle(new Request("http://localhost/docs"));
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect(html).toContain("SwaggerUIBundle");
+    expect(html).not.toMatch(/unpkg|jsdelivr|cdnjs/);
+    const assets = [...html.matchAll(/(?:src|href)="(\/docs\/assets\/[^"]+)"/g)].map((m) => m[1]!);
+    expect(assets.length).toBe(2);
+    for (const asset of assets) {
+      const file = await h.app.handle(new Request(`http://localhost${asset}`));
+      expect(file.status).toBe(200);
+      expect((await file.arrayBuffer()).byteLength).toBeGreaterThan(10_000);
+    }
+  });
+});

@@ -1,0 +1,77 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { SignJWT } from "jose";
+import { uniqueEmail } from "../../support/env";
+import { startHarness, TEST_SECRET, type Harness } from "../../support/harness";
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(() => h.close());
+
+const me = (authorization?: string) =>
+  h.call("GET", "/auth/me", undefined, authorization ? { authorization } : {});
+
+const sign = (claims: Record<string, unknown>, secret = TEST_SECRET, exp = Math.floor(h.clock.now() / 1000) + 600) =>
+  new SignJWT(claims).setProtectedHeader({ alg: "HS256" }).setExpirationTime(exp).sign(new TextEncoder().encode(secret));
+
+describe("GET /auth/me", () => {
+  test("returns the profile of the token's user", async () => {
+    const email = uniqueEmail();
+    const token = await h.createVerifiedUser(email);
+    const res = await me(`Bearer ${token}`);
+    expect(res.status).toBe(200);
+    expect(Object.keys(res.body).sort()).toEqual(["auth_provider", "created_at", "email", "id", "is_active", "is_verified"]);
+    expect(res.body).toMatchObject({ email, is_active: true, is_verified: true, auth_provider: "local" });
+    expect(Number.isNaN(Date.parse(res.body.created_at))).toBe(false);
+  });
+
+  test("the token carries sub, email, iat and exp = iat + ACCESS_TOKEN_EXPIRE_MINUTES", async () => {
+    const email = uniqueEmail();
+    const token = await h.createVerifiedUser(email);
+    const claims = JSON.parse(Buffer.from(token.split(".")[1]!, "base64url").toString());
+    const header = JSON.parse(Buffer.from(token.split(".")[0]!, "base64url").toString());
+    expect(header.alg).toBe("HS256");
+    expect(claims.email).toBe(email);
+    expect(claims.sub).toMatch(/^\d+$/);
+    expect(claims.exp).toBe(Math.floor(h.clock.now() / 1000) + 30 * 60);
+    expect(typeof claims.iat).toBe("number");
+  });
+
+  test("missing, malformed, forged and expired tokens are 401", async () => {
+    const email = uniqueEmail();
+    const token = await h.createVerifiedUser(email);
+    const sub = JSON.parse(Buffer.from(token.split(".")[1]!, "base64url").toString()).sub;
+    const cases = [
+      undefined,
+      "Bearer",
+      "Basic dXNlcjpwYXNz",
+      "Bearer not-a-jwt",
+      `Bearer ${token.slice(0, -2)}xx`,
+      `Bearer ${await sign({ sub, email }, "another-secret-another-secret-another")}`,
+      `Bearer ${await sign({ sub, email }, TEST_SECRET, Math.floor(h.clock.now() / 1000) - 1)}`,
+      `Bearer ${await sign({ sub: "999999999", email })}`,
+    ];
+    for (const authorization of cases) {
+      const res = await me(authorization);
+      expect(res.status).toBe(401);
+      expect(res.body.detail).toBe("Could not validate credentials.");
+      expect(res.headers.get("www-authenticate")).toBe("Bearer");
+    }
+  });
+
+  test("a token stops working when its lifetime has passed", async () => {
+    const token = await h.createVerifiedUser(uniqueEmail());
+    h.clock.advance(29 * 60_000);
+    expect((await me(`Bearer ${token}`)).status).toBe(200);
+    h.clock.advance(2 * 60_000);
+    expect((await me(`Bearer ${token}`)).status).toBe(401);
+  });
+
+  test("an unsigned (alg none) token is refused", async () => {
+    const token = await h.createVerifiedUser(uniqueEmail());
+    const [, payload] = token.split(".");
+    const none = `${Buffer.from(JSON.stringify({ alg: "none", typ: "JWT" })).toString("base64url")}.${payload}.`;
+    expect((await me(`Bearer ${none}`)).status).toBe(401);
+  });
+});

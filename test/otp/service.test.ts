@@ -1,0 +1,121 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { Redis } from "ioredis";
+import { AppError } from "../../src/errors";
+import { createRedisOtpStore } from "../../src/otp/redis-store";
+import { createOtpService, type OtpSettings } from "../../src/otp/service";
+import { createFakeClock } from "../support/clock";
+import { TEST_REDIS_URL, uniqueEmail, uniqueId } from "../support/env";
+
+// The OTP rules, exercised on the service and its Redis store directly (no HTTP).
+const settings: OtpSettings = {
+  secret: "otp-service-test-secret-0123456789abcdef",
+  length: 6,
+  ttlSeconds: 120,
+  maxAttempts: 5,
+  resendCooldownSeconds: 60,
+  maxSendsPerHour: 10,
+};
+
+let redis: Redis;
+beforeAll(() => {
+  redis = new Redis(TEST_REDIS_URL, { keyPrefix: `otp-auth-test:${uniqueId()}:` });
+});
+afterAll(() => redis.disconnect());
+
+function makeService(overrides: Partial<OtpSettings> = {}) {
+  const clock = createFakeClock();
+  return { clock, otp: createOtpService({ store: createRedisOtpStore(redis), clock, settings: { ...settings, ...overrides } }) };
+}
+
+const statusOf = (promise: Promise<unknown>) =>
+  promise.then(() => 200, (error) => (error instanceof AppError ? error.status : Promise.reject(error)));
+
+describe("OTP service on Redis", () => {
+  test("codes have OTP_LENGTH digits and are not predictable", async () => {
+    for (const length of [4, 6, 10]) {
+      const { otp } = makeService({ length, resendCooldownSeconds: 0, maxSendsPerHour: 1000 });
+      const email = uniqueEmail();
+      const codes = new Set<string>();
+      for (let i = 0; i < 40; i++) {
+        const code = await otp.issueOtp(email, "register");
+        expect(code).toMatch(new RegExp(`^\\d{${length}}$`));
+        codes.add(code);
+      }
+      // 40 draws from 10^length values: repeats are possible for 4 digits, but not many.
+      expect(codes.size).toBeGreaterThan(30);
+    }
+  });
+
+  test("a code for one purpose is useless for the other", async () => {
+    const { otp } = makeService();
+    const email = uniqueEmail();
+    const code = await otp.issueOtp(email, "register");
+    expect(await statusOf(otp.verifyAndConsumeOtp(email, "recheck", code))).toBe(400);
+    expect(await statusOf(otp.verifyAndConsumeOtp(email, "register", code))).toBe(200);
+  });
+
+  test("a code is bound to its address", async () => {
+    const { otp } = makeService();
+    const [alice, bob] = [uniqueEmail("alice"), uniqueEmail("bob")];
+    const code = await otp.issueOtp(alice, "register");
+    await otp.issueOtp(bob, "register");
+    expect(await statusOf(otp.verifyAndConsumeOtp(bob, "register", code))).toBe(400);
+  });
+
+  test("withdrawing a code kills it and lifts the cooldown, but never a newer code", async () => {
+    const { otp, clock } = makeService();
+    const email = uniqueEmail();
+    const first = await otp.issueOtp(email, "register");
+    await otp.withdrawOtp(email, "register", first);
+    expect(await statusOf(otp.verifyAndConsumeOtp(email, "register", first))).toBe(400);
+    const second = await otp.issueOtp(email, "register");
+    clock.advance(1000);
+    await otp.withdrawOtp(email, "register", first);
+    expect(await statusOf(otp.verifyAndConsumeOtp(email, "register", second))).toBe(200);
+  });
+
+  test("hasPendingOtp follows the code's life", async () => {
+    const { otp, clock } = makeService();
+    const email = uniqueEmail();
+    expect(await otp.hasPendingOtp(email, "recheck")).toBe(false);
+    await otp.issueOtp(email, "recheck");
+    expect(await otp.hasPendingOtp(email, "recheck")).toBe(true);
+    expect(await otp.hasPendingOtp(email, "register")).toBe(false);
+    clock.advance(120_000);
+    expect(await otp.hasPendingOtp(email, "recheck")).toBe(false);
+  });
+
+  test("concurrent issues respect the cooldown: exactly one code is sent", async () => {
+    const { otp } = makeService();
+    const email = uniqueEmail();
+    const results = await Promise.all(Array.from({ length: 25 }, () => statusOf(otp.issueOtp(email, "register"))));
+    expect(results.filter((s) => s === 200).length).toBe(1);
+    expect(results.filter((s) => s === 429).length).toBe(24);
+  });
+
+  test("concurrent issues with no cooldown never exceed the hourly cap", async () => {
+    const { otp } = makeService({ resendCooldownSeconds: 0, maxSendsPerHour: 7 });
+    const email = uniqueEmail();
+    const results = await Promise.all(Array.from({ length: 30 }, () => statusOf(otp.issueOtp(email, "register"))));
+    expect(results.filter((s) => s === 200).length).toBe(7);
+  });
+
+  test("the Redis keys expire on their own", async () => {
+    const { otp } = makeService();
+    const email = uniqueEmail();
+    await otp.issueOtp(email, "register");
+    const prefix = redis.options.keyPrefix!;
+    const raw = new Redis(TEST_REDIS_URL);
+    try {
+      const keys = await raw.keys(`${prefix}*${email}*`);
+      expect(keys.length).toBe(2);
+      for (const key of keys) {
+        const ttl = await raw.pttl(key);
+        expect(ttl).toBeGreaterThan(0);
+        expect(ttl).toBeLessThanOrEqual(3_600_000);
+      }
+    } finally {
+      raw.disconnect();
+    }
+  });
+});
