@@ -1,0 +1,104 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { join } from "node:path";
+import { createTestDatabase, type TestDatabase } from "../support/database";
+import { TEST_REDIS_URL, uniqueEmail, uniqueId } from "../support/env";
+import { freePort } from "../support/free-port";
+import { startSmtpInbox, type SmtpInbox } from "../support/smtp-inbox";
+
+const ENTRY = join(import.meta.dir, "../../src/index.ts");
+
+let database: TestDatabase;
+let inbox: SmtpInbox;
+beforeAll(async () => {
+  database = await createTestDatabase({ migrate: false });
+  inbox = await startSmtpInbox();
+});
+afterAll(async () => {
+  await inbox.close();
+  await database.drop();
+});
+
+function baseEnv(): Record<string, string> {
+  return {
+    PATH: process.env.PATH ?? "",
+    DATABASE_URL: database.url,
+    REDIS_URL: TEST_REDIS_URL,
+    REDIS_KEY_PREFIX: `otp-auth-test:${uniqueId()}:`,
+    SECRET_KEY: "cli-test-secret-cli-test-secret-0123456789",
+    SMTP_SERVER: "127.0.0.1",
+    SMTP_PORT: String(inbox.port),
+    SMTP_SECURITY: "none",
+    FROM_EMAIL: "no-reply@otp-auth.test",
+  };
+}
+
+// Run from an empty folder so no .env or bunfig.toml of the repository is picked up.
+const run = (args: string[], env: Record<string, string>) =>
+  Bun.spawn(["bun", ENTRY, ...args], { env, cwd: "/tmp", stdout: "pipe", stderr: "pipe" });
+
+async function waitForHealth(base: string, proc: Bun.Subprocess) {
+  for (let i = 0; i < 100; i++) {
+    if (proc.exitCode !== null) throw new Error(`server exited with ${proc.exitCode}`);
+    try {
+      if ((await fetch(`${base}/health`)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await Bun.sleep(100);
+  }
+  throw new Error("server did not start");
+}
+
+describe("command line", () => {
+  test("`migrate` applies the migrations and exits 0", async () => {
+    const proc = run(["migrate"], baseEnv());
+    expect(await proc.exited).toBe(0);
+    expect(await new Response(proc.stdout).text()).toContain("Migrations applied.");
+  });
+
+  test("a bad configuration stops start-up with every problem listed and no secret shown", async () => {
+    const { SMTP_SERVER: _, ...env } = baseEnv();
+    const proc = run(["serve"], { ...env, NODE_ENV: "production", PORT: "nope" });
+    expect(await proc.exited).toBe(1);
+    const stderr = await new Response(proc.stderr).text();
+    expect(stderr).toContain("SMTP_SERVER: is required");
+    expect(stderr).toContain("PORT:");
+    expect(stderr).not.toContain(env.SECRET_KEY);
+  });
+
+  test("`serve` migrates, answers over real HTTP end to end, and stops cleanly on SIGTERM", async () => {
+    const port = freePort();
+    const proc = run(["serve"], { ...baseEnv(), HOST: "127.0.0.1", PORT: String(port) });
+    const base = `http://127.0.0.1:${port}`;
+    try {
+      await waitForHealth(base, proc);
+      expect((await fetch(`${base}/ready`)).status).toBe(200);
+      const email = uniqueEmail("cli");
+      const register = await fetch(`${base}/auth/register`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ email, password: "correct horse battery" }),
+      });
+      expect(register.status).toBe(201);
+      const verify = await fetch(`${base}/auth/verify-otp`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ email, code: inbox.latestCode(email) }),
+      });
+      expect(verify.status).toBe(200);
+
+      const huge = await fetch(`${base}/auth/login`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ email, password: "x".repeat(100_000) }),
+      });
+      expect(huge.status).toBe(413);
+    } finally {
+      proc.kill("SIGTERM");
+    }
+    expect(await proc.exited).toBe(0);
+    const stdout = await new Response(proc.stdout).text();
+    expect(stdout).toContain("otp-auth listening");
+    expect(stdout).not.toContain("correct horse battery");
+  });
+});
