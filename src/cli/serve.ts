@@ -3,6 +3,8 @@ import { loadConfig } from "../config/load";
 import { runMigrations } from "../db/migrate";
 import { buildDeps } from "../deps";
 
+const SERVER_BODY_CAP_BYTES = 8 * 1024 * 1024;
+
 export async function serve(): Promise<number> {
   const config = loadConfig(process.env);
   await runMigrations(config.DATABASE_URL);
@@ -10,7 +12,9 @@ export async function serve(): Promise<number> {
   const app = createApp(deps).listen({
     hostname: config.HOST,
     port: config.PORT,
-    maxRequestBodySize: config.MAX_BODY_BYTES,
+    // A backstop only: request-guards answers oversized bodies with a JSON 413 before reading them,
+    // and Bun's own refusal (above this cap) has no body.
+    maxRequestBodySize: SERVER_BODY_CAP_BYTES,
   });
   const shown = config.HOST === "0.0.0.0" ? "127.0.0.1" : config.HOST;
   deps.log.info("otp-auth listening", {

@@ -14,12 +14,16 @@ export const requestGuards = ({ maxBodyBytes }: { maxBodyBytes: number }) =>
     set.headers["x-request-id"] = given && REQUEST_ID.test(given) ? given : crypto.randomUUID();
     if (!WITH_BODY.has(request.method)) return;
     const length = Number(request.headers.get("content-length") ?? "0");
+    // Without a length the body could only be measured by reading it; JSON clients always send one.
+    if (request.headers.has("transfer-encoding")) {
+      throw new AppError(411, "A Content-Length header is required.", "length_required");
+    }
     if (length > maxBodyBytes) {
       throw new AppError(413, `The request body is larger than ${maxBodyBytes} bytes.`, "body_too_large");
     }
     const type = request.headers.get("content-type") ?? "";
     // A Request built in-process (app.handle) may carry a body without a content-length header.
-    const hasBody = length > 0 || request.headers.has("transfer-encoding") || (request.body !== null && !request.headers.has("content-length"));
+    const hasBody = length > 0 || (request.body !== null && !request.headers.has("content-length"));
     if (hasBody && !/^application\/json\s*(;|$)/i.test(type)) {
       throw new AppError(415, "Content-Type must be application/json.", "unsupported_media_type");
     }

@@ -49,6 +49,18 @@ async function waitForHealth(base: string, proc: Bun.Subprocess) {
   throw new Error("server did not start");
 }
 
+/** Sends a request exactly as written and returns the whole response text. */
+async function rawHttp(port: number, request: string): Promise<string> {
+  const { connect } = await import("node:net");
+  return new Promise((resolve, reject) => {
+    let response = "";
+    const socket = connect(port, "127.0.0.1", () => socket.write(request));
+    socket.on("data", (chunk) => (response += chunk.toString()));
+    socket.on("end", () => resolve(response));
+    socket.on("error", reject);
+  });
+}
+
 describe("command line", () => {
   test("`migrate` applies the migrations and exits 0", async () => {
     const proc = run(["migrate"], baseEnv());
@@ -93,6 +105,15 @@ describe("command line", () => {
         body: JSON.stringify({ email, password: "x".repeat(100_000) }),
       });
       expect(huge.status).toBe(413);
+      expect((await huge.json()).code).toBe("body_too_large");
+
+      // fetch() always sends a length, so the chunked request is written by hand.
+      const chunked = await rawHttp(port, [
+        "POST /auth/login HTTP/1.1", "Host: 127.0.0.1", "Content-Type: application/json",
+        "Transfer-Encoding: chunked", "Connection: close", "", "2", "{}", "0", "", "",
+      ].join("\r\n"));
+      expect(chunked).toStartWith("HTTP/1.1 411");
+      expect(chunked).toContain('"code":"length_required"');
     } finally {
       proc.kill("SIGTERM");
     }
