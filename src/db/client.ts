@@ -1,6 +1,7 @@
 import { drizzle, type PostgresJsDatabase } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
 import * as schema from "./schema";
+import { openPostgresSocket, type PostgresSocketOptions } from "./socket";
 
 export type Database = PostgresJsDatabase<typeof schema>;
 
@@ -12,7 +13,9 @@ export interface DatabaseHandle {
 
 /** A pooled postgres.js client; connect attempts give up after 2 s so a dead database fails requests fast. */
 export function connectDatabase(url: string, poolSize: number): DatabaseHandle {
-  const sql = postgres(url, { max: poolSize, connect_timeout: 2, idle_timeout: 60, onnotice: () => {} });
+  // `socket` is a documented postgres.js option that its type definitions leave out.
+  const socket = (options: unknown) => openPostgresSocket(options as PostgresSocketOptions);
+  const sql = postgres(url, { max: poolSize, connect_timeout: 2, idle_timeout: 60, onnotice: () => {}, ...{ socket } });
   return {
     db: drizzle(sql, { schema }),
     ping: async () => void (await sql`select 1`),

@@ -105,7 +105,7 @@ describe("command line", () => {
         body: JSON.stringify({ email, password: "x".repeat(100_000) }),
       });
       expect(huge.status).toBe(413);
-      expect((await huge.json()).code).toBe("body_too_large");
+      expect(((await huge.json()) as { code: string }).code).toBe("body_too_large");
 
       // fetch() always sends a length, so the chunked request is written by hand.
       const chunked = await rawHttp(port, [

@@ -8,7 +8,7 @@ beforeAll(async () => {
 });
 afterAll(() => h.close());
 
-const post = (path: string, body: BodyInit, headers: Record<string, string>) =>
+const post = (path: string, body: string, headers: Record<string, string>) =>
   h.app.handle(new Request(`http://localhost${path}`, { method: "POST", body, headers }));
 
 describe("bad input and errors", () => {
@@ -22,7 +22,7 @@ describe("bad input and errors", () => {
     for (const type of ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x"]) {
       const res = await post("/auth/register", "email=a%40b.co&password=secretsecret", { "content-type": type });
       expect(res.status).toBe(415);
-      const body = await res.json();
+      const body = (await res.json()) as { detail: string };
       expect(body.detail).toBe("Content-Type must be application/json.");
       expect(JSON.stringify(body)).not.toContain("secretsecret");
     }
@@ -32,14 +32,14 @@ describe("bad input and errors", () => {
     const body = JSON.stringify({ email: uniqueEmail(), password: "x".repeat(4000) });
     const res = await post("/auth/register", body, { "content-type": "application/json", "content-length": String(body.length) });
     expect(res.status).toBe(413);
-    expect((await res.json()).detail).toContain("larger than 2048 bytes");
+    expect(((await res.json()) as { detail: string }).detail).toContain("larger than 2048 bytes");
   });
 
   test("JSON of the wrong shape is 422", async () => {
     for (const body of ["[1,2]", '"text"', "null", "42"]) {
       const res = await post("/auth/login", body, { "content-type": "application/json" });
       expect(res.status).toBe(422);
-      expect((await res.json()).detail).toStartWith("Invalid request.");
+      expect(((await res.json()) as { detail: string }).detail).toStartWith("Invalid request.");
     }
   });
 

@@ -1,8 +1,9 @@
 import type { Socket, TCPSocketListener } from "bun";
 
 /**
- * A loopback TCP proxy in front of a real server. `cut()` drops every connection and refuses new ones,
- * as a stopped server would; `restore()` lets traffic through again.
+ * A loopback TCP proxy in front of a real server. `cut()` drops every open connection and, from then on,
+ * closes each new one at once, as a proxy in front of a stopped server does; `restore()` lets traffic
+ * through again.
  */
 export async function startTcpProxy(targetHost: string, targetPort: number) {
   type Pair = { upstream?: Socket<unknown>; pending: Uint8Array[] };

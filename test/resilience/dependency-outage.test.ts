@@ -1,0 +1,233 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { createTestDatabase, type TestDatabase } from "../support/database";
+import { TEST_REDIS_URL, uniqueEmail } from "../support/env";
+import { startHarness, type CallResult, type Harness } from "../support/harness";
+import { startTcpProxy } from "../support/tcp-proxy";
+
+/**
+ * PostgreSQL and Redis are reached through loopback TCP proxies, so the test can make either one vanish
+ * (every connection dropped, new ones refused) and come back, while the real servers keep running.
+ */
+
+type Proxy = Awaited<ReturnType<typeof startTcpProxy>>;
+
+const PASSWORD = "outage-secret-Pa55word!";
+const FAST_MS = 2000;
+const RECOVERY_MS = 10_000;
+const POLL_MS = 100;
+
+let database: TestDatabase;
+let pgProxy: Proxy;
+let redisProxy: Proxy;
+let h: Harness;
+
+/** Every response body seen while a dependency was down, with the request that produced it. */
+const outageResponses: { what: string; result: CallResult }[] = [];
+
+function targetOf(url: string, defaultPort: number) {
+  const parsed = new URL(url);
+  return { host: parsed.hostname || "127.0.0.1", port: Number(parsed.port || defaultPort) };
+}
+
+/** The database URL, but pointing at the proxy. */
+function viaProxy(url: string, port: number): string {
+  const parsed = new URL(url);
+  parsed.hostname = "127.0.0.1";
+  parsed.port = String(port);
+  return parsed.toString();
+}
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  const pg = targetOf(database.url, 5432);
+  const redis = targetOf(TEST_REDIS_URL, 6379);
+  pgProxy = await startTcpProxy(pg.host, pg.port);
+  redisProxy = await startTcpProxy(redis.host, redis.port);
+  h = await startHarness({
+    database,
+    env: {
+      DATABASE_URL: viaProxy(database.url, pgProxy.port),
+      REDIS_URL: `redis://127.0.0.1:${redisProxy.port}/0`,
+    },
+  });
+  // Sanity: both dependencies are reachable through the proxies before anything is cut.
+  const ready = await h.call("GET", "/ready");
+  expect(ready.status).toBe(200);
+}, 30_000);
+
+afterAll(async () => {
+  pgProxy?.restore();
+  redisProxy?.restore();
+  await h?.close();
+  pgProxy?.close();
+  redisProxy?.close();
+  await database?.drop();
+}, 30_000);
+
+/** How long the test waits for any single answer during an outage before calling it a hang. */
+const HANG_MS = 5000;
+
+/**
+ * Calls the app while a dependency is down, records the response, and returns it with how long it took.
+ * A request that does not answer within HANG_MS fails the test right here, with a message that says so,
+ * instead of letting the whole test run into its timeout.
+ */
+async function timedCall(what: string, method: string, path: string, body?: unknown, headers?: Record<string, string>) {
+  const started = performance.now();
+  const result = await Promise.race([
+    h.call(method, path, body, headers),
+    Bun.sleep(HANG_MS).then(() => null),
+  ]);
+  const elapsedMs = performance.now() - started;
+  if (result === null) {
+    throw new Error(`${what}: ${method} ${path} gave no answer within ${HANG_MS} ms (expected a 503 within ${FAST_MS} ms)`);
+  }
+  outageResponses.push({ what, result });
+  return { ...result, elapsedMs };
+}
+
+/** A stack trace in any form: V8/JSC frames, Bun's source locations, or a `stack` field. */
+function looksLikeStackTrace(text: string): boolean {
+  return /\n\s+at\s/.test(text) || /\bat\s+\S+\s+\(?[^\s()]+\.(ts|js):\d+/.test(text) || /"stack"\s*:/.test(text) ||
+    /node_modules\//.test(text) || /\/src\/[\w/-]+\.ts/.test(text);
+}
+
+/** An error body is JSON with a string `detail`, never the password and never a stack trace. */
+function expectCleanErrorBody(what: string, result: CallResult) {
+  const text = typeof result.body === "string" ? result.body : JSON.stringify(result.body);
+  expect(typeof result.body, `${what}: body is JSON`).toBe("object");
+  expect(result.body, `${what}: body is JSON`).not.toBeNull();
+  expect(typeof result.body.detail, `${what}: detail is a string`).toBe("string");
+  expect(text.includes(PASSWORD), `${what}: body must not echo the password`).toBe(false);
+  expect(looksLikeStackTrace(text), `${what}: body must not carry a stack trace: ${text}`).toBe(false);
+  expect(result.headers.get("content-type") ?? "", `${what}: content-type`).toContain("application/json");
+}
+
+/** Polls GET /ready every 100 ms until it answers 200; returns how long that took, or fails after 10 s. */
+async function waitUntilReady(): Promise<number> {
+  const started = performance.now();
+  let last: CallResult | undefined;
+  while (performance.now() - started < RECOVERY_MS) {
+    last = await h.call("GET", "/ready");
+    if (last.status === 200) return performance.now() - started;
+    await Bun.sleep(POLL_MS);
+  }
+  throw new Error(`/ready did not return to 200 within ${RECOVERY_MS} ms; last: ${last?.status} ${JSON.stringify(last?.body)}`);
+}
+
+/** register → code from the inbox → verify-otp; returns the access token. */
+async function registerAndVerify(email: string): Promise<string> {
+  const registered = await h.call("POST", "/auth/register", { email, password: PASSWORD });
+  expect(registered.status, JSON.stringify(registered.body)).toBe(201);
+  const verified = await h.call("POST", "/auth/verify-otp", { email, code: h.inbox.latestCode(email) });
+  expect(verified.status, JSON.stringify(verified.body)).toBe(200);
+  expect(typeof verified.body.access_token).toBe("string");
+  return verified.body.access_token;
+}
+
+describe("Redis outage", () => {
+  test("requests that need Redis answer 503 fast, /ready says so, /health stays up, and the service recovers by itself", async () => {
+    // Accounts that exist before the outage: one waiting for its code, one already verified.
+    const pendingEmail = uniqueEmail("redis-pending");
+    const pending = await h.call("POST", "/auth/register", { email: pendingEmail, password: PASSWORD });
+    expect(pending.status).toBe(201);
+    const pendingCode = h.inbox.latestCode(pendingEmail);
+    const verifiedEmail = uniqueEmail("redis-verified");
+    await h.createVerifiedUser(verifiedEmail, PASSWORD);
+
+    redisProxy.cut();
+    try {
+      const register = await timedCall("register (redis down)", "POST", "/auth/register", { email: uniqueEmail("redis-new"), password: PASSWORD });
+      expect(register.status, JSON.stringify(register.body)).toBe(503);
+      expect(register.body.detail).toContain("Redis");
+      expect(register.elapsedMs).toBeLessThan(FAST_MS);
+
+      for (const email of [pendingEmail, verifiedEmail]) {
+        const verify = await timedCall(`verify-otp ${email} (redis down)`, "POST", "/auth/verify-otp", { email, code: pendingCode });
+        expect(verify.status, `verify-otp ${email}: ${JSON.stringify(verify.body)}`).toBe(503);
+        expect(verify.body.detail).toContain("Redis");
+        expect(verify.elapsedMs).toBeLessThan(FAST_MS);
+
+        const resend = await timedCall(`resend-otp ${email} (redis down)`, "POST", "/auth/resend-otp", { email });
+        expect(resend.status, `resend-otp ${email}: ${JSON.stringify(resend.body)}`).toBe(503);
+        expect(resend.body.detail).toContain("Redis");
+        expect(resend.elapsedMs).toBeLessThan(FAST_MS);
+      }
+
+      const ready = await timedCall("ready (redis down)", "GET", "/ready");
+      expect(ready.status, JSON.stringify(ready.body)).toBe(503);
+      expect(ready.body.checks.redis).toBe("unavailable");
+      expect(ready.body.checks.postgres).toBe("ok");
+      expect(ready.body.detail.toLowerCase()).toContain("redis");
+      expect(ready.body.detail.toLowerCase()).not.toContain("postgres");
+      expect(ready.elapsedMs).toBeLessThan(FAST_MS);
+
+      const health = await h.call("GET", "/health");
+      expect(health.status).toBe(200);
+      expect(health.body).toEqual({ status: "ok" });
+
+      for (const { what, result } of outageResponses) expectCleanErrorBody(what, result);
+    } finally {
+      redisProxy.restore();
+    }
+
+    await waitUntilReady();
+    const ready = await h.call("GET", "/ready");
+    expect(ready.body.checks).toEqual({ postgres: "ok", redis: "ok" });
+
+    // The outage left nothing behind: a whole new registration works end to end.
+    const token = await registerAndVerify(uniqueEmail("redis-after"));
+    const me = await h.call("GET", "/auth/me", undefined, { authorization: `Bearer ${token}` });
+    expect(me.status).toBe(200);
+  }, 30_000);
+});
+
+describe("PostgreSQL outage", () => {
+  test("requests that need PostgreSQL answer 503 fast, /ready says so, and the service recovers by itself", async () => {
+    const email = uniqueEmail("pg");
+    const token = await h.createVerifiedUser(email, PASSWORD);
+    const before = outageResponses.length;
+
+    pgProxy.cut();
+    try {
+      const login = await timedCall("login (postgres down)", "POST", "/auth/login", { email, password: PASSWORD });
+      expect(login.status, JSON.stringify(login.body)).toBe(503);
+      expect(login.body.detail).toContain("PostgreSQL");
+      expect(login.elapsedMs).toBeLessThan(FAST_MS);
+
+      const me = await timedCall("me (postgres down)", "GET", "/auth/me", undefined, { authorization: `Bearer ${token}` });
+      expect(me.status, JSON.stringify(me.body)).toBe(503);
+      expect(me.body.detail).toContain("PostgreSQL");
+      expect(me.elapsedMs).toBeLessThan(FAST_MS);
+
+      const ready = await timedCall("ready (postgres down)", "GET", "/ready");
+      expect(ready.status, JSON.stringify(ready.body)).toBe(503);
+      expect(ready.body.checks.postgres).toBe("unavailable");
+      expect(ready.body.checks.redis).toBe("ok");
+      expect(ready.body.detail.toLowerCase()).toContain("postgres");
+      expect(ready.elapsedMs).toBeLessThan(FAST_MS);
+
+      const health = await h.call("GET", "/health");
+      expect(health.status).toBe(200);
+
+      for (const { what, result } of outageResponses.slice(before)) expectCleanErrorBody(what, result);
+    } finally {
+      pgProxy.restore();
+    }
+
+    await waitUntilReady();
+    const login = await h.call("POST", "/auth/login", { email, password: PASSWORD });
+    expect(login.status, JSON.stringify(login.body)).toBe(200);
+    expect(typeof login.body.access_token).toBe("string");
+    expect(JSON.stringify(login.body)).not.toContain(PASSWORD);
+    const me = await h.call("GET", "/auth/me", undefined, { authorization: `Bearer ${login.body.access_token}` });
+    expect(me.status).toBe(200);
+    expect(me.body.email).toBe(email);
+  }, 30_000);
+});
+
+test("no response given during an outage echoes the password or carries a stack trace", () => {
+  // At least the Redis outage's six answers; the PostgreSQL outage adds three more when it gets that far.
+  expect(outageResponses.length).toBeGreaterThanOrEqual(6);
+  for (const { what, result } of outageResponses) expectCleanErrorBody(what, result);
+});
