@@ -3,6 +3,7 @@ import { connectRedis, waitForRedis } from "./cache/redis";
 import type { Config } from "./config/load";
 import { connectDatabase, type DatabaseHandle } from "./db/client";
 import { systemClock, type Clock } from "./lib/clock";
+import { deriveKey } from "./lib/crypto";
 import { createLogger, type Logger } from "./lib/log";
 import { createSmtpMailer, type Mailer } from "./mail/mailer";
 import { createAuthService, type AuthService } from "./modules/auth/service";
@@ -42,7 +43,7 @@ export async function buildDeps(config: Config, overrides: DepOverrides = {}): P
     store,
     clock,
     settings: {
-      secret: config.SECRET_KEY,
+      secret: deriveKey(config.SECRET_KEY, "otp-code-hash"),
       length: config.OTP_LENGTH,
       ttlSeconds: config.OTP_EXPIRE_SECONDS,
       maxAttempts: config.OTP_MAX_ATTEMPTS,

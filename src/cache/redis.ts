@@ -3,15 +3,15 @@ import type { Logger } from "../lib/log";
 
 /**
  * A Redis client that fails fast instead of queueing while Redis is away (so requests get a 503 within
- * the command timeout) and reconnects by itself when it returns.
+ * the 1.5 s command timeout) and reconnects by itself when it returns.
  */
 export function connectRedis(url: string, keyPrefix: string, log: Logger): Redis {
   const redis = new Redis(url, {
     keyPrefix,
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
-    connectTimeout: 2000,
-    commandTimeout: 2000,
+    connectTimeout: 1500,
+    commandTimeout: 1500,
     retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
   });
   let healthy = true;

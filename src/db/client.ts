@@ -11,11 +11,11 @@ export interface DatabaseHandle {
   close(): Promise<void>;
 }
 
-/** A pooled postgres.js client; connect attempts give up after 2 s so a dead database fails requests fast. */
+/** A pooled postgres.js client; connect attempts give up after 1.5 s so a dead database fails requests fast. */
 export function connectDatabase(url: string, poolSize: number): DatabaseHandle {
   // `socket` is a documented postgres.js option that its type definitions leave out.
   const socket = (options: unknown) => openPostgresSocket(options as PostgresSocketOptions);
-  const sql = postgres(url, { max: poolSize, connect_timeout: 2, idle_timeout: 60, onnotice: () => {}, ...{ socket } });
+  const sql = postgres(url, { max: poolSize, connect_timeout: 1.5, idle_timeout: 60, onnotice: () => {}, ...{ socket } });
   return {
     db: drizzle(sql, { schema }),
     ping: async () => void (await sql`select 1`),

@@ -45,6 +45,8 @@ export const errorHandler = (log: Logger) =>
     }
     switch (code) {
       case "VALIDATION":
+        // A response that breaks its own schema is our bug, not the client's.
+        if (error.type === "response") break;
         return json(422, { detail: describeValidation(error), code: "validation_failed" }, headers);
       case "PARSE":
         return json(400, { detail: "The request body is not valid JSON.", code: "malformed_body" }, headers);

@@ -1,4 +1,4 @@
-import { createHmac, randomInt, timingSafeEqual } from "node:crypto";
+import { createHmac, hkdfSync, randomInt } from "node:crypto";
 
 /** A string of `length` decimal digits, each drawn uniformly from the CSPRNG. */
 export function randomDigits(length: number): string {
@@ -12,11 +12,7 @@ export function hmacHex(key: string, value: string): string {
   return createHmac("sha256", key).update(value).digest("hex");
 }
 
-/** Compares two strings without leaking, through timing, where they first differ. */
-export function constantTimeEqual(a: string, b: string): boolean {
-  const left = Buffer.from(a);
-  const right = Buffer.from(b);
-  // Comparing against itself keeps the time independent of whether the lengths match.
-  if (left.length !== right.length) return timingSafeEqual(left, left) && false;
-  return timingSafeEqual(left, right);
+/** A key for one purpose derived from SECRET_KEY, so no two uses (token signing, code hashing) share a key. */
+export function deriveKey(secret: string, purpose: string): string {
+  return Buffer.from(hkdfSync("sha256", secret, "otp-auth", purpose, 32)).toString("hex");
 }
