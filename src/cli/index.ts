@@ -27,6 +27,8 @@ export async function runCli(args: string[]): Promise<number> {
       console.error(`${error.message}\nSee .env.example for every variable.`);
       return 1;
     }
-    throw error;
+    // Start-up failures (say, PostgreSQL unreachable for the migrations) are reported in one line.
+    console.error(`otp-auth ${name} failed: ${error instanceof Error ? error.message : String(error)}`);
+    return 1;
   }
 }

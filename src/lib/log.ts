@@ -17,7 +17,7 @@ function redact(fields: LogFields): LogFields {
   const clean: LogFields = {};
   for (const [key, value] of Object.entries(fields)) {
     if (SECRET_FIELD.test(key)) clean[key] = "[redacted]";
-    else if (value instanceof Error) clean[key] = { name: value.name, message: value.message };
+    else if (value instanceof Error) clean[key] = { name: value.name, message: value.message, stack: value.stack };
     else clean[key] = value;
   }
   return clean;

@@ -78,6 +78,14 @@ describe("command line", () => {
     expect(stderr).not.toContain(env.SECRET_KEY);
   });
 
+  test("an unreachable PostgreSQL at start-up is a one-line error and exit code 1", async () => {
+    const proc = run(["serve"], { ...baseEnv(), DATABASE_URL: `postgres://postgres@127.0.0.1:${freePort()}/none`, PORT: String(freePort()) });
+    expect(await proc.exited).toBe(1);
+    const stderr = await new Response(proc.stderr).text();
+    expect(stderr).toContain("otp-auth serve failed:");
+    expect(stderr.trim().split("\n").length).toBe(1);
+  });
+
   test("`serve` migrates, answers over real HTTP end to end, and stops cleanly on SIGTERM", async () => {
     const port = freePort();
     const proc = run(["serve"], { ...baseEnv(), HOST: "127.0.0.1", PORT: String(port) });

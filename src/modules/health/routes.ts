@@ -8,8 +8,15 @@ export interface ReadinessCheck {
 
 const CHECK_TIMEOUT_MS = 1500;
 
-const withTimeout = (promise: Promise<void>) =>
-  Promise.race([promise, new Promise<never>((_, reject) => setTimeout(() => reject(new Error("timeout")), CHECK_TIMEOUT_MS))]);
+async function passesInTime(check: () => Promise<void>): Promise<boolean> {
+  let timer: Timer | undefined;
+  const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), CHECK_TIMEOUT_MS)));
+  try {
+    return await Promise.race([check().then(() => true, () => false), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 const readiness = z.object({ status: z.enum(["ok", "unavailable"]), checks: z.record(z.string(), z.enum(["ok", "unavailable"])) });
 
@@ -20,7 +27,7 @@ export const healthRoutes = (checks: ReadinessCheck[]) =>
       detail: { summary: "Liveness: the process answers; no dependency is touched" },
     })
     .get("/ready", async ({ status }) => {
-      const results = await Promise.all(checks.map(({ check }) => withTimeout(check()).then(() => true, () => false)));
+      const results = await Promise.all(checks.map(({ check }) => passesInTime(check)));
       const report = Object.fromEntries(checks.map(({ name }, i) => [name, results[i] ? "ok" : "unavailable"] as const));
       const down = checks.filter((_, i) => !results[i]).map(({ name }) => name);
       if (down.length === 0) return { status: "ok" as const, checks: report };
