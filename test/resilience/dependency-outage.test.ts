@@ -115,14 +115,23 @@ async function waitUntilReady(): Promise<number> {
   throw new Error(`/ready did not return to 200 within ${RECOVERY_MS} ms; last: ${last?.status} ${JSON.stringify(last?.body)}`);
 }
 
-/** register → code from the inbox → verify-otp; returns the access token. */
-async function registerAndVerify(email: string): Promise<string> {
-  const registered = await h.call("POST", "/auth/register", { email, password: PASSWORD });
-  expect(registered.status, JSON.stringify(registered.body)).toBe(201);
-  const verified = await h.call("POST", "/auth/verify-otp", { email, code: h.inbox.latestCode(email) });
-  expect(verified.status, JSON.stringify(verified.body)).toBe(200);
-  expect(typeof verified.body.access_token).toBe("string");
-  return verified.body.access_token;
+type Timed = CallResult & { elapsedMs: number };
+
+/** A 503 naming the dependency, answered within FAST_MS. */
+function expectFast503(what: string, result: Timed, dependency: string) {
+  expect(result.status, `${what}: ${JSON.stringify(result.body)}`).toBe(503);
+  expect(result.body.detail).toContain(dependency);
+  expect(result.elapsedMs).toBeLessThan(FAST_MS);
+}
+
+/** /ready's 503 names the dependency that is down and reports the other as ok. */
+function expectReadyReports(ready: Timed, down: "postgres" | "redis", up: "postgres" | "redis") {
+  expect(ready.status, JSON.stringify(ready.body)).toBe(503);
+  expect(ready.body.checks[down]).toBe("unavailable");
+  expect(ready.body.checks[up]).toBe("ok");
+  expect(ready.body.detail.toLowerCase()).toContain(down);
+  expect(ready.body.detail.toLowerCase()).not.toContain(up);
+  expect(ready.elapsedMs).toBeLessThan(FAST_MS);
 }
 
 describe("Redis outage", () => {
@@ -138,29 +147,17 @@ describe("Redis outage", () => {
     redisProxy.cut();
     try {
       const register = await timedCall("register (redis down)", "POST", "/auth/register", { email: uniqueEmail("redis-new"), password: PASSWORD });
-      expect(register.status, JSON.stringify(register.body)).toBe(503);
-      expect(register.body.detail).toContain("Redis");
-      expect(register.elapsedMs).toBeLessThan(FAST_MS);
+      expectFast503("register", register, "Redis");
 
       for (const email of [pendingEmail, verifiedEmail]) {
         const verify = await timedCall(`verify-otp ${email} (redis down)`, "POST", "/auth/verify-otp", { email, code: pendingCode });
-        expect(verify.status, `verify-otp ${email}: ${JSON.stringify(verify.body)}`).toBe(503);
-        expect(verify.body.detail).toContain("Redis");
-        expect(verify.elapsedMs).toBeLessThan(FAST_MS);
+        expectFast503(`verify-otp ${email}`, verify, "Redis");
 
         const resend = await timedCall(`resend-otp ${email} (redis down)`, "POST", "/auth/resend-otp", { email });
-        expect(resend.status, `resend-otp ${email}: ${JSON.stringify(resend.body)}`).toBe(503);
-        expect(resend.body.detail).toContain("Redis");
-        expect(resend.elapsedMs).toBeLessThan(FAST_MS);
+        expectFast503(`resend-otp ${email}`, resend, "Redis");
       }
 
-      const ready = await timedCall("ready (redis down)", "GET", "/ready");
-      expect(ready.status, JSON.stringify(ready.body)).toBe(503);
-      expect(ready.body.checks.redis).toBe("unavailable");
-      expect(ready.body.checks.postgres).toBe("ok");
-      expect(ready.body.detail.toLowerCase()).toContain("redis");
-      expect(ready.body.detail.toLowerCase()).not.toContain("postgres");
-      expect(ready.elapsedMs).toBeLessThan(FAST_MS);
+      expectReadyReports(await timedCall("ready (redis down)", "GET", "/ready"), "redis", "postgres");
 
       const health = await h.call("GET", "/health");
       expect(health.status).toBe(200);
@@ -176,7 +173,7 @@ describe("Redis outage", () => {
     expect(ready.body.checks).toEqual({ postgres: "ok", redis: "ok" });
 
     // The outage left nothing behind: a whole new registration works end to end.
-    const token = await registerAndVerify(uniqueEmail("redis-after"));
+    const token = await h.createVerifiedUser(uniqueEmail("redis-after"), PASSWORD);
     const me = await h.call("GET", "/auth/me", undefined, { authorization: `Bearer ${token}` });
     expect(me.status).toBe(200);
   }, 30_000);
@@ -191,21 +188,12 @@ describe("PostgreSQL outage", () => {
     pgProxy.cut();
     try {
       const login = await timedCall("login (postgres down)", "POST", "/auth/login", { email, password: PASSWORD });
-      expect(login.status, JSON.stringify(login.body)).toBe(503);
-      expect(login.body.detail).toContain("PostgreSQL");
-      expect(login.elapsedMs).toBeLessThan(FAST_MS);
+      expectFast503("login", login, "PostgreSQL");
 
       const me = await timedCall("me (postgres down)", "GET", "/auth/me", undefined, { authorization: `Bearer ${token}` });
-      expect(me.status, JSON.stringify(me.body)).toBe(503);
-      expect(me.body.detail).toContain("PostgreSQL");
-      expect(me.elapsedMs).toBeLessThan(FAST_MS);
+      expectFast503("me", me, "PostgreSQL");
 
-      const ready = await timedCall("ready (postgres down)", "GET", "/ready");
-      expect(ready.status, JSON.stringify(ready.body)).toBe(503);
-      expect(ready.body.checks.postgres).toBe("unavailable");
-      expect(ready.body.checks.redis).toBe("ok");
-      expect(ready.body.detail.toLowerCase()).toContain("postgres");
-      expect(ready.elapsedMs).toBeLessThan(FAST_MS);
+      expectReadyReports(await timedCall("ready (postgres down)", "GET", "/ready"), "postgres", "redis");
 
       const health = await h.call("GET", "/health");
       expect(health.status).toBe(200);
