@@ -40,8 +40,15 @@ export const errorHandler = (log: Logger) =>
   new Elysia({ name: "error-handler" }).onError({ as: "global" }, ({ code, error, request, set }) => {
     const requestId = String(set.headers["x-request-id"] ?? "");
     const headers: Record<string, string> = requestId ? { "x-request-id": requestId } : {};
-    if (error instanceof AppError) {
-      return json(error.status, { detail: error.detail, code: error.code }, { ...headers, ...error.headers });
+    const path = () => new URL(request.url).pathname;
+    let known = error instanceof AppError ? error : null;
+    // A lost database is answered like any AppError: one path builds every known error's response.
+    if (!known && isDatabaseUnavailable(error)) {
+      log.warn("database unavailable", { request_id: requestId, path: path() });
+      known = dependencyUnavailable("PostgreSQL", error);
+    }
+    if (known) {
+      return json(known.status, { detail: known.detail, code: known.code }, { ...headers, ...known.headers });
     }
     switch (code) {
       case "VALIDATION":
@@ -53,11 +60,6 @@ export const errorHandler = (log: Logger) =>
       case "NOT_FOUND":
         return json(404, { detail: "Not Found", code: "not_found" }, headers);
     }
-    if (isDatabaseUnavailable(error)) {
-      const unavailable = dependencyUnavailable("PostgreSQL");
-      log.warn("database unavailable", { request_id: requestId, path: new URL(request.url).pathname });
-      return json(503, { detail: unavailable.detail, code: unavailable.code }, headers);
-    }
-    log.error("unhandled error", { request_id: requestId, path: new URL(request.url).pathname, error: error as Error });
+    log.error("unhandled error", { request_id: requestId, path: path(), error: error as Error });
     return json(500, { detail: "Internal server error.", code: "internal_error" }, headers);
   });
