@@ -1,31 +1,83 @@
+import { parseArgs } from "node:util";
+import packageJson from "../../package.json";
 import { ConfigError } from "../config/load";
+import { CliError, type CliContext } from "./context";
 
-const COMMANDS: Record<string, { summary: string; run: () => Promise<number> }> = {
-  serve: { summary: "apply migrations, then serve the API (default)", run: async () => (await import("./serve")).serve() },
-  migrate: { summary: "apply database migrations and exit", run: async () => (await import("./migrate")).migrateCommand() },
+interface Command {
+  usage: string;
+  summary: string;
+  run: (context: CliContext) => Promise<number>;
+}
+
+const COMMANDS: Record<string, Command> = {
+  serve: { usage: "serve", summary: "apply migrations, then serve the API, docs and page (default)", run: async (c) => (await import("./serve")).serve(c) },
+  migrate: { usage: "migrate", summary: "apply database migrations and exit", run: async (c) => (await import("./migrate")).migrateCommand(c) },
+  "smtp-test": { usage: "smtp-test <to>", summary: "send a test mail with the configured SMTP server", run: async (c) => (await import("./smtp-test")).smtpTest(c) },
+  doctor: { usage: "doctor", summary: "check the configuration and reach PostgreSQL, Redis and SMTP", run: async (c) => (await import("./doctor")).doctor(c) },
 };
 
-const usage = () =>
-  ["Usage: otp-auth [command]", "", ...Object.entries(COMMANDS).map(([name, { summary }]) => `  ${name.padEnd(10)}${summary}`)].join("\n");
+export const VERSION = packageJson.version;
+
+const usage = () => [
+  `otp-auth ${VERSION}: email + one-time-code authentication server`,
+  "",
+  "Usage: otp-auth [command] [options]",
+  "",
+  "Commands:",
+  ...Object.values(COMMANDS).map(({ usage, summary }) => `  ${usage.padEnd(16)}${summary}`),
+  "",
+  "Options:",
+  "  --port <n>      listen on this port (overrides PORT)",
+  "  -h, --help      show this help",
+  "  -v, --version   print the version",
+  "",
+  "Configuration comes from environment variables (and a .env file in the working directory);",
+  "with none set, it runs on embedded defaults. See README.md.",
+].join("\n");
 
 /** Runs one subcommand and returns the process exit code. */
-export async function runCli(args: string[]): Promise<number> {
-  const name = args[0] ?? "serve";
-  if (name === "help" || name === "--help" || name === "-h") {
+export async function runCli(argv: string[], env: Record<string, string | undefined> = process.env): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        help: { type: "boolean", short: "h" },
+        version: { type: "boolean", short: "v" },
+        port: { type: "string", short: "p" },
+      },
+    });
+  } catch (error) {
+    console.error(`${(error as Error).message}\n\n${usage()}`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  if (values.help || positionals[0] === "help") {
     console.log(usage());
     return 0;
   }
+  if (values.version) {
+    console.log(VERSION);
+    return 0;
+  }
+  const name = positionals[0] ?? "serve";
   const command = COMMANDS[name];
   if (!command) {
     console.error(`Unknown command "${name}".\n\n${usage()}`);
     return 2;
   }
+  const context: CliContext = { args: positionals.slice(1), env: values.port === undefined ? env : { ...env, PORT: values.port } };
   try {
-    return await command.run();
+    return await command.run(context);
   } catch (error) {
     if (error instanceof ConfigError) {
-      console.error(`${error.message}\nSee .env.example for every variable.`);
+      console.error(`${error.message}\nSee .env.example or README.md for every variable.`);
       return 1;
+    }
+    if (error instanceof CliError) {
+      console.error(error.message);
+      return error.exitCode;
     }
     // Start-up failures (say, PostgreSQL unreachable for the migrations) are reported in one line.
     console.error(`otp-auth ${name} failed: ${error instanceof Error ? error.message : String(error)}`);

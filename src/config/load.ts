@@ -1,6 +1,16 @@
 import { envSchema, PRODUCTION_SECRET_MIN_LENGTH, type Env } from "./schema";
 
-export type Config = Env & { smtpSecurity: "starttls" | "tls" | "none" };
+/** Which implementation serves each part; decided by which variables are set. */
+export interface Backends {
+  database: "postgres" | "pglite";
+  store: "redis" | "memory";
+  mail: "smtp" | "catcher";
+}
+
+export type Config = Env & { smtpSecurity: "starttls" | "tls" | "none"; backends: Backends };
+
+/** Where the embedded PostgreSQL keeps its files inside DATA_DIR. */
+export const embeddedDatabaseDir = (dataDir: string) => `${dataDir}/postgres`;
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -17,11 +27,27 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     const name = issue.path.join(".") || "environment";
     return `${name}: ${present[name] === undefined ? "is required" : issue.message}`;
   });
-  // Checked on the raw values so that it is reported together with every other problem.
-  if (present.NODE_ENV === "production" && (present.SECRET_KEY ?? "").length < PRODUCTION_SECRET_MIN_LENGTH) {
-    problems.push(`SECRET_KEY: must be at least ${PRODUCTION_SECRET_MIN_LENGTH} characters when NODE_ENV=production`);
+  // Checked on the raw values so that they are reported together with every other problem.
+  if (present.NODE_ENV === "production") {
+    if ((present.SECRET_KEY ?? "").length < PRODUCTION_SECRET_MIN_LENGTH) {
+      problems.push(`SECRET_KEY: must be at least ${PRODUCTION_SECRET_MIN_LENGTH} characters when NODE_ENV=production`);
+    }
+    if (present.SMTP_SERVER === undefined) {
+      problems.push("SMTP_SERVER: is required when NODE_ENV=production (the development mail catcher is refused in production)");
+    }
+  }
+  if (present.SMTP_SERVER !== undefined && present.FROM_EMAIL === undefined) {
+    problems.push("FROM_EMAIL: is required when SMTP_SERVER is set");
   }
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const config = parsed.data;
-  return { ...config, smtpSecurity: config.SMTP_SECURITY ?? (config.SMTP_PORT === 465 ? "tls" : "starttls") };
+  return {
+    ...config,
+    smtpSecurity: config.SMTP_SECURITY ?? (config.SMTP_PORT === 465 ? "tls" : "starttls"),
+    backends: {
+      database: config.DATABASE_URL ? "postgres" : "pglite",
+      store: config.REDIS_URL ? "redis" : "memory",
+      mail: config.SMTP_SERVER ? "smtp" : "catcher",
+    },
+  };
 }

@@ -1,9 +1,11 @@
-import { drizzle, type PostgresJsDatabase } from "drizzle-orm/postgres-js";
+import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import { drizzle } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
 import * as schema from "./schema";
 import { openPostgresSocket, type PostgresSocketOptions } from "./socket";
 
-export type Database = PostgresJsDatabase<typeof schema>;
+/** Either driver: postgres.js for an external PostgreSQL, PGlite for the embedded one. */
+export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
 
 export interface DatabaseHandle {
   db: Database;

@@ -3,7 +3,10 @@ import { migrate } from "drizzle-orm/postgres-js/migrator";
 import { join } from "node:path";
 import postgres from "postgres";
 
-export const MIGRATIONS_FOLDER = join(import.meta.dir, "../../drizzle");
+// `bun run build` embeds drizzle/ with --asset: inside the binary it sits beside the single bundled module.
+export const MIGRATIONS_FOLDER = Bun.isStandaloneExecutable
+  ? join(import.meta.dir, "drizzle")
+  : join(import.meta.dir, "../../drizzle");
 
 // Any fixed 64-bit number; every instance must use the same one.
 const MIGRATION_LOCK_KEY = 7_202_611_250_001n;

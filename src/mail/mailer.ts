@@ -8,22 +8,51 @@ export interface Mailer {
   close(): void;
 }
 
-export function createSmtpMailer(config: Config): Mailer {
-  const timeoutMs = config.SMTP_TIMEOUT_SECONDS * 1000;
-  const transport = nodemailer.createTransport({
-    host: config.SMTP_SERVER,
-    port: config.SMTP_PORT,
-    secure: config.smtpSecurity === "tls",
-    requireTLS: config.smtpSecurity === "starttls",
-    ignoreTLS: config.smtpSecurity === "none",
-    auth: config.SMTP_USERNAME ? { user: config.SMTP_USERNAME, pass: config.SMTP_PASSWORD ?? "" } : undefined,
+export interface SmtpSettings {
+  host: string;
+  port: number;
+  security: "starttls" | "tls" | "none";
+  username?: string;
+  password?: string;
+  timeoutSeconds: number;
+  from: string;
+}
+
+/** The SMTP settings of the configuration; only meaningful when SMTP_SERVER is set. */
+export const smtpSettingsFrom = (config: Config): SmtpSettings => ({
+  host: config.SMTP_SERVER ?? "127.0.0.1",
+  port: config.SMTP_PORT,
+  security: config.smtpSecurity,
+  username: config.SMTP_USERNAME,
+  password: config.SMTP_PASSWORD,
+  timeoutSeconds: config.SMTP_TIMEOUT_SECONDS,
+  from: config.FROM_EMAIL ?? DEV_FROM_EMAIL,
+});
+
+/** The sender of mails caught by the development mail catcher when FROM_EMAIL is unset. */
+export const DEV_FROM_EMAIL = "otp-auth@localhost";
+
+/** A nodemailer transport with the security mode and timeouts of `smtp`. */
+export function createSmtpTransport(smtp: SmtpSettings) {
+  const timeoutMs = smtp.timeoutSeconds * 1000;
+  return nodemailer.createTransport({
+    host: smtp.host,
+    port: smtp.port,
+    secure: smtp.security === "tls",
+    requireTLS: smtp.security === "starttls",
+    ignoreTLS: smtp.security === "none",
+    auth: smtp.username ? { user: smtp.username, pass: smtp.password ?? "" } : undefined,
     connectionTimeout: timeoutMs,
     greetingTimeout: timeoutMs,
     socketTimeout: timeoutMs,
   });
+}
+
+export function createSmtpMailer(smtp: SmtpSettings): Mailer {
+  const transport = createSmtpTransport(smtp);
   return {
     async send(to, content) {
-      await transport.sendMail({ from: config.FROM_EMAIL, to, ...content });
+      await transport.sendMail({ from: smtp.from, to, ...content });
     },
     close: () => transport.close(),
   };

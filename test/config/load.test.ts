@@ -62,10 +62,41 @@ describe("loadConfig", () => {
       FROM_EMAIL: "not-an-address",
     });
     const names = problems.map((p) => p.split(":")[0]);
-    expect(names.sort()).toEqual(["DATABASE_URL", "FROM_EMAIL", "OTP_LENGTH", "PORT", "REDIS_URL", "SECRET_KEY", "SMTP_SERVER"]);
+    expect(names.sort()).toEqual(["DATABASE_URL", "FROM_EMAIL", "OTP_LENGTH", "PORT", "SECRET_KEY", "SMTP_SERVER"]);
     const text = problems.join("\n");
     for (const value of ["short-secret-value", "topsecretpw", "eighty", "not-an-address"]) expect(text).not.toContain(value);
-    expect(text).toContain("REDIS_URL: is required");
+    expect(text).toContain("SMTP_SERVER: is required when NODE_ENV=production");
+  });
+
+  test("with nothing set, every part runs on its embedded default", () => {
+    const config = loadConfig({});
+    expect(config.backends).toEqual({ database: "pglite", store: "memory", mail: "catcher" });
+    expect(config.DATA_DIR).toBe("./data");
+    expect(config.SECRET_KEY).toBeUndefined();
+  });
+
+  test("each external service is chosen by its own variable", () => {
+    expect(loadConfig(minimal).backends).toEqual({ database: "postgres", store: "redis", mail: "smtp" });
+    const { REDIS_URL: _, ...withoutRedis } = minimal;
+    expect(loadConfig(withoutRedis).backends).toEqual({ database: "postgres", store: "memory", mail: "smtp" });
+    const { DATABASE_URL: __, SMTP_SERVER: ___, FROM_EMAIL: ____, ...redisOnly } = minimal;
+    expect(loadConfig(redisOnly).backends).toEqual({ database: "pglite", store: "redis", mail: "catcher" });
+  });
+
+  test("production refuses the development mail catcher, and needs a sender with SMTP", () => {
+    const { SMTP_SERVER: _, FROM_EMAIL: __, ...noMail } = minimal;
+    expect(problemsOf({ ...noMail, NODE_ENV: "production", SECRET_KEY: "x".repeat(32) })).toEqual([
+      "SMTP_SERVER: is required when NODE_ENV=production (the development mail catcher is refused in production)",
+    ]);
+    expect(problemsOf({ ...noMail, SMTP_SERVER: "smtp.example.com" })).toEqual(["FROM_EMAIL: is required when SMTP_SERVER is set"]);
+  });
+
+  test("production may keep the embedded database and store (one instance), but not without a strong key", () => {
+    const config = loadConfig({ NODE_ENV: "production", SECRET_KEY: "x".repeat(32), SMTP_SERVER: "smtp.example.com", FROM_EMAIL: "a@example.com" });
+    expect(config.backends).toEqual({ database: "pglite", store: "memory", mail: "smtp" });
+    expect(problemsOf({ NODE_ENV: "production", SMTP_SERVER: "smtp.example.com", FROM_EMAIL: "a@example.com" })).toEqual([
+      "SECRET_KEY: must be at least 32 characters when NODE_ENV=production",
+    ]);
   });
 
   test("production needs a SECRET_KEY of at least 32 characters", () => {

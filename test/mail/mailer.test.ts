@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { simpleParser } from "mailparser";
 import { SMTPServer } from "smtp-server";
 import { loadConfig } from "../../src/config/load";
-import { createSmtpMailer } from "../../src/mail/mailer";
+import { createSmtpMailer, smtpSettingsFrom } from "../../src/mail/mailer";
 import { verificationCodeMail } from "../../src/mail/templates";
 
 // A real SMTP server that requires a login, without TLS so the exchange stays on loopback in clear text.
@@ -53,7 +53,7 @@ const config = (env: Record<string, string>) =>
 
 describe("SMTP mailer", () => {
   test("logs in with SMTP_USERNAME / SMTP_PASSWORD and sends from FROM_EMAIL", async () => {
-    const mailer = createSmtpMailer(config({ SMTP_SECURITY: "none", SMTP_USERNAME: USER, SMTP_PASSWORD: PASS }));
+    const mailer = createSmtpMailer(smtpSettingsFrom(config({ SMTP_SECURITY: "none", SMTP_USERNAME: USER, SMTP_PASSWORD: PASS })));
     await mailer.send("reader@example.com", verificationCodeMail("482913", 300, "Enter it."));
     mailer.close();
     const mail = received.at(-1)!;
@@ -63,14 +63,14 @@ describe("SMTP mailer", () => {
   });
 
   test("wrong credentials make the send fail", async () => {
-    const mailer = createSmtpMailer(config({ SMTP_SECURITY: "none", SMTP_USERNAME: USER, SMTP_PASSWORD: "wrong" }));
+    const mailer = createSmtpMailer(smtpSettingsFrom(config({ SMTP_SECURITY: "none", SMTP_USERNAME: USER, SMTP_PASSWORD: "wrong" })));
     await expect(mailer.send("reader@example.com", verificationCodeMail("1234", 60, "x"))).rejects.toThrow();
     mailer.close();
   });
 
   test("with starttls (the default on 587) it refuses to talk to a server that cannot upgrade", async () => {
     const before = received.length;
-    const mailer = createSmtpMailer(config({ SMTP_USERNAME: USER, SMTP_PASSWORD: PASS }));
+    const mailer = createSmtpMailer(smtpSettingsFrom(config({ SMTP_USERNAME: USER, SMTP_PASSWORD: PASS })));
     await expect(mailer.send("reader@example.com", verificationCodeMail("1234", 60, "x"))).rejects.toThrow();
     mailer.close();
     expect(received.length).toBe(before);
@@ -80,7 +80,7 @@ describe("SMTP mailer", () => {
     const closed = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
     const deadPort = closed.port;
     closed.stop(true);
-    const mailer = createSmtpMailer(config({ SMTP_SECURITY: "none", SMTP_PORT: String(deadPort) }));
+    const mailer = createSmtpMailer(smtpSettingsFrom(config({ SMTP_SECURITY: "none", SMTP_PORT: String(deadPort) })));
     await expect(mailer.send("reader@example.com", verificationCodeMail("1234", 60, "x"))).rejects.toThrow();
     mailer.close();
   });

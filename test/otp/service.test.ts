@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { Redis } from "ioredis";
 import { AppError } from "../../src/errors";
+import { createMemoryOtpStore } from "../../src/otp/memory-store";
 import { createRedisOtpStore } from "../../src/otp/redis-store";
+import type { OtpStore } from "../../src/otp/store";
 import { createOtpService, type OtpSettings } from "../../src/otp/service";
 import { createFakeClock } from "../support/clock";
 import { TEST_REDIS_URL, uniqueEmail, uniqueId } from "../support/env";
@@ -22,15 +24,21 @@ beforeAll(() => {
 });
 afterAll(() => redis.disconnect());
 
-function makeService(overrides: Partial<OtpSettings> = {}) {
-  const clock = createFakeClock();
-  return { clock, otp: createOtpService({ store: createRedisOtpStore(redis), clock, settings: { ...settings, ...overrides } }) };
-}
+// One contract, two stores: every rule below must hold on Redis (Lua) and in process alike.
+const STORES: [string, () => OtpStore][] = [
+  ["Redis", () => createRedisOtpStore(redis)],
+  ["in-process", () => createMemoryOtpStore()],
+];
 
 const statusOf = (promise: Promise<unknown>) =>
   promise.then(() => 200, (error) => (error instanceof AppError ? error.status : Promise.reject(error)));
 
-describe("OTP service on Redis", () => {
+describe.each(STORES)("OTP service on the %s store", (_name, createStore) => {
+  function makeService(overrides: Partial<OtpSettings> = {}) {
+    const clock = createFakeClock();
+    return { clock, otp: createOtpService({ store: createStore(), clock, settings: { ...settings, ...overrides } }) };
+  }
+
   test("codes have OTP_LENGTH digits and are not predictable", async () => {
     for (const length of [4, 6, 10]) {
       const { otp } = makeService({ length, resendCooldownSeconds: 0, maxSendsPerHour: 1000 });
@@ -93,15 +101,45 @@ describe("OTP service on Redis", () => {
     expect(results.filter((s) => s === 429).length).toBe(24);
   });
 
+  test("a code expires after its lifetime, by the service's clock", async () => {
+    const { otp, clock } = makeService();
+    const email = uniqueEmail();
+    const code = await otp.issueOtp(email, "register");
+    clock.advance(settings.ttlSeconds * 1000);
+    expect(await statusOf(otp.verifyAndConsumeOtp(email, "register", code))).toBe(400);
+    expect(await otp.hasPendingOtp(email, "register")).toBe(false);
+  });
+
+  test("wrong tries kill the code at the limit, even for the right code afterwards", async () => {
+    const { otp } = makeService();
+    const email = uniqueEmail();
+    const code = await otp.issueOtp(email, "register");
+    const wrong = code === "000000" ? "000001" : "000000";
+    const statuses = [];
+    for (let i = 0; i < settings.maxAttempts; i++) statuses.push(await statusOf(otp.verifyAndConsumeOtp(email, "register", wrong)));
+    expect(statuses).toEqual([400, 400, 400, 400, 429]);
+    expect(await statusOf(otp.verifyAndConsumeOtp(email, "register", code))).toBe(429);
+  });
+
+  test("50 concurrent verifications of one code: exactly one succeeds", async () => {
+    const { otp } = makeService();
+    const email = uniqueEmail();
+    const code = await otp.issueOtp(email, "register");
+    const results = await Promise.all(Array.from({ length: 50 }, () => statusOf(otp.verifyAndConsumeOtp(email, "register", code))));
+    expect(results.filter((s) => s === 200).length).toBe(1);
+  });
+
   test("concurrent issues with no cooldown never exceed the hourly cap", async () => {
     const { otp } = makeService({ resendCooldownSeconds: 0, maxSendsPerHour: 7 });
     const email = uniqueEmail();
     const results = await Promise.all(Array.from({ length: 30 }, () => statusOf(otp.issueOtp(email, "register"))));
     expect(results.filter((s) => s === 200).length).toBe(7);
   });
+});
 
+describe("OTP service on Redis", () => {
   test("the Redis keys expire on their own", async () => {
-    const { otp } = makeService();
+    const otp = createOtpService({ store: createRedisOtpStore(redis), clock: createFakeClock(), settings });
     const email = uniqueEmail();
     await otp.issueOtp(email, "register");
     const prefix = redis.options.keyPrefix!;

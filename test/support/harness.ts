@@ -1,12 +1,17 @@
+import type { SQL } from "drizzle-orm";
 import { Redis } from "ioredis";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { createApp } from "../../src/app";
-import { loadConfig } from "../../src/config/load";
+import { loadConfig, type Config } from "../../src/config/load";
 import { buildDeps, type Deps } from "../../src/deps";
 import { createLogger } from "../../src/lib/log";
+import type { MailCatcher } from "../../src/mail/catcher";
 import { createFakeClock } from "./clock";
 import { createTestDatabase, type TestDatabase } from "./database";
 import { TEST_REDIS_URL, uniqueId } from "./env";
-import { startSmtpInbox, type SmtpInbox } from "./smtp-inbox";
+import { readMail, startSmtpInbox, type SmtpInbox } from "./smtp-inbox";
 
 export const TEST_SECRET = "test-secret-key-that-is-long-enough-0123456789";
 
@@ -16,35 +21,52 @@ export interface CallResult<T = any> {
   headers: Headers;
 }
 
+/** `services`: the real PostgreSQL, Redis and an SMTP inbox; `embedded`: PGlite, the in-process store and the mail catcher. */
+export type Backend = "services" | "embedded";
+export const BACKENDS: Backend[] = ["services", "embedded"];
+
 export interface HarnessOptions {
+  backend?: Backend;
   env?: Record<string, string>;
   database?: TestDatabase;
   inbox?: SmtpInbox;
 }
 
 /**
- * One app wired to real PostgreSQL (its own database), real Redis (its own key prefix) and a real SMTP
- * server, with a clock the test moves. Log lines are kept in `logs` so tests can read them.
+ * One app with a clock the test moves, on either backend: real PostgreSQL (its own database), real Redis
+ * (its own key prefix) and a real SMTP server; or the embedded defaults in a temporary DATA_DIR.
+ * Log lines are kept in `logs` so tests can read them.
  */
-export async function startHarness({ env = {}, database, inbox }: HarnessOptions = {}) {
-  const db = database ?? (await createTestDatabase());
-  const smtp = inbox ?? (await startSmtpInbox());
+export async function startHarness({ backend = "services", env = {}, database, inbox }: HarnessOptions = {}) {
   const clock = createFakeClock();
   const logs: string[] = [];
-  const config = loadConfig({
-    DATABASE_URL: db.url,
-    REDIS_URL: TEST_REDIS_URL,
-    REDIS_KEY_PREFIX: `otp-auth-test:${uniqueId()}:`,
-    SECRET_KEY: TEST_SECRET,
-    SMTP_SERVER: "127.0.0.1",
-    SMTP_PORT: String(smtp.port),
-    SMTP_SECURITY: "none",
-    SMTP_TIMEOUT_SECONDS: "5",
-    FROM_EMAIL: "no-reply@otp-auth.test",
-    LOG_LEVEL: "debug",
-    ...env,
-  });
-  const deps: Deps = await buildDeps(config, { clock, log: createLogger("debug", (line) => void logs.push(line)) });
+  const log = createLogger("debug", (line) => void logs.push(line));
+  const common = { SECRET_KEY: TEST_SECRET, LOG_LEVEL: "debug" };
+  let db: TestDatabase | undefined;
+  let smtp: SmtpInbox | undefined;
+  let dataDir: string | undefined;
+  let config: Config;
+  if (backend === "embedded") {
+    dataDir = await mkdtemp(join(tmpdir(), "otp-auth-harness-"));
+    config = loadConfig({ ...common, DATA_DIR: dataDir, ...env });
+  } else {
+    db = database ?? (await createTestDatabase());
+    smtp = inbox ?? (await startSmtpInbox());
+    config = loadConfig({
+      ...common,
+      DATABASE_URL: db.url,
+      REDIS_URL: TEST_REDIS_URL,
+      REDIS_KEY_PREFIX: `otp-auth-test:${uniqueId()}:`,
+      SMTP_SERVER: "127.0.0.1",
+      SMTP_PORT: String(smtp.port),
+      SMTP_SECURITY: "none",
+      SMTP_TIMEOUT_SECONDS: "5",
+      FROM_EMAIL: "no-reply@otp-auth.test",
+      ...env,
+    });
+  }
+  const deps: Deps = await buildDeps(config, { clock, log });
+  const mail = smtp ?? catcherInbox(deps.mailCatcher!);
   const app = createApp(deps);
 
   async function call<T = any>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<CallResult<T>> {
@@ -68,14 +90,20 @@ export async function startHarness({ env = {}, database, inbox }: HarnessOptions
   async function createVerifiedUser(email: string, password = "correct horse battery") {
     const registered = await call("POST", "/auth/register", { email, password });
     if (registered.status !== 201) throw new Error(`register failed: ${registered.status} ${JSON.stringify(registered.body)}`);
-    const verified = await call("POST", "/auth/verify-otp", { email, code: smtp.latestCode(email) });
+    const verified = await call("POST", "/auth/verify-otp", { email, code: mail.latestCode(email) });
     if (verified.status !== 200) throw new Error(`verify failed: ${verified.status}`);
     return verified.body.access_token as string;
   }
 
+  /** Rows of a raw SQL query, whichever driver runs it (postgres.js returns rows, PGlite `{ rows }`). */
+  async function rows<T>(query: SQL): Promise<T[]> {
+    const result = (await deps.database.db.execute(query)) as unknown as T[] | { rows: T[] };
+    return Array.isArray(result) ? result : result.rows;
+  }
+
   /** Every Redis key this app wrote (its prefix stripped), read with a raw client: ioredis does not prefix patterns. */
   async function redisKeys(): Promise<string[]> {
-    const raw = new Redis(config.REDIS_URL);
+    const raw = new Redis(TEST_REDIS_URL);
     try {
       const keys = await raw.keys(`${config.REDIS_KEY_PREFIX}*`);
       return keys.map((key) => key.slice(config.REDIS_KEY_PREFIX.length));
@@ -85,12 +113,29 @@ export async function startHarness({ env = {}, database, inbox }: HarnessOptions
   }
 
   return {
-    app, deps, config, clock, logs, inbox: smtp, database: db, call, createVerifiedUser, redisKeys,
+    app, deps, config, clock, logs, inbox: mail, database: db, call, rows, createVerifiedUser, redisKeys,
     async close() {
       await deps.close();
-      if (!inbox) await smtp.close();
-      if (!database) await db.drop();
+      if (smtp && !inbox) await smtp.close();
+      if (db && !database) await db.drop();
+      if (dataDir) await rm(dataDir, { recursive: true, force: true });
     },
+  };
+}
+
+/** The embedded mail catcher read like the test inbox; it cannot be told to refuse mail. */
+function catcherInbox(catcher: MailCatcher): SmtpInbox {
+  return {
+    port: catcher.port,
+    messages: catcher.messages,
+    ...readMail(catcher.messages),
+    refuseMail() {
+      throw new Error("the development mail catcher cannot refuse mail; use the services backend");
+    },
+    delayMail() {
+      throw new Error("the development mail catcher cannot delay mail; use the services backend");
+    },
+    close: async () => {},
   };
 }
 

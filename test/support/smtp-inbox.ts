@@ -1,59 +1,10 @@
-import { simpleParser, type ParsedMail } from "mailparser";
-import { SMTPServer } from "smtp-server";
+import { startMailCatcher, type CaughtMail } from "../../src/mail/catcher";
 
-export interface ReceivedMail {
-  to: string[];
-  subject: string;
-  text: string;
-  html: string;
-  raw: string;
-}
-
-/** A real SMTP server on loopback that keeps what it receives, and can be told to refuse mail. */
-export async function startSmtpInbox() {
-  const messages: ReceivedMail[] = [];
-  const state = { refuse: false };
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ["STARTTLS"],
-    logger: false,
-    onRcptTo(_address, _session, callback) {
-      if (state.refuse) {
-        const error = Object.assign(new Error("Mailbox unavailable"), { responseCode: 550 });
-        return callback(error);
-      }
-      callback();
-    },
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on("data", (chunk: Buffer) => chunks.push(chunk));
-      stream.on("end", async () => {
-        const raw = Buffer.concat(chunks).toString("utf8");
-        const parsed: ParsedMail = await simpleParser(raw);
-        messages.push({
-          to: session.envelope.rcptTo.map((r) => r.address.toLowerCase()),
-          subject: parsed.subject ?? "",
-          text: parsed.text ?? "",
-          html: typeof parsed.html === "string" ? parsed.html : "",
-          raw,
-        });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const port = (server.server.address() as { port: number }).port;
-
+/** Reading helpers over caught messages: the mails to one address and the code in the newest one. */
+export function readMail(messages: CaughtMail[]) {
   const mailTo = (address: string) => messages.filter((m) => m.to.includes(address.toLowerCase()));
-
   return {
-    port,
-    messages,
     mailTo,
-    /** Makes the server refuse (550) or accept recipients. */
-    refuseMail(refuse: boolean) {
-      state.refuse = refuse;
-    },
     /** The code in the newest mail to `address`, read out of its text part. */
     latestCode(address: string): string {
       const mail = mailTo(address).at(-1);
@@ -62,7 +13,32 @@ export async function startSmtpInbox() {
       if (!match) throw new Error(`no code in the mail to ${address}`);
       return match[1]!;
     },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** A real SMTP server on loopback (the product's mail catcher) that keeps what it receives, and can be told to refuse mail. */
+export async function startSmtpInbox() {
+  const state = { refuse: false, delayMs: 0 };
+  const catcher = await startMailCatcher({
+    keep: Number.POSITIVE_INFINITY,
+    acceptRecipient: async () => {
+      if (state.delayMs > 0) await Bun.sleep(state.delayMs);
+      return !state.refuse;
+    },
+  });
+  return {
+    port: catcher.port,
+    messages: catcher.messages,
+    ...readMail(catcher.messages),
+    /** Makes the server refuse (550) or accept recipients. */
+    refuseMail(refuse: boolean) {
+      state.refuse = refuse;
+    },
+    /** Makes the server take this long to accept each recipient (a slow mail provider). */
+    delayMail(ms: number) {
+      state.delayMs = ms;
+    },
+    close: catcher.close,
   };
 }
 

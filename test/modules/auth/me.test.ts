@@ -1,13 +1,11 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { SignJWT } from "jose";
 import { uniqueEmail } from "../../support/env";
-import { startHarness, TEST_SECRET, type Harness } from "../../support/harness";
+import { BACKENDS, startHarness, TEST_SECRET, type Harness } from "../../support/harness";
 
+// Each describe below runs once per backend (PostgreSQL + Redis + SMTP, and the embedded defaults),
+// with its own harness in `h`.
 let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(() => h.close());
 
 const me = (authorization?: string) =>
   h.call("GET", "/auth/me", undefined, authorization ? { authorization } : {});
@@ -15,7 +13,12 @@ const me = (authorization?: string) =>
 const sign = (claims: Record<string, unknown>, secret = TEST_SECRET, exp = Math.floor(h.clock.now() / 1000) + 600) =>
   new SignJWT(claims).setProtectedHeader({ alg: "HS256" }).setExpirationTime(exp).sign(new TextEncoder().encode(secret));
 
-describe("GET /auth/me", () => {
+describe.each(BACKENDS)("GET /auth/me (%s)", (backend) => {
+  beforeAll(async () => {
+    h = await startHarness({ backend });
+  });
+  afterAll(() => h.close());
+
   test("returns the profile of the token's user", async () => {
     const email = uniqueEmail();
     const token = await h.createVerifiedUser(email);

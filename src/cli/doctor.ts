@@ -1,0 +1,117 @@
+import { Redis } from "ioredis";
+import { accessSync, constants, existsSync } from "node:fs";
+import { dirname } from "node:path";
+import postgres from "postgres";
+import { ConfigError, embeddedDatabaseDir, loadConfig, type Config } from "../config/load";
+import { createSmtpTransport, smtpSettingsFrom } from "../mail/mailer";
+import { SECRET_KEY_FILE } from "../config/secret-key";
+import type { CliContext } from "./context";
+import { redactUrl } from "./startup-report";
+
+interface Check {
+  name: string;
+  ok: boolean;
+  message: string;
+  fix?: string;
+}
+
+const TIMEOUT_MS = 3000;
+const reason = (error: unknown) => (error instanceof Error ? error.message : String(error)) || "no answer";
+
+function nearestExistingFolder(path: string): string {
+  let folder = path;
+  while (!existsSync(folder) && dirname(folder) !== folder) folder = dirname(folder);
+  return folder;
+}
+
+function checkDataDir(config: Config): Check {
+  const folder = embeddedDatabaseDir(config.DATA_DIR);
+  try {
+    accessSync(nearestExistingFolder(folder), constants.W_OK);
+    const state = existsSync(`${folder}/PG_VERSION`) ? "holds a database" : "will be created on the first start";
+    return { name: "postgres", ok: true, message: `embedded PostgreSQL (PGlite) in ${folder} (${state})` };
+  } catch (error) {
+    return { name: "postgres", ok: false, message: `${folder} is not writable: ${reason(error)}`, fix: "set DATA_DIR to a writable folder, or DATABASE_URL" };
+  }
+}
+
+async function checkPostgres(url: string): Promise<Check> {
+  const sql = postgres(url, { max: 1, connect_timeout: TIMEOUT_MS / 1000, onnotice: () => {} });
+  try {
+    const [row] = await sql<{ server_version: string }[]>`show server_version`;
+    const [applied] = await sql<{ count: number }[]>`
+      select count(*)::int as count from information_schema.tables where table_schema = 'drizzle' and table_name = '__drizzle_migrations'`;
+    const migrations = applied?.count ? "migrations table present" : "not migrated yet (serve or migrate will do it)";
+    return { name: "postgres", ok: true, message: `PostgreSQL ${row?.server_version} at ${redactUrl(url)}; ${migrations}` };
+  } catch (error) {
+    return { name: "postgres", ok: false, message: `cannot reach ${redactUrl(url)}: ${reason(error)}`, fix: "start PostgreSQL or correct DATABASE_URL" };
+  } finally {
+    await sql.end({ timeout: 1 });
+  }
+}
+
+async function checkRedis(url: string): Promise<Check> {
+  const redis = new Redis(url, { lazyConnect: true, connectTimeout: TIMEOUT_MS, commandTimeout: TIMEOUT_MS, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  // connect() only says "Connection is closed"; the error event has the cause (ECONNREFUSED, auth...).
+  let lastError: unknown;
+  redis.on("error", (error) => (lastError = error));
+  try {
+    await redis.connect().catch((error) => Promise.reject(lastError ?? error));
+    const version = /redis_version:(\S+)/.exec(await redis.info("server"))?.[1] ?? "?";
+    return { name: "redis", ok: true, message: `Redis ${version} at ${redactUrl(url)}` };
+  } catch (error) {
+    return { name: "redis", ok: false, message: `cannot reach ${redactUrl(url)}: ${reason(error)}`, fix: "start Redis or correct REDIS_URL" };
+  } finally {
+    redis.disconnect();
+  }
+}
+
+async function checkSmtp(config: Config): Promise<Check> {
+  const smtp = smtpSettingsFrom(config);
+  const where = `${smtp.host}:${smtp.port} (${smtp.security})`;
+  const transport = createSmtpTransport({ ...smtp, timeoutSeconds: TIMEOUT_MS / 1000 });
+  try {
+    await transport.verify();
+    return { name: "smtp", ok: true, message: `${where} answered${smtp.username ? " and accepted the login" : ""}` };
+  } catch (error) {
+    return {
+      name: "smtp", ok: false, message: `${where}: ${reason(error)}`,
+      fix: "check SMTP_SERVER, SMTP_PORT, SMTP_SECURITY, SMTP_USERNAME and SMTP_PASSWORD; `otp-auth smtp-test <to>` sends a real mail",
+    };
+  } finally {
+    transport.close();
+  }
+}
+
+async function runChecks(config: Config): Promise<Check[]> {
+  return Promise.all([
+    config.DATABASE_URL ? checkPostgres(config.DATABASE_URL) : checkDataDir(config),
+    config.REDIS_URL
+      ? checkRedis(config.REDIS_URL)
+      : { name: "redis", ok: true, message: "not set: in-process store (one instance only)" },
+    config.SMTP_SERVER
+      ? checkSmtp(config)
+      : { name: "smtp", ok: true, message: "not set: development mail catcher (refused in production)" },
+  ]);
+}
+
+/** Checks the configuration and reaches every dependency, one line per check with what to fix. */
+export async function doctor({ env }: CliContext): Promise<number> {
+  let config: Config;
+  try {
+    config = loadConfig(env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    for (const problem of error.problems) console.log(`FAIL config    ${problem}`);
+    console.log("\nFix the variables above (see .env.example or README.md), then run doctor again.");
+    return 1;
+  }
+  const secret = config.SECRET_KEY ? "SECRET_KEY set" : `SECRET_KEY not set: the one generated into ${config.DATA_DIR}/${SECRET_KEY_FILE} is used`;
+  const checks: Check[] = [{ name: "config", ok: true, message: `valid (NODE_ENV=${config.NODE_ENV}; ${secret})` }, ...(await runChecks(config))];
+  for (const check of checks) {
+    console.log(`${check.ok ? "ok  " : "FAIL"} ${check.name.padEnd(9)} ${check.message}${check.fix ? `\n     fix: ${check.fix}` : ""}`);
+  }
+  const failed = checks.filter((check) => !check.ok).length;
+  console.log(failed === 0 ? "\nAll checks passed." : `\n${failed} check${failed === 1 ? "" : "s"} failed.`);
+  return failed === 0 ? 0 : 1;
+}

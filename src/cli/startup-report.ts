@@ -1,0 +1,42 @@
+import { embeddedDatabaseDir } from "../config/load";
+import type { RuntimeConfig } from "../deps";
+
+/** Where each part runs, in words a newcomer understands; written once at start-up. */
+export function describeBackends(config: RuntimeConfig): Record<string, string> {
+  const { backends } = config;
+  return {
+    database: backends.database === "postgres"
+      ? `PostgreSQL at ${redactUrl(config.DATABASE_URL!)}`
+      : `embedded PostgreSQL (PGlite) in ${embeddedDatabaseDir(config.DATA_DIR)}`,
+    store: backends.store === "redis"
+      ? `Redis at ${redactUrl(config.REDIS_URL!)}`
+      : "in-process store (one instance only; codes are lost on restart)",
+    mail: backends.mail === "smtp"
+      ? `SMTP ${config.SMTP_SERVER}:${config.SMTP_PORT} (${config.smtpSecurity})`
+      : "development mail catcher (nothing leaves this machine)",
+  };
+}
+
+/** A URL without its password, fit for logs and terminals. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = "***";
+    return parsed.toString();
+  } catch {
+    return "(unparseable URL)";
+  }
+}
+
+export function mailCatcherBanner(baseUrl: string): string {
+  const lines = [
+    "DEVELOPMENT MAIL CATCHER ACTIVE: no SMTP_SERVER is set.",
+    "Mails are not sent; they are kept in memory and shown, codes included, at",
+    `  ${baseUrl}/dev/mailbox`,
+    "The server listens on 127.0.0.1 only. Never use this mode for real users:",
+    "set SMTP_SERVER, FROM_EMAIL (and SMTP_USERNAME/SMTP_PASSWORD) to send real mail.",
+  ];
+  const width = Math.max(...lines.map((line) => line.length));
+  const rule = "!".repeat(width + 4);
+  return [rule, ...lines.map((line) => `! ${line.padEnd(width)} !`), rule].join("\n");
+}

@@ -1,0 +1,39 @@
+import { PGlite } from "@electric-sql/pglite";
+import initdbWasm from "@electric-sql/pglite/initdb.wasm" with { type: "file" };
+import pgliteData from "@electric-sql/pglite/pglite.data" with { type: "file" };
+import pgliteWasm from "@electric-sql/pglite/pglite.wasm" with { type: "file" };
+import { drizzle } from "drizzle-orm/pglite";
+import { migrate } from "drizzle-orm/pglite/migrator";
+import { existsSync, mkdirSync } from "node:fs";
+import type { DatabaseHandle } from "./client";
+import { MIGRATIONS_FOLDER } from "./migrate";
+import * as schema from "./schema";
+
+export interface EmbeddedDatabase extends DatabaseHandle {
+  /** True when this start created the data directory (initdb ran). */
+  created: boolean;
+}
+
+/**
+ * PostgreSQL compiled to WebAssembly, keeping its files in `dataDir` (or in memory for "memory://").
+ * Its wasm and data files are imported as files so that `bun build --compile` embeds them: inside the
+ * binary PGlite cannot find them next to itself.
+ */
+export async function openEmbeddedDatabase(dataDir: string): Promise<EmbeddedDatabase> {
+  const inMemory = dataDir.startsWith("memory://");
+  const created = inMemory || !existsSync(`${dataDir}/PG_VERSION`);
+  if (!inMemory) mkdirSync(dataDir, { recursive: true });
+  const [pgliteWasmModule, initdbWasmModule] = await Promise.all([
+    WebAssembly.compile(await Bun.file(pgliteWasm).arrayBuffer()),
+    WebAssembly.compile(await Bun.file(initdbWasm).arrayBuffer()),
+  ]);
+  const client = await PGlite.create(dataDir, { pgliteWasmModule, initdbWasmModule, fsBundle: Bun.file(pgliteData) });
+  const db = drizzle({ client, schema });
+  await migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
+  return {
+    db,
+    created,
+    ping: async () => void (await client.query("select 1")),
+    close: () => client.close(),
+  };
+}
