@@ -6,6 +6,7 @@ import { apiDocs } from "./http/openapi";
 import { requestGuards } from "./http/request-guards";
 import { authRoutes } from "./modules/auth/routes";
 import { healthRoutes } from "./modules/health/routes";
+import { oauthRoutes } from "./modules/oauth/routes";
 
 /** Composes the HTTP application from its dependencies; never listens (see cli/serve.ts). */
 export function createApp(deps: Deps) {
@@ -23,7 +24,8 @@ export function createApp(deps: Deps) {
     }))
     .use(apiDocs())
     .use(healthRoutes(deps.readiness))
-    .use(authRoutes(deps.auth, deps.tokens));
+    .use(authRoutes(deps.auth, deps.tokens))
+    .use(oauthRoutes(deps.oauth));
 }
 
 export type App = ReturnType<typeof createApp>;

@@ -11,6 +11,11 @@ import { createPasswordHasher } from "./modules/auth/password";
 import { createTokenIssuer, type TokenIssuer } from "./modules/auth/tokens";
 import { createUserRepository } from "./modules/auth/users";
 import type { ReadinessCheck } from "./modules/health/routes";
+import { createOAuthAccountRepository } from "./modules/oauth/accounts";
+import { createProviderClient } from "./modules/oauth/provider-client";
+import { defineProviders } from "./modules/oauth/providers";
+import { createOAuthService, type OAuthService } from "./modules/oauth/service";
+import { createMemoryOAuthStateStore, createRedisOAuthStateStore } from "./modules/oauth/state-store";
 import { createRedisOtpStore } from "./otp/redis-store";
 import { createOtpService } from "./otp/service";
 
@@ -23,6 +28,7 @@ export interface Deps {
   mailer: Mailer;
   tokens: TokenIssuer;
   auth: AuthService;
+  oauth: OAuthService;
   readiness: ReadinessCheck[];
   close(): Promise<void>;
 }
@@ -62,8 +68,18 @@ export async function buildDeps(config: Config, overrides: DepOverrides = {}): P
     log,
     settings: { otpTtlSeconds: config.OTP_EXPIRE_SECONDS, recheckAfterMinutes: config.ACCESS_TOKEN_EXPIRE_MINUTES },
   });
+  const oauth = createOAuthService({
+    providers: defineProviders(config),
+    store: redis ? createRedisOAuthStateStore(redis, clock) : createMemoryOAuthStateStore(clock),
+    accounts: createOAuthAccountRepository(database.db),
+    client: createProviderClient({ timeoutMs: 5000, log }),
+    tokens,
+    clock,
+    log,
+    settings: { stateKey: deriveKey(config.SECRET_KEY, "oauth-state"), stateTtlSeconds: config.OAUTH_STATE_TTL_SECONDS },
+  });
   return {
-    config, clock, log, database, redis, mailer, tokens, auth,
+    config, clock, log, database, redis, mailer, tokens, auth, oauth,
     readiness: [
       { name: "postgres", check: database.ping },
       { name: "redis", check: store.ping },

@@ -13,6 +13,19 @@ const commaList = z
   .string()
   .transform((value) => value.split(",").map((item) => item.trim()).filter(Boolean));
 
+// OAuth redirect URIs: a comma list, the first one the default; a client may only pick one of these.
+const redirectUris = commaList.refine(
+  (list) => list.length > 0 && list.every((item) => URL.canParse(item) && /^https?:$/.test(new URL(item).protocol) && !item.includes("#")),
+  "must be comma-separated http(s) URLs without a #fragment",
+);
+
+// Provider endpoints carry client secrets and tokens: https, or plain http on loopback only (a local test provider).
+const endpointUrl = (fallback: string) => z.string()
+  .refine((value) => URL.canParse(value) && (new URL(value).protocol === "https:" ||
+    (new URL(value).protocol === "http:" && ["127.0.0.1", "localhost", "[::1]"].includes(new URL(value).hostname))),
+  "must be an https:// URL (http:// only on 127.0.0.1 or localhost)")
+  .default(fallback);
+
 /** Every variable the service reads. The README's configuration table is checked against this list. */
 export const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development")
@@ -54,3 +67,20 @@ export const envSchema = z.object({
 export const PRODUCTION_SECRET_MIN_LENGTH = 32;
 
 export type Env = z.infer<typeof envSchema>;
+  GOOGLE_CLIENT_ID: z.string().max(512).optional().describe("Google OAuth client ID; Google sign-in is off until the three GOOGLE_ credentials are set."),
+  GOOGLE_CLIENT_SECRET: z.string().max(512).optional().describe("Google OAuth client secret."),
+  GOOGLE_REDIRECT_URI: redirectUris.optional()
+    .describe("Comma-separated redirect URIs registered with Google; the first is the default, a client may only pick one of them."),
+  GITHUB_CLIENT_ID: z.string().max(512).optional().describe("GitHub OAuth app client ID; GitHub sign-in is off until the three GITHUB_ credentials are set."),
+  GITHUB_CLIENT_SECRET: z.string().max(512).optional().describe("GitHub OAuth app client secret."),
+  GITHUB_REDIRECT_URI: redirectUris.optional()
+    .describe("Comma-separated callback URLs registered with GitHub; the first is the default, a client may only pick one of them."),
+  OAUTH_STATE_TTL_SECONDS: positiveInt.max(3600).default(600).describe("How long an OAuth sign-in may take from start to callback."),
+  GOOGLE_AUTHORIZE_URL: endpointUrl("https://accounts.google.com/o/oauth2/v2/auth").describe("Google authorization endpoint."),
+  GOOGLE_TOKEN_URL: endpointUrl("https://oauth2.googleapis.com/token").describe("Google token endpoint."),
+  GOOGLE_USERINFO_URL: endpointUrl("https://openidconnect.googleapis.com/v1/userinfo").describe("Google userinfo endpoint."),
+  GITHUB_AUTHORIZE_URL: endpointUrl("https://github.com/login/oauth/authorize")
+    .describe("GitHub authorization endpoint (GitHub Enterprise: https://HOST/login/oauth/authorize)."),
+  GITHUB_TOKEN_URL: endpointUrl("https://github.com/login/oauth/access_token")
+    .describe("GitHub token endpoint (GitHub Enterprise: https://HOST/login/oauth/access_token)."),
+  GITHUB_API_URL: endpointUrl("https://api.github.com").describe("GitHub REST API root (GitHub Enterprise: https://HOST/api/v3)."),

@@ -1,3 +1,5 @@
+import { providerLabel } from "../oauth/providers";
+
 /** Response texts the original service's clients match on; kept word for word. */
 export const AUTH_MESSAGES = {
   codeSent: "Verification code sent to your email.",
@@ -12,4 +14,7 @@ export const AUTH_MESSAGES = {
   disabled: "This account is disabled.",
   mailFailed: "The verification email could not be sent. Please try again later.",
   invalidToken: "Could not validate credentials.",
+  /** For an account created by Google or GitHub sign-in, which has no password. */
+  oauthOnly: (provider: string) =>
+    `This account uses ${providerLabel(provider)} sign-in and has no password. Please sign in with ${providerLabel(provider)}.`,
 } as const;

@@ -100,6 +100,8 @@ export function createAuthService({ users, otp, mailer, passwords, tokens, clock
       const passwordOk = user?.passwordHash
         ? await passwords.verify(password, user.passwordHash)
         : await passwords.verifyDecoy(password);
+      // Checked after the decoy verification, so this answer takes as long as any other.
+      if (user && !user.passwordHash) throw new AppError(400, M.oauthOnly(user.authProvider), "oauth_only_account");
       if (!user || !passwordOk) throw new AppError(401, M.badCredentials, "invalid_credentials");
       if (!user.isVerified) throw new AppError(400, M.notVerified, "email_not_verified");
       if (!user.isActive) throw new AppError(403, M.disabled, "account_disabled");

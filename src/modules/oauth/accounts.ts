@@ -1,0 +1,56 @@
+import { and, eq, getTableColumns } from "drizzle-orm";
+import type { Database } from "../../db/client";
+import { oauthAccounts, users, type User } from "../../db/schema";
+
+export interface LinkInput {
+  provider: string;
+  providerUserId: string;
+  email: string;
+}
+
+export type OAuthAccountRepository = ReturnType<typeof createOAuthAccountRepository>;
+
+/** True when PostgreSQL refused a row for a unique constraint (drizzle wraps the driver's error). */
+export function isUniqueViolation(error: unknown): boolean {
+  for (let current = error, depth = 0; current && depth < 5; depth++) {
+    if ((current as { code?: unknown }).code === "23505") return true;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
+export function createOAuthAccountRepository(db: Database) {
+  return {
+    /** The user a provider identity is linked to, if any. */
+    async findLinkedUser(provider: string, providerUserId: string): Promise<User | undefined> {
+      const rows = await db.select(getTableColumns(users)).from(oauthAccounts)
+        .innerJoin(users, eq(users.id, oauthAccounts.userId))
+        .where(and(eq(oauthAccounts.provider, provider), eq(oauthAccounts.providerUserId, providerUserId)))
+        .limit(1);
+      return rows[0];
+    },
+
+    findUserByEmail: async (email: string): Promise<User | undefined> =>
+      (await db.select().from(users).where(eq(users.email, email)).limit(1))[0],
+
+    /** Links an identity to an existing user; a concurrent link of the same identity is left as it is. */
+    async link(userId: number, { provider, providerUserId, email }: LinkInput): Promise<void> {
+      await db.insert(oauthAccounts).values({ provider, providerUserId, userId, email }).onConflictDoNothing();
+    },
+
+    /**
+     * Creates a user who signs in through the provider only (no password, so password login is refused)
+     * together with its link, in one transaction. Throws a unique violation when the address or the
+     * identity was taken meanwhile; the caller then resolves the sign-in again.
+     */
+    async createUserWithLink({ provider, providerUserId, email }: LinkInput): Promise<User> {
+      return db.transaction(async (tx) => {
+        const [user] = await tx.insert(users)
+          .values({ email, passwordHash: null, authProvider: provider, isVerified: true, isActive: true })
+          .returning();
+        await tx.insert(oauthAccounts).values({ provider, providerUserId, userId: user!.id, email });
+        return user!;
+      });
+    },
+  };
+}

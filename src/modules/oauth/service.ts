@@ -1,0 +1,118 @@
+import * as oauth from "oauth4webapi";
+import { AppError } from "../../errors";
+import type { Clock } from "../../lib/clock";
+import type { Logger } from "../../lib/log";
+import type { User } from "../../db/schema";
+import { AUTH_MESSAGES } from "../auth/messages";
+import type { TokenIssuer } from "../auth/tokens";
+import { isUniqueViolation, type LinkInput, type OAuthAccountRepository } from "./accounts";
+import type { CallbackBody, CallbackResponse, StartResponse } from "./model";
+import type { ProviderClient } from "./provider-client";
+import { isOAuthProviderName, providerLabel, type OAuthProviderName, type ProviderDefinition } from "./providers";
+import { createStateSigner, STATE_ERRORS } from "./state";
+import type { OAuthStateStore } from "./state-store";
+
+export interface OAuthServiceDeps {
+  providers: Record<OAuthProviderName, ProviderDefinition>;
+  store: OAuthStateStore;
+  accounts: OAuthAccountRepository;
+  client: ProviderClient;
+  tokens: TokenIssuer;
+  clock: Clock;
+  log: Logger;
+  settings: { stateKey: string; stateTtlSeconds: number };
+}
+
+export type OAuthService = ReturnType<typeof createOAuthService>;
+
+export function createOAuthService({ providers, store, accounts, client, tokens, clock, log, settings }: OAuthServiceDeps) {
+  const signer = createStateSigner({ key: settings.stateKey, clock, ttlSeconds: settings.stateTtlSeconds });
+
+  function requireProvider(name: string): ProviderDefinition {
+    if (!isOAuthProviderName(name)) throw new AppError(400, "Unsupported OAuth provider.", "unsupported_provider");
+    const provider = providers[name];
+    if (provider.missing.length > 0) {
+      throw new AppError(503, `${provider.label} sign-in is not configured on this server: set ${provider.missing.join(", ")}.`, "oauth_not_configured");
+    }
+    return provider;
+  }
+
+  /** The user this identity signs in as: its linked user, else a verified local account to link, else a new one. */
+  async function resolveUser(provider: ProviderDefinition, providerUserId: string, email: string | null, retry = true): Promise<User> {
+    const linked = await accounts.findLinkedUser(provider.name, providerUserId);
+    if (linked) return linked;
+    if (!email) {
+      throw new AppError(400, `Your ${provider.label} account has no verified email address. Verify your email with ${provider.label}, then sign in again.`, "oauth_email_unverified");
+    }
+    const link: LinkInput = { provider: provider.name, providerUserId, email };
+    try {
+      const local = await accounts.findUserByEmail(email);
+      if (!local) return await accounts.createUserWithLink(link);
+      // An unverified account may have been registered by someone who does not own the address: never take it over.
+      if (!local.isVerified) {
+        throw new AppError(409, `An account with this email exists but its email is not verified yet. Finish the email verification (or log in with your password) first, then sign in with ${provider.label} to link it.`, "oauth_account_unverified");
+      }
+      await accounts.link(local.id, link);
+      log.info("oauth identity linked to an existing account", { provider: provider.name, user_id: local.id });
+      // Read back through the link, so a concurrent link of this identity to another user wins consistently.
+      const user = await accounts.findLinkedUser(provider.name, providerUserId);
+      if (user) return user;
+    } catch (error) {
+      if (!retry || !isUniqueViolation(error)) throw error;
+    }
+    // The address or identity was taken by a concurrent request: resolve once more against what is stored now.
+    return resolveUser(provider, providerUserId, email, false);
+  }
+
+  return {
+    /** The providers whose credentials are all set. */
+    listConfiguredProviders: (): OAuthProviderName[] =>
+      Object.values(providers).filter((provider) => provider.missing.length === 0).map((provider) => provider.name),
+
+    async startSignIn(name: string, redirectUri?: string): Promise<StartResponse> {
+      const provider = requireProvider(name);
+      // Only a configured redirect URI may be used, or the code would be sent to wherever a client asked.
+      if (redirectUri !== undefined && !provider.redirectUris.includes(redirectUri)) {
+        throw new AppError(400, `redirect_uri is not one of the redirect URIs configured for ${provider.label}.`, "oauth_redirect_uri_not_allowed");
+      }
+      const chosenRedirect = redirectUri ?? provider.redirectUris[0]!;
+      const id = oauth.generateRandomState();
+      const codeVerifier = oauth.generateRandomCodeVerifier();
+      await store.save(id, { provider: provider.name, codeVerifier, redirectUri: chosenRedirect }, settings.stateTtlSeconds);
+      const state = signer.signState(id, provider.name);
+      const url = new URL(provider.authorizeUrl);
+      url.searchParams.set("response_type", "code");
+      url.searchParams.set("client_id", provider.clientId);
+      url.searchParams.set("redirect_uri", chosenRedirect);
+      url.searchParams.set("scope", provider.scope);
+      url.searchParams.set("state", state);
+      url.searchParams.set("code_challenge", await oauth.calculatePKCECodeChallenge(codeVerifier));
+      url.searchParams.set("code_challenge_method", "S256");
+      return { provider: provider.name, auth_url: url.href, state };
+    },
+
+    async completeSignIn(name: string, body: CallbackBody): Promise<CallbackResponse> {
+      const provider = requireProvider(name);
+      const id = signer.verifyState(body.state, provider.name, providerLabel);
+      // Taken (and deleted) before anything else can fail, so every state works at most once.
+      const started = await store.take(id);
+      if (!started) throw STATE_ERRORS.used();
+      if (body.redirect_uri !== undefined && body.redirect_uri !== started.redirectUri) {
+        throw new AppError(400, "redirect_uri differs from the one this sign-in was started with.", "oauth_redirect_uri_mismatch");
+      }
+      if (body.error !== undefined || !body.code) {
+        const denied = body.error === "access_denied";
+        throw new AppError(400, denied ? `Sign-in with ${provider.label} was cancelled.`
+          : `${provider.label} did not complete the sign-in${body.error ? ` (${body.error})` : ""}. Please try again.`,
+          denied ? "oauth_access_denied" : "oauth_authorization_failed");
+      }
+      const { accessToken, idTokenSubject } = await client.exchangeCode(provider, {
+        code: body.code, state: body.state, redirectUri: started.redirectUri, codeVerifier: started.codeVerifier,
+      });
+      const identity = await client.fetchIdentity(provider, accessToken, idTokenSubject);
+      const user = await resolveUser(provider, identity.providerUserId, identity.verifiedEmail);
+      if (!user.isActive) throw new AppError(403, AUTH_MESSAGES.disabled, "account_disabled");
+      return { access_token: await tokens.issueAccessToken(user), token_type: "bearer", provider: provider.name };
+    },
+  };
+}
