@@ -1,11 +1,9 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { join } from "node:path";
 import { createTestDatabase, type TestDatabase } from "../support/database";
 import { TEST_REDIS_URL, uniqueEmail, uniqueId } from "../support/env";
 import { freePort } from "../support/free-port";
+import { DEV_ENTRY, postJson, startProcess, waitForHealth } from "../support/process";
 import { startSmtpInbox, type SmtpInbox } from "../support/smtp-inbox";
-
-const ENTRY = join(import.meta.dir, "../../src/index.ts");
 
 let database: TestDatabase;
 let inbox: SmtpInbox;
@@ -32,22 +30,7 @@ function baseEnv(): Record<string, string> {
   };
 }
 
-// Run from an empty folder so no .env or bunfig.toml of the repository is picked up.
-const run = (args: string[], env: Record<string, string>) =>
-  Bun.spawn(["bun", ENTRY, ...args], { env, cwd: "/tmp", stdout: "pipe", stderr: "pipe" });
-
-async function waitForHealth(base: string, proc: Bun.Subprocess) {
-  for (let i = 0; i < 100; i++) {
-    if (proc.exitCode !== null) throw new Error(`server exited with ${proc.exitCode}`);
-    try {
-      if ((await fetch(`${base}/health`)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await Bun.sleep(100);
-  }
-  throw new Error("server did not start");
-}
+const run = (args: string[], env: Record<string, string>) => startProcess([...DEV_ENTRY, ...args], env);
 
 /** Sends a request exactly as written and returns the whole response text. */
 async function rawHttp(port: number, request: string): Promise<string> {
@@ -94,18 +77,8 @@ describe("command line", () => {
       await waitForHealth(base, proc);
       expect((await fetch(`${base}/ready`)).status).toBe(200);
       const email = uniqueEmail("cli");
-      const register = await fetch(`${base}/auth/register`, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ email, password: "correct horse battery" }),
-      });
-      expect(register.status).toBe(201);
-      const verify = await fetch(`${base}/auth/verify-otp`, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ email, code: inbox.latestCode(email) }),
-      });
-      expect(verify.status).toBe(200);
+      expect((await postJson(`${base}/auth/register`, { email, password: "correct horse battery" })).status).toBe(201);
+      expect((await postJson(`${base}/auth/verify-otp`, { email, code: inbox.latestCode(email) })).status).toBe(200);
 
       const huge = await fetch(`${base}/auth/login`, {
         method: "POST",
@@ -129,5 +102,57 @@ describe("command line", () => {
     const stdout = await new Response(proc.stdout).text();
     expect(stdout).toContain("otp-auth listening");
     expect(stdout).not.toContain("correct horse battery");
+  });
+
+  test("SIGTERM stops accepting, finishes the request in flight, and exits 0", async () => {
+    const port = freePort();
+    const proc = run(["serve"], { ...baseEnv(), HOST: "127.0.0.1", PORT: String(port) });
+    const base = `http://127.0.0.1:${port}`;
+    await waitForHealth(base, proc);
+    inbox.delayMail(1500);
+    try {
+      const email = uniqueEmail("inflight");
+      const inFlight = postJson(`${base}/auth/register`, { email, password: "correct horse battery" });
+      await Bun.sleep(300);
+      const started = Date.now();
+      proc.kill("SIGTERM");
+      await Bun.sleep(100);
+      await expect(fetch(`${base}/health`)).rejects.toThrow();
+      expect((await inFlight).status).toBe(201);
+      expect(await proc.exited).toBe(0);
+      expect(Date.now() - started).toBeLessThan(5000);
+      expect(inbox.mailTo(email).length).toBe(1);
+    } finally {
+      inbox.delayMail(0);
+      proc.kill("SIGKILL");
+    }
+  });
+
+  test("a busy port is a clear error naming it and a free port to use instead", async () => {
+    const busy = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => new Response("taken") });
+    try {
+      const proc = run(["serve"], { ...baseEnv(), HOST: "127.0.0.1", PORT: String(busy.port) });
+      expect(await proc.exited).toBe(1);
+      const stderr = await new Response(proc.stderr).text();
+      expect(stderr).toContain(`Port ${busy.port} is already in use`);
+      const suggested = Number(/--port (\d+)/.exec(stderr)?.[1]);
+      expect(suggested).not.toBe(busy.port);
+      // The suggestion really is free: a server can listen there.
+      const probe = Bun.serve({ hostname: "127.0.0.1", port: suggested, fetch: () => new Response("ok") });
+      probe.stop(true);
+    } finally {
+      busy.stop(true);
+    }
+  });
+
+  test("--port overrides PORT", async () => {
+    const port = freePort();
+    const proc = run(["serve", "--port", String(port)], { ...baseEnv(), HOST: "127.0.0.1", PORT: "1" });
+    try {
+      await waitForHealth(`http://127.0.0.1:${port}`, proc);
+    } finally {
+      proc.kill("SIGTERM");
+    }
+    expect(await proc.exited).toBe(0);
   });
 });

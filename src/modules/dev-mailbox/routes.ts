@@ -30,7 +30,8 @@ export const devMailboxRoutes = (catcher: MailCatcher) =>
       })),
     }), {
       response: { 200: mailboxResponse },
-      detail: { summary: "Mails caught by the development mail catcher, newest first (development only)" },
+      // Development only, so never part of the API document.
+      detail: { hide: true, summary: "Mails caught by the development mail catcher, newest first" },
     })
     .get("/mailbox", () => new Response(renderMailbox(catcher.messages), {
       headers: {

@@ -1,0 +1,129 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import packageJson from "../../package.json";
+import { createTestDatabase, type TestDatabase } from "../support/database";
+import { TEST_REDIS_URL, uniqueEmail } from "../support/env";
+import { freePort } from "../support/free-port";
+import { DEV_ENTRY, runToEnd } from "../support/process";
+import { startSmtpInbox, type SmtpInbox } from "../support/smtp-inbox";
+
+let inbox: SmtpInbox;
+let database: TestDatabase;
+let folder: string;
+beforeAll(async () => {
+  inbox = await startSmtpInbox();
+  database = await createTestDatabase({ migrate: false });
+  folder = await mkdtemp(join(tmpdir(), "otp-auth-cli-"));
+});
+afterAll(async () => {
+  await inbox.close();
+  await database.drop();
+  await rm(folder, { recursive: true, force: true });
+});
+
+const cli = (args: string[], env: Record<string, string> = {}) =>
+  runToEnd([...DEV_ENTRY, ...args], { PATH: process.env.PATH ?? "", ...env }, folder);
+
+const smtpEnv = () => ({ SMTP_SERVER: "127.0.0.1", SMTP_PORT: String(inbox.port), SMTP_SECURITY: "none", FROM_EMAIL: "cli@otp-auth.test" });
+
+describe("otp-auth command line", () => {
+  test("--help lists every command and option; --version prints the package version", async () => {
+    const help = await cli(["--help"]);
+    expect(help.exitCode).toBe(0);
+    for (const word of ["serve", "migrate", "smtp-test <to>", "doctor", "--port", "--version"]) expect(help.stdout).toContain(word);
+    const version = await cli(["--version"]);
+    expect(version.exitCode).toBe(0);
+    expect(version.stdout.trim()).toBe(packageJson.version);
+  });
+
+  test("an unknown command or option is exit code 2 with the usage", async () => {
+    for (const args of [["launch"], ["--bogus"]]) {
+      const result = await cli(args);
+      expect(result.exitCode).toBe(2);
+      expect(result.stderr).toContain("Usage: otp-auth");
+    }
+  });
+
+  test("smtp-test delivers a test mail through the configured SMTP server", async () => {
+    const to = uniqueEmail("smtp-test");
+    const result = await cli(["smtp-test", to], smtpEnv());
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toContain(`Test mail to ${to} accepted by 127.0.0.1:${inbox.port}`);
+    const [mail] = inbox.mailTo(to);
+    expect(mail?.subject).toBe("otp-auth SMTP test");
+    expect(mail?.from).toBe("cli@otp-auth.test");
+  });
+
+  test("smtp-test prints the failure and exits 1 when the server refuses or is unreachable", async () => {
+    inbox.refuseMail(true);
+    try {
+      const refused = await cli(["smtp-test", uniqueEmail()], smtpEnv());
+      expect(refused.exitCode).toBe(1);
+      expect(refused.stderr).toContain("SMTP test failed");
+      expect(refused.stderr).toContain("550");
+    } finally {
+      inbox.refuseMail(false);
+    }
+    const unreachable = await cli(["smtp-test", uniqueEmail()], { ...smtpEnv(), SMTP_PORT: String(freePort()), SMTP_TIMEOUT_SECONDS: "2" });
+    expect(unreachable.exitCode).toBe(1);
+    expect(unreachable.stderr).toContain("ECONNREFUSED");
+  });
+
+  test("smtp-test without SMTP_SERVER, or without an address, says what is missing", async () => {
+    const noServer = await cli(["smtp-test", "someone@example.com"]);
+    expect(noServer.exitCode).toBe(1);
+    expect(noServer.stderr).toContain("SMTP_SERVER is not set");
+    const noAddress = await cli(["smtp-test"], smtpEnv());
+    expect(noAddress.exitCode).toBe(2);
+    expect(noAddress.stderr).toContain("Usage: otp-auth smtp-test <to-address>");
+  });
+
+  test("doctor reaches PostgreSQL, Redis and SMTP and prints one ok line for each", async () => {
+    const result = await cli(["doctor"], { ...smtpEnv(), DATABASE_URL: database.url, REDIS_URL: TEST_REDIS_URL, SECRET_KEY: "doctor-secret" });
+    expect(result.exitCode).toBe(0);
+    const lines = result.stdout.split("\n");
+    for (const name of ["config", "postgres", "redis", "smtp"]) {
+      expect(lines.some((line) => line.startsWith("ok  ") && line.includes(` ${name} `))).toBe(true);
+    }
+    expect(result.stdout).toContain("All checks passed.");
+  });
+
+  test("doctor names each unreachable dependency with what to fix, and exits 1", async () => {
+    const dead = String(freePort());
+    const result = await cli(["doctor"], {
+      ...smtpEnv(), SMTP_PORT: dead, DATABASE_URL: `postgres://postgres:hunter2pw@127.0.0.1:${dead}/none`, REDIS_URL: `redis://127.0.0.1:${dead}`,
+    });
+    expect(result.exitCode).toBe(1);
+    for (const name of ["postgres", "redis", "smtp"]) expect(result.stdout).toMatch(new RegExp(`^FAIL ${name} .*ECONNREFUSED`, "m"));
+    expect(result.stdout).toContain("fix: start PostgreSQL or correct DATABASE_URL");
+    expect(result.stdout).toContain("fix: start Redis or correct REDIS_URL");
+    expect(result.stdout).toContain("3 checks failed.");
+    expect(result.stdout).not.toContain("hunter2pw");
+  });
+
+  test("doctor lists every configuration problem, without values", async () => {
+    const result = await cli(["doctor"], { PORT: "eighty", DATABASE_URL: "mysql://root:secretpw@db/x" });
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout).toMatch(/^FAIL config +PORT:/m);
+    expect(result.stdout).toMatch(/^FAIL config +DATABASE_URL:/m);
+    expect(result.stdout).not.toContain("secretpw");
+  });
+
+  test("doctor with nothing set reports the embedded defaults as fine", async () => {
+    const result = await cli(["doctor"], { DATA_DIR: join(folder, "doctor-data") });
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toContain("embedded PostgreSQL (PGlite)");
+    expect(result.stdout).toContain("in-process store");
+    expect(result.stdout).toContain("development mail catcher");
+  });
+
+  test("migrate applies the migrations to the embedded PostgreSQL when DATABASE_URL is unset", async () => {
+    const dataDir = join(folder, "migrate-data");
+    const result = await cli(["migrate"], { DATA_DIR: dataDir });
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toContain("Migrations applied.");
+    expect(await Bun.file(join(dataDir, "postgres/PG_VERSION")).exists()).toBe(true);
+  });
+});
