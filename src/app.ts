@@ -5,7 +5,9 @@ import { errorHandler } from "./http/error-handler";
 import { apiDocs } from "./http/openapi";
 import { requestGuards } from "./http/request-guards";
 import { authRoutes } from "./modules/auth/routes";
+import { clientConfigRoutes } from "./modules/client-config/routes";
 import { healthRoutes } from "./modules/health/routes";
+import { uiRoutes } from "./modules/ui/routes";
 import { oauthRoutes } from "./modules/oauth/routes";
 
 /** Composes the HTTP application from its dependencies; never listens (see cli/serve.ts). */
@@ -25,6 +27,8 @@ export function createApp(deps: Deps) {
     .use(apiDocs())
     .use(healthRoutes(deps.readiness))
     .use(authRoutes(deps.auth, deps.tokens))
+    .use(clientConfigRoutes({ config: deps.config, oauthProviders: deps.oauth.listConfiguredProviders(), mailboxUrl: null }))
+    .use(uiRoutes())
     .use(oauthRoutes(deps.oauth));
 }
 

@@ -7,3 +7,8 @@ declare module "swagger-ui-dist/swagger-ui-bundle.js" {
   const path: string;
   export default path;
 }
+// The web page's files (src/modules/ui), imported `with { type: "file" }`: paths, not modules or HTML bundles.
+declare module "../../../public/*" {
+  const path: string;
+  export default path;
+}

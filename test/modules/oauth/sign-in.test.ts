@@ -185,6 +185,27 @@ describe.each(BACKENDS)("OAuth sign-in (%s)", (backend) => {
       expect((await h.call("POST", "/auth/login", { email: uniqueIdentity().email, password: PASSWORD })).status).toBe(401);
     });
 
+    test("that answer costs a password verification, like a wrong password does", async () => {
+      const who = uniqueIdentity("timing");
+      idp.users.google = { id: who.id, email: who.email, verified: true };
+      expect((await signIn(h, idp, "google")).status).toBe(200);
+      const local = uniqueIdentity("timing-local");
+      await h.createVerifiedUser(local.email, PASSWORD);
+      const time = async (email: string) => {
+        const started = performance.now();
+        await h.call("POST", "/auth/login", { email, password: "wrong password" });
+        return performance.now() - started;
+      };
+      const oauthOnly: number[] = [];
+      const wrongPassword: number[] = [];
+      for (let i = 0; i < 5; i++) {
+        oauthOnly.push(await time(who.email));
+        wrongPassword.push(await time(local.email));
+      }
+      // Without the decoy verification the OAuth-only answer takes about 1 ms, against ~40 ms for argon2id.
+      expect(Math.min(...oauthOnly)).toBeGreaterThan(Math.min(...wrongPassword) * 0.5);
+    });
+
     test("OAuth sign-ins are not subject to the password login's code re-check", async () => {
       const who = uniqueIdentity("recheck");
       idp.users.google = { id: who.id, email: who.email, verified: true };
