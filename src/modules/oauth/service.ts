@@ -50,7 +50,7 @@ export function createOAuthService({ providers, store, accounts, client, tokens,
       if (!local) return await accounts.createUserWithLink(link);
       // An unverified account may have been registered by someone who does not own the address: never take it over.
       if (!local.isVerified) {
-        throw new AppError(409, `An account with this email exists but its email is not verified yet. Finish the email verification (or log in with your password) first, then sign in with ${provider.label} to link it.`, "oauth_account_unverified");
+        throw new AppError(409, `An account with this email exists but its address is not verified yet. Finish the email verification first (registering again mails a new code), then sign in with ${provider.label} to link it.`, "oauth_account_unverified");
       }
       await accounts.link(local.id, link);
       log.info("oauth identity linked to an existing account", { provider: provider.name, user_id: local.id });
