@@ -3,7 +3,10 @@ import { z } from "zod";
 // Trimmed and lower-cased before validation, so " Ann@Example.COM " and "ann@example.com" are one account.
 export const emailField = z.string().trim().toLowerCase().max(254).pipe(z.email())
   .meta({ example: "ann@example.com" });
-export const passwordField = z.string().min(8).max(128).meta({ example: "correct horse battery" });
+export const PASSWORD_MIN_LENGTH = 8;
+export const PASSWORD_MAX_LENGTH = 128;
+
+export const passwordField = z.string().min(PASSWORD_MIN_LENGTH).max(PASSWORD_MAX_LENGTH).meta({ example: "correct horse battery" });
 export const codeField = z.string().trim().regex(/^\d{4,10}$/, "must be 4-10 digits").meta({ example: "123456" });
 
 export const registerBody = z.object({ email: emailField, password: passwordField });

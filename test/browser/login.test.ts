@@ -1,0 +1,193 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import type { Browser, Page } from "playwright-core";
+import { AUTH_MESSAGES } from "../../src/modules/auth/messages";
+import { launchChromium, listenOnLoopback, openPage, saveScreens, waitUntilReady } from "../support/browser";
+import { uniqueEmail } from "../support/env";
+import { startHarness, type Harness } from "../support/harness";
+
+const PASSWORD = "correct horse battery";
+
+let harness: Harness;
+let browser: Browser;
+let base: string;
+
+beforeAll(async () => {
+  harness = await startHarness({ env: { OTP_RESEND_COOLDOWN_SECONDS: "2" } });
+  base = listenOnLoopback(harness.app);
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await harness?.app.stop();
+  await harness?.close();
+});
+
+const open = () => openPage(browser, `${base}/`);
+const focusedId = (page: Page) => page.evaluate("document.activeElement && document.activeElement.id");
+const storedToken = (page: Page) => page.evaluate(`sessionStorage.getItem(${JSON.stringify(`otp-auth:token:${base}`)})`) as Promise<string | null>;
+const tokenExpiry = (token: string) => JSON.parse(Buffer.from(token.split(".")[1]!, "base64url").toString()).exp as number;
+
+async function signIn(page: Page, email: string, password = PASSWORD) {
+  await page.getByLabel("Email address").fill(email);
+  await page.getByLabel("Password", { exact: true }).fill(password);
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+}
+
+async function expectSignedIn(page: Page, email: string) {
+  await page.getByRole("heading", { name: "You're signed in" }).waitFor();
+  expect(await page.locator("#me-email").textContent()).toBe(email);
+}
+
+describe("signing in on the page", () => {
+  test("a verified user signs in and sees who they are and when the session ends", async () => {
+    const email = uniqueEmail("login");
+    await harness.createVerifiedUser(email);
+    const { page, problems } = await open();
+    await signIn(page, email);
+    await expectSignedIn(page, email);
+    expect(await page.locator("#me-provider").textContent()).toBe("Email and password");
+    expect(await page.title()).toBe("Your account · otp-auth");
+    const token = await storedToken(page);
+    expect(token).toBeString();
+    // "Session ends" is the token's own `exp`.
+    const sessionEnd = await page.locator("#session-end").getAttribute("datetime");
+    expect(sessionEnd).toBe(new Date(tokenExpiry(token!) * 1000).toISOString());
+    expect(await page.locator("#session-left").textContent()).toMatch(/^\(in (29|30) minutes\)$/);
+    expect(await focusedId(page)).toBe("account-title");
+    expect(problems).toEqual([]);
+  });
+
+  test("a wrong password shows the server's detail and marks the password field", async () => {
+    const email = uniqueEmail("wrong-password");
+    await harness.createVerifiedUser(email);
+    const { page } = await open();
+    await signIn(page, email, "not the right password");
+    const error = page.locator("#auth-error");
+    await error.filter({ hasText: AUTH_MESSAGES.badCredentials }).waitFor();
+    expect(await page.getByLabel("Password", { exact: true }).getAttribute("aria-invalid")).toBe("true");
+    expect(await focusedId(page)).toBe("password");
+    await saveScreens(page, "10-wrong-password");
+  });
+
+  test("the re-check: when the server answers otp_required the page asks for the mailed code, then signs in", async () => {
+    const email = uniqueEmail("recheck");
+    await harness.createVerifiedUser(email);
+    // The last code check is now older than ACCESS_TOKEN_EXPIRE_MINUTES on the server's clock.
+    harness.clock.advance((harness.config.ACCESS_TOKEN_EXPIRE_MINUTES + 1) * 60_000);
+    const { page } = await open();
+    await signIn(page, email);
+    await page.getByRole("heading", { name: "Confirm it's you" }).waitFor();
+    expect(await page.locator("#code-status").textContent()).toBe(AUTH_MESSAGES.recheckRequired);
+    expect(await page.locator("#code-lead").textContent()).toContain(email);
+    expect(await focusedId(page)).toBe(""); // the first code box, which has no id
+    await saveScreens(page, "11-recheck");
+    expect(harness.inbox.mailTo(email)).toHaveLength(2);
+    await page.keyboard.type(harness.inbox.latestCode(email));
+    await page.keyboard.press("Enter");
+    await expectSignedIn(page, email);
+  });
+
+  test("an unverified account is sent to the code step, where it asks for a code and verifies", async () => {
+    const email = uniqueEmail("unverified");
+    expect((await harness.call("POST", "/auth/register", { email, password: PASSWORD })).status).toBe(201);
+    const { page } = await open();
+    await signIn(page, email);
+    await page.getByRole("heading", { name: "Verify your email" }).waitFor();
+    expect(await page.locator("#code-status").textContent()).toBe(AUTH_MESSAGES.notVerified);
+    const send = page.getByRole("button", { name: "Send code" });
+    expect(await send.isEnabled()).toBe(true);
+    harness.clock.advance(2000); // past the cooldown of the registration mail
+    await send.click();
+    await page.getByRole("heading", { name: "Check your email" }).waitFor();
+    expect(harness.inbox.mailTo(email)).toHaveLength(2);
+    await page.keyboard.type(harness.inbox.latestCode(email));
+    await page.keyboard.press("Enter");
+    await expectSignedIn(page, email);
+  });
+
+  test("the session survives a reload of the tab, not a new tab; log out forgets the token", async () => {
+    const email = uniqueEmail("logout");
+    await harness.createVerifiedUser(email);
+    const { page, context } = await open();
+    await signIn(page, email);
+    await expectSignedIn(page, email);
+    await page.reload();
+    await waitUntilReady(page);
+    await expectSignedIn(page, email);
+
+    const other = await context.browser()!.newContext();
+    const otherPage = await other.newPage();
+    await otherPage.goto(`${base}/`);
+    await waitUntilReady(otherPage);
+    expect(await otherPage.getByRole("heading", { name: "Sign in" }).isVisible()).toBe(true);
+    await other.close();
+
+    await page.getByRole("button", { name: "Log out" }).click();
+    await page.getByRole("heading", { name: "Sign in" }).waitFor();
+    expect(await page.locator("#auth-status").textContent()).toBe("You have been signed out.");
+    expect(await storedToken(page)).toBeNull();
+    expect(await page.getByLabel("Email address").inputValue()).toBe(email);
+    await saveScreens(page, "12-signed-out");
+    await page.reload();
+    await waitUntilReady(page);
+    expect(await page.getByRole("heading", { name: "Sign in" }).isVisible()).toBe(true);
+  });
+
+  test("when the token's exp passes, the page ends the session by itself", async () => {
+    const email = uniqueEmail("expiry");
+    await harness.createVerifiedUser(email);
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.clock.install(); // the browser's clock only; the server keeps its own
+    await page.goto(`${base}/`);
+    await waitUntilReady(page);
+    await signIn(page, email);
+    await expectSignedIn(page, email);
+    const exp = tokenExpiry((await storedToken(page))!) * 1000;
+    const now = (await page.evaluate("Date.now()")) as number;
+    await page.clock.fastForward(exp - now + 1000);
+    await page.getByRole("heading", { name: "Sign in" }).waitFor();
+    expect(await page.locator("#auth-status").textContent()).toBe("Your session has ended. Please sign in again.");
+    expect(await storedToken(page)).toBeNull();
+    await context.close();
+  });
+
+  test("keyboard only: create an account, enter the code, log out, sign in again", async () => {
+    const email = uniqueEmail("keyboard");
+    const { page } = await open();
+    const keys = page.keyboard;
+    expect(await focusedId(page)).toBe("email");
+    await keys.press("Shift+Tab");
+    expect(await focusedId(page)).toBe("tab-login");
+    await keys.press("ArrowRight");
+    expect(await focusedId(page)).toBe("tab-register");
+    expect(await page.getByRole("heading", { name: "Create your account" }).isVisible()).toBe(true);
+    await keys.press("Tab");
+    expect(await focusedId(page)).toBe("email");
+    await keys.type(email);
+    await keys.press("Tab");
+    expect(await focusedId(page)).toBe("password");
+    await keys.type(PASSWORD);
+    await keys.press("Tab");
+    expect(await focusedId(page)).toBe("reveal");
+    await keys.press("Tab");
+    expect(await focusedId(page)).toBe("auth-submit");
+    await saveScreens(page, "13-keyboard-focus");
+    await keys.press("Enter");
+    await page.getByRole("heading", { name: "Check your email" }).waitFor();
+    await keys.type(harness.inbox.latestCode(email));
+    await keys.press("Enter");
+    await expectSignedIn(page, email);
+    expect(await focusedId(page)).toBe("account-title");
+    await keys.press("Tab");
+    expect(await focusedId(page)).toBe("logout");
+    await keys.press("Enter");
+    await page.getByRole("heading", { name: "Sign in" }).waitFor();
+    // The address is kept; focus waits in the password field.
+    expect(await focusedId(page)).toBe("password");
+    await keys.type(PASSWORD);
+    await keys.press("Enter");
+    await expectSignedIn(page, email);
+  });
+});
