@@ -12,6 +12,10 @@ const build = Bun.spawnSync([
   // directory must not change how it runs.
   "--no-compile-autoload-bunfig",
   "--asset", "./drizzle",
+  // Precompiled bytecode: the binary starts without parsing its ~900 bundled modules (measured: `--version`
+  // in 20 ms instead of 180 ms). No minifying: Elysia reads handler source to see which parts of the request
+  // they use, and minified handlers lost their headers (measured: /auth/me answered 500).
+  "--bytecode", "--format=esm",
   "--outfile", outfile,
   "./src/index.ts",
 ], { cwd: root, stdout: "inherit", stderr: "inherit" });

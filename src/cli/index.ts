@@ -14,6 +14,7 @@ const COMMANDS: Record<string, Command> = {
   migrate: { usage: "migrate", summary: "apply database migrations and exit", run: async (c) => (await import("./migrate")).migrateCommand(c) },
   "smtp-test": { usage: "smtp-test <to>", summary: "send a test mail with the configured SMTP server", run: async (c) => (await import("./smtp-test")).smtpTest(c) },
   doctor: { usage: "doctor", summary: "check the configuration and reach PostgreSQL, Redis and SMTP", run: async (c) => (await import("./doctor")).doctor(c) },
+  healthcheck: { usage: "healthcheck", summary: "exit 0 if the server on PORT answers /health (for containers)", run: async (c) => (await import("./healthcheck")).healthcheck(c) },
 };
 
 export const VERSION = packageJson.version;

@@ -6,6 +6,7 @@ import packageJson from "../../package.json";
 import { createTestDatabase, type TestDatabase } from "../support/database";
 import { TEST_REDIS_URL, uniqueEmail } from "../support/env";
 import { freePort } from "../support/free-port";
+import { startHarness } from "../support/harness";
 import { DEV_ENTRY, runToEnd } from "../support/process";
 import { startSmtpInbox, type SmtpInbox } from "../support/smtp-inbox";
 
@@ -32,7 +33,7 @@ describe("otp-auth command line", () => {
   test("--help lists every command and option; --version prints the package version", async () => {
     const help = await cli(["--help"]);
     expect(help.exitCode).toBe(0);
-    for (const word of ["serve", "migrate", "smtp-test <to>", "doctor", "--port", "--version"]) expect(help.stdout).toContain(word);
+    for (const word of ["serve", "migrate", "smtp-test <to>", "doctor", "healthcheck", "--port", "--version"]) expect(help.stdout).toContain(word);
     const version = await cli(["--version"]);
     expect(version.exitCode).toBe(0);
     expect(version.stdout.trim()).toBe(packageJson.version);
@@ -125,5 +126,19 @@ describe("otp-auth command line", () => {
     expect(result.exitCode).toBe(0);
     expect(result.stdout).toContain("Migrations applied.");
     expect(await Bun.file(join(dataDir, "postgres/PG_VERSION")).exists()).toBe(true);
+  });
+
+  test("healthcheck exits 0 when the server on PORT answers /health, 1 when nothing does", async () => {
+    const h = await startHarness();
+    const server = h.app.listen({ hostname: "127.0.0.1", port: 0 });
+    try {
+      const up = await cli(["healthcheck"], { PORT: String(server.server!.port) });
+      expect(up.exitCode).toBe(0);
+      expect(up.stdout).toContain("/health: 200");
+    } finally {
+      await server.stop();
+      await h.close();
+    }
+    expect((await cli(["healthcheck"], { PORT: String(freePort()) })).exitCode).toBe(1);
   });
 });
