@@ -6,6 +6,7 @@ import { apiDocs } from "./http/openapi";
 import { requestGuards } from "./http/request-guards";
 import { authRoutes } from "./modules/auth/routes";
 import { clientConfigRoutes } from "./modules/client-config/routes";
+import { devMailboxRoutes } from "./modules/dev-mailbox/routes";
 import { healthRoutes } from "./modules/health/routes";
 import { uiRoutes } from "./modules/ui/routes";
 import { oauthRoutes } from "./modules/oauth/routes";
@@ -27,9 +28,11 @@ export function createApp(deps: Deps) {
     .use(apiDocs())
     .use(healthRoutes(deps.readiness))
     .use(authRoutes(deps.auth, deps.tokens))
-    .use(clientConfigRoutes({ config: deps.config, oauthProviders: deps.oauth.listConfiguredProviders(), mailboxUrl: null }))
+    .use(clientConfigRoutes({ config: deps.config, oauthProviders: deps.oauth.listConfiguredProviders(), mailboxUrl: deps.mailCatcher ? "/dev/mailbox" : null }))
     .use(uiRoutes())
-    .use(oauthRoutes(deps.oauth));
+    .use(oauthRoutes(deps.oauth))
+    // Mounted only while the development mail catcher runs, which never happens in production.
+    .use((app) => (deps.mailCatcher ? app.use(devMailboxRoutes(deps.mailCatcher)) : app));
 }
 
 export type App = ReturnType<typeof createApp>;

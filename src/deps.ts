@@ -1,11 +1,14 @@
 import type { Redis } from "ioredis";
 import { connectRedis, waitForRedis } from "./cache/redis";
-import type { Config } from "./config/load";
+import { embeddedDatabaseDir, type Config } from "./config/load";
+import { loadOrCreateSecretKey } from "./config/secret-key";
 import { connectDatabase, type DatabaseHandle } from "./db/client";
+import { openEmbeddedDatabase } from "./db/pglite";
 import { systemClock, type Clock } from "./lib/clock";
 import { deriveKey } from "./lib/crypto";
 import { createLogger, type Logger } from "./lib/log";
-import { createSmtpMailer, type Mailer } from "./mail/mailer";
+import { startMailCatcher, type MailCatcher } from "./mail/catcher";
+import { createSmtpMailer, smtpSettingsFrom, type Mailer } from "./mail/mailer";
 import { createAuthService, type AuthService } from "./modules/auth/service";
 import { createPasswordHasher } from "./modules/auth/password";
 import { createTokenIssuer, type TokenIssuer } from "./modules/auth/tokens";
@@ -16,15 +19,22 @@ import { createProviderClient } from "./modules/oauth/provider-client";
 import { defineProviders } from "./modules/oauth/providers";
 import { createOAuthService, type OAuthService } from "./modules/oauth/service";
 import { createMemoryOAuthStateStore, createRedisOAuthStateStore } from "./modules/oauth/state-store";
+import { createMemoryOtpStore } from "./otp/memory-store";
 import { createRedisOtpStore } from "./otp/redis-store";
 import { createOtpService } from "./otp/service";
 
+/** The configuration with SECRET_KEY settled (set, or generated into DATA_DIR outside production). */
+export type RuntimeConfig = Config & { SECRET_KEY: string };
+
 export interface Deps {
-  config: Config;
+  config: RuntimeConfig;
   clock: Clock;
   log: Logger;
   database: DatabaseHandle;
-  redis: Redis;
+  /** Null under the embedded defaults (no REDIS_URL): the in-process store serves instead. */
+  redis: Redis | null;
+  /** The development mail catcher, when no SMTP_SERVER is set; its inbox is served at /dev/mailbox. */
+  mailCatcher: MailCatcher | null;
   mailer: Mailer;
   tokens: TokenIssuer;
   auth: AuthService;
@@ -36,15 +46,42 @@ export interface Deps {
 /** Parts a caller may supply instead of the defaults (tests pass a fake clock or a logger that records). */
 export type DepOverrides = Partial<Pick<Deps, "clock" | "log" | "mailer">>;
 
-/** Builds every dependency from config, in one place; nothing here listens on a port. */
-export async function buildDeps(config: Config, overrides: DepOverrides = {}): Promise<Deps> {
-  const clock = overrides.clock ?? systemClock;
-  const log = overrides.log ?? createLogger(config.LOG_LEVEL);
-  const database = connectDatabase(config.DATABASE_URL, config.DATABASE_POOL_SIZE);
-  const redis = connectRedis(config.REDIS_URL, config.REDIS_KEY_PREFIX, log);
+function developmentSecretKey(dataDir: string, log: Logger): string {
+  const { secret, created } = loadOrCreateSecretKey(dataDir);
+  if (created) log.warn("SECRET_KEY is not set: generated one and saved it for the next starts; set SECRET_KEY in production", { dataDir });
+  return secret;
+}
+
+async function openDatabase(config: Config, log: Logger): Promise<DatabaseHandle> {
+  if (config.DATABASE_URL) return connectDatabase(config.DATABASE_URL, config.DATABASE_POOL_SIZE);
+  const dataDir = embeddedDatabaseDir(config.DATA_DIR);
+  log.info("opening the embedded PostgreSQL (PGlite); a first start initialises it, which takes a few seconds", { dataDir });
+  const started = performance.now();
+  const database = await openEmbeddedDatabase(dataDir);
+  log.info(database.created ? "embedded PostgreSQL initialised" : "embedded PostgreSQL opened", {
+    ms: Math.round(performance.now() - started),
+  });
+  return database;
+}
+
+async function openRedis(url: string, config: Config, log: Logger): Promise<Redis> {
+  const redis = connectRedis(url, config.REDIS_KEY_PREFIX, log);
   if (!(await waitForRedis(redis, 3000))) log.warn("redis not reachable yet; requests that need it answer 503");
-  const mailer = overrides.mailer ?? createSmtpMailer(config);
-  const store = createRedisOtpStore(redis);
+  return redis;
+}
+
+/** Builds every dependency from config, in one place; nothing here listens on an HTTP port. */
+export async function buildDeps(input: Config, overrides: DepOverrides = {}): Promise<Deps> {
+  const clock = overrides.clock ?? systemClock;
+  const log = overrides.log ?? createLogger(input.LOG_LEVEL);
+  const config: RuntimeConfig = { ...input, SECRET_KEY: input.SECRET_KEY ?? developmentSecretKey(input.DATA_DIR, log) };
+  const database = await openDatabase(config, log);
+  const redis = config.REDIS_URL ? await openRedis(config.REDIS_URL, config, log) : null;
+  const store = redis ? createRedisOtpStore(redis) : createMemoryOtpStore();
+  const mailCatcher = config.backends.mail === "catcher" && !overrides.mailer ? await startMailCatcher() : null;
+  const mailer = overrides.mailer ?? createSmtpMailer(
+    mailCatcher ? { ...smtpSettingsFrom(config), host: "127.0.0.1", port: mailCatcher.port, security: "none" } : smtpSettingsFrom(config),
+  );
   const otp = createOtpService({
     store,
     clock,
@@ -78,15 +115,14 @@ export async function buildDeps(config: Config, overrides: DepOverrides = {}): P
     log,
     settings: { stateKey: deriveKey(config.SECRET_KEY, "oauth-state"), stateTtlSeconds: config.OAUTH_STATE_TTL_SECONDS },
   });
+  const readiness: ReadinessCheck[] = [{ name: "postgres", check: database.ping }];
+  if (redis) readiness.push({ name: "redis", check: store.ping });
   return {
-    config, clock, log, database, redis, mailer, tokens, auth, oauth,
-    readiness: [
-      { name: "postgres", check: database.ping },
-      { name: "redis", check: store.ping },
-    ],
+    config, clock, log, database, redis, mailCatcher, mailer, tokens, auth, oauth, readiness,
     async close() {
       mailer.close();
-      redis.disconnect();
+      redis?.disconnect();
+      await mailCatcher?.close();
       await database.close();
     },
   };

@@ -29,16 +29,20 @@ const endpointUrl = (fallback: string) => z.string()
 /** Every variable the service reads. The README's configuration table is checked against this list. */
 export const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development")
-    .describe("`production` enforces a strong SECRET_KEY."),
-  HOST: z.string().min(1).default("0.0.0.0").describe("Interface to listen on."),
+    .describe("`production` requires a strong SECRET_KEY and real SMTP (the development mail catcher is refused)."),
+  HOST: z.string().min(1).default("0.0.0.0")
+    .describe("Interface to listen on; 127.0.0.1 whatever this says while the development mail catcher is active."),
   PORT: port.default(8000).describe("Port to listen on."),
-  DATABASE_URL: databaseUrl
-    .describe("PostgreSQL URL; the original's `postgresql+asyncpg://` form is accepted."),
+  DATABASE_URL: databaseUrl.optional()
+    .describe("PostgreSQL URL; the original's `postgresql+asyncpg://` form is accepted. Unset: embedded PostgreSQL (PGlite) in DATA_DIR."),
   DATABASE_POOL_SIZE: positiveInt.max(100).default(10).describe("PostgreSQL connections per instance."),
-  REDIS_URL: z.string().regex(/^rediss?:\/\//, "must be a redis:// or rediss:// URL")
-    .describe("Redis URL for codes and send limits."),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, "must be a redis:// or rediss:// URL").optional()
+    .describe("Redis URL for codes and send limits. Unset: an in-process store (one instance only)."),
   REDIS_KEY_PREFIX: z.string().max(64).default("otp-auth:").describe("Prefix of every Redis key."),
-  SECRET_KEY: z.string().min(1).describe("Signs access tokens and keys the code hashes. At least 32 characters in production."),
+  SECRET_KEY: z.string().min(1).optional()
+    .describe("Signs access tokens and keys the code hashes. At least 32 characters in production. Unset outside production: generated once and kept in DATA_DIR."),
+  DATA_DIR: z.string().min(1).default("./data")
+    .describe("Folder of the embedded PostgreSQL and of the generated development SECRET_KEY."),
   ACCESS_TOKEN_EXPIRE_MINUTES: positiveInt.default(30)
     .describe("Access token lifetime, and the age of the last code check after which login asks for a new code."),
   OTP_LENGTH: z.coerce.number().int().min(4).max(10).default(6).describe("Digits per code (4-10)."),
@@ -47,14 +51,15 @@ export const envSchema = z.object({
   OTP_RESEND_COOLDOWN_SECONDS: z.coerce.number().int().min(0).default(60)
     .describe("Minimum wait between two codes mailed to one address."),
   OTP_MAX_SENDS_PER_HOUR: positiveInt.default(10).describe("Codes mailed to one address per hour at most."),
-  SMTP_SERVER: z.string().min(1).describe("SMTP host."),
+  SMTP_SERVER: z.string().min(1).optional()
+    .describe("SMTP host. Unset outside production: the built-in mail catcher (inbox at /dev/mailbox, loopback only)."),
   SMTP_PORT: port.default(587).describe("SMTP port."),
   SMTP_USERNAME: z.string().optional().describe("SMTP user; no authentication when empty."),
   SMTP_PASSWORD: z.string().optional().describe("SMTP password."),
   SMTP_SECURITY: z.enum(["starttls", "tls", "none"]).optional()
     .describe("`tls` (implicit), `starttls` (required upgrade) or `none`; default `tls` on port 465, else `starttls`."),
   SMTP_TIMEOUT_SECONDS: positiveInt.max(120).default(10).describe("Give up on an SMTP exchange after this long."),
-  FROM_EMAIL: z.email().describe("Sender address of the mails."),
+  FROM_EMAIL: z.email().optional().describe("Sender address of the mails; required with SMTP_SERVER."),
   PASSWORD_MEMORY_KIB: z.coerce.number().int().min(1024).max(1048576).default(19456)
     .describe("argon2id memory cost in KiB (OWASP baseline 19456)."),
   PASSWORD_TIME_COST: z.coerce.number().int().min(1).max(20).default(2).describe("argon2id iterations."),
@@ -62,11 +67,6 @@ export const envSchema = z.object({
     .describe("Comma-separated origins allowed to call the API from a browser, besides the server's own."),
   MAX_BODY_BYTES: positiveInt.max(1048576).default(16384).describe("Largest request body accepted."),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info").describe("Lowest level logged."),
-});
-
-export const PRODUCTION_SECRET_MIN_LENGTH = 32;
-
-export type Env = z.infer<typeof envSchema>;
   GOOGLE_CLIENT_ID: z.string().max(512).optional().describe("Google OAuth client ID; Google sign-in is off until the three GOOGLE_ credentials are set."),
   GOOGLE_CLIENT_SECRET: z.string().max(512).optional().describe("Google OAuth client secret."),
   GOOGLE_REDIRECT_URI: redirectUris.optional()
@@ -84,3 +84,8 @@ export type Env = z.infer<typeof envSchema>;
   GITHUB_TOKEN_URL: endpointUrl("https://github.com/login/oauth/access_token")
     .describe("GitHub token endpoint (GitHub Enterprise: https://HOST/login/oauth/access_token)."),
   GITHUB_API_URL: endpointUrl("https://api.github.com").describe("GitHub REST API root (GitHub Enterprise: https://HOST/api/v3)."),
+});
+
+export const PRODUCTION_SECRET_MIN_LENGTH = 32;
+
+export type Env = z.infer<typeof envSchema>;
