@@ -139,6 +139,16 @@ describe("misconfiguration", () => {
     }
   });
 
+  test("GET /auth/config offers exactly the providers whose three credentials are set", async () => {
+    expect((await h.call("GET", "/auth/config")).body.oauth_providers).toEqual(["google", "github"]);
+    const partial = await startHarness({ env: { ...idp.env(), GITHUB_CLIENT_SECRET: "" }, database });
+    try {
+      expect((await partial.call("GET", "/auth/config")).body.oauth_providers).toEqual(["google"]);
+    } finally {
+      await partial.close();
+    }
+  });
+
   test("an unsupported provider is 400 on both routes", async () => {
     for (const res of [
       await h.call("GET", "/auth/oauth/facebook/start"),
