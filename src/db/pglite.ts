@@ -6,6 +6,7 @@ import { drizzle } from "drizzle-orm/pglite";
 import { migrate } from "drizzle-orm/pglite/migrator";
 import { existsSync, mkdirSync } from "node:fs";
 import type { DatabaseHandle } from "./client";
+import { lockDataDir } from "./data-dir-lock";
 import { MIGRATIONS_FOLDER } from "./migrate";
 import * as schema from "./schema";
 
@@ -15,25 +16,33 @@ export interface EmbeddedDatabase extends DatabaseHandle {
 }
 
 /**
- * PostgreSQL compiled to WebAssembly, keeping its files in `dataDir` (or in memory for "memory://").
+ * PostgreSQL compiled to WebAssembly, keeping its files in `dataDir`, one process at a time.
  * Its wasm and data files are imported as files so that `bun build --compile` embeds them: inside the
  * binary PGlite cannot find them next to itself.
  */
 export async function openEmbeddedDatabase(dataDir: string): Promise<EmbeddedDatabase> {
-  const inMemory = dataDir.startsWith("memory://");
-  const created = inMemory || !existsSync(`${dataDir}/PG_VERSION`);
-  if (!inMemory) mkdirSync(dataDir, { recursive: true });
-  const [pgliteWasmModule, initdbWasmModule] = await Promise.all([
-    WebAssembly.compile(await Bun.file(pgliteWasm).arrayBuffer()),
-    WebAssembly.compile(await Bun.file(initdbWasm).arrayBuffer()),
-  ]);
-  const client = await PGlite.create(dataDir, { pgliteWasmModule, initdbWasmModule, fsBundle: Bun.file(pgliteData) });
-  const db = drizzle({ client, schema });
-  await migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
-  return {
-    db,
-    created,
-    ping: async () => void (await client.query("select 1")),
-    close: () => client.close(),
-  };
+  const created = !existsSync(`${dataDir}/PG_VERSION`);
+  mkdirSync(dataDir, { recursive: true });
+  const unlock = lockDataDir(`${dataDir}.lock`);
+  try {
+    const [pgliteWasmModule, initdbWasmModule] = await Promise.all([
+      WebAssembly.compile(await Bun.file(pgliteWasm).arrayBuffer()),
+      WebAssembly.compile(await Bun.file(initdbWasm).arrayBuffer()),
+    ]);
+    const client = await PGlite.create(dataDir, { pgliteWasmModule, initdbWasmModule, fsBundle: Bun.file(pgliteData) });
+    const db = drizzle({ client, schema });
+    await migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
+    return {
+      db,
+      created,
+      ping: async () => void (await client.query("select 1")),
+      async close() {
+        await client.close();
+        unlock();
+      },
+    };
+  } catch (error) {
+    unlock();
+    throw error;
+  }
 }

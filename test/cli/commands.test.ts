@@ -7,7 +7,7 @@ import { createTestDatabase, type TestDatabase } from "../support/database";
 import { TEST_REDIS_URL, uniqueEmail } from "../support/env";
 import { freePort } from "../support/free-port";
 import { startHarness } from "../support/harness";
-import { DEV_ENTRY, runToEnd } from "../support/process";
+import { DEV_ENTRY, runToEnd, startProcess } from "../support/process";
 import { startSmtpInbox, type SmtpInbox } from "../support/smtp-inbox";
 
 let inbox: SmtpInbox;
@@ -141,4 +141,32 @@ describe("otp-auth command line", () => {
     }
     expect((await cli(["healthcheck"], { PORT: String(freePort()) })).exitCode).toBe(1);
   });
+
+  test("a second server on the same embedded DATA_DIR is refused while the first runs, and allowed after", async () => {
+    const dataDir = join(folder, "shared-data");
+    const first = startProcess([...DEV_ENTRY, "serve"], { PATH: process.env.PATH ?? "", DATA_DIR: dataDir, PORT: String(freePort()) }, folder);
+    try {
+      await waitForLine(first, "otp-auth listening");
+      const second = await cli(["migrate"], { DATA_DIR: dataDir });
+      expect(second.exitCode).toBe(1);
+      expect(second.stderr).toContain(`is in use by another process (pid ${first.pid})`);
+    } finally {
+      first.kill("SIGTERM");
+    }
+    expect(await first.exited).toBe(0);
+    expect((await cli(["migrate"], { DATA_DIR: dataDir })).exitCode).toBe(0);
+  });
 });
+
+/** Reads a process's stdout until a line contains `text`, leaving the pipe open (closing it would end the process on its next write). */
+async function waitForLine(proc: Bun.Subprocess<"ignore", "pipe", "pipe">, text: string) {
+  const reader = proc.stdout.getReader();
+  const decoder = new TextDecoder();
+  let seen = "";
+  while (!seen.includes(text)) {
+    const { value, done } = await reader.read();
+    if (done) throw new Error(`process ended before printing "${text}"`);
+    seen += decoder.decode(value);
+  }
+  reader.releaseLock();
+}
