@@ -1,16 +1,17 @@
-// Talking to the otp-auth API: where it is, requests and their errors, and what a token says.
+// Talking to the otp-auth API: where it is, requests and their errors, what a token says.
 
 /** `?api=` wins, then `<meta name="otp-auth-api">` when non-empty, else this page's own origin. */
-export function resolveApiBase(location = window.location) {
-  const fromQuery = new URLSearchParams(location.search).get("api");
-  const fromMeta = document.querySelector('meta[name="otp-auth-api"]')?.getAttribute("content")?.trim();
-  for (const candidate of [fromQuery, fromMeta]) {
-    if (!candidate) continue;
+export function resolveApiBase() {
+  const candidates = [
+    new URLSearchParams(location.search).get("api"),
+    document.querySelector('meta[name="otp-auth-api"]')?.content.trim(),
+  ];
+  for (const candidate of candidates.filter(Boolean)) {
     try {
       const url = new URL(candidate, location.href);
-      if (url.protocol === "http:" || url.protocol === "https:") return url.href.replace(/\/+$/, "");
+      if (/^https?:$/.test(url.protocol)) return url.href.replace(/\/+$/, "");
     } catch {
-      // not a URL: try the next source
+      // not a URL: the next source decides
     }
   }
   return location.origin;
@@ -19,44 +20,27 @@ export function resolveApiBase(location = window.location) {
 export class ApiError extends Error {
   constructor(status, detail, code = "", retryAfter = 0) {
     super(detail);
-    this.status = status;
-    this.detail = detail;
-    this.code = code;
-    this.retryAfter = retryAfter;
+    Object.assign(this, { status, detail, code, retryAfter });
   }
 }
 
-const fallbackDetail = (status) =>
-  status >= 500 ? "The server could not handle the request. Please try again shortly." : `Request failed (${status}).`;
-
-/** A small client for one API base; every failure becomes an ApiError carrying the server's `detail`. */
+/** A client for one API base; every failure becomes an ApiError carrying the server's `detail`. */
 export function createApi(base) {
   async function request(method, path, body, token) {
     const headers = { Accept: "application/json" };
-    if (body !== undefined) headers["Content-Type"] = "application/json";
+    if (body) headers["Content-Type"] = "application/json";
     if (token) headers.Authorization = `Bearer ${token}`;
     let response;
     try {
-      response = await fetch(base + path, {
-        method,
-        headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
-        credentials: "omit",
-        cache: "no-store",
-      });
+      response = await fetch(base + path, { method, headers, body: body && JSON.stringify(body), credentials: "omit", cache: "no-store" });
     } catch {
       throw new ApiError(0, "Cannot reach the server. Check your connection and try again.", "network_error");
     }
-    let data = null;
-    try {
-      data = await response.json();
-    } catch {
-      // an empty or non-JSON body: the status decides
-    }
+    const data = await response.json().catch(() => null); // an empty or non-JSON body: the status decides
     if (response.ok) return data ?? {};
-    const retryAfter = Number(response.headers.get("Retry-After")) || 0;
-    const detail = typeof data?.detail === "string" && data.detail ? data.detail : fallbackDetail(response.status);
-    throw new ApiError(response.status, detail, data?.code ?? "", retryAfter);
+    const detail = typeof data?.detail === "string" && data.detail ? data.detail
+      : response.status >= 500 ? "The server could not handle the request. Please try again shortly." : `Request failed (${response.status}).`;
+    throw new ApiError(response.status, detail, data?.code, Number(response.headers.get("Retry-After")) || 0);
   }
   return {
     base,
@@ -69,8 +53,7 @@ export function createApi(base) {
 export function readTokenExpiry(token) {
   try {
     const payload = token.split(".")[1].replace(/-/g, "+").replace(/_/g, "/");
-    const claims = JSON.parse(atob(payload.padEnd(payload.length + ((4 - (payload.length % 4)) % 4), "=")));
-    return typeof claims.exp === "number" ? claims.exp * 1000 : 0;
+    return JSON.parse(atob(payload.padEnd(Math.ceil(payload.length / 4) * 4, "="))).exp * 1000 || 0;
   } catch {
     return 0;
   }

@@ -2,7 +2,6 @@
 
 export function createCodeBoxes(container) {
   let boxes = [];
-
   const focusBox = (index) => {
     const box = boxes[Math.max(0, Math.min(index, boxes.length - 1))];
     box?.focus();
@@ -11,37 +10,29 @@ export function createCodeBoxes(container) {
 
   /** Writes digits into the boxes from `start` on and focuses the box after the last one written. */
   function fillFrom(start, digits) {
-    const slice = digits.slice(0, boxes.length - start);
-    [...slice].forEach((digit, offset) => (boxes[start + offset].value = digit));
+    const slice = [...digits.slice(0, boxes.length - start)];
+    slice.forEach((digit, offset) => (boxes[start + offset].value = digit));
     focusBox(start + slice.length);
   }
 
+  const moves = { ArrowLeft: -1, ArrowRight: 1, Home: -99, End: 99 };
+
   function onKeyDown(event, index) {
     const box = boxes[index];
-    if (event.ctrlKey || event.metaKey || event.altKey) return;
-    if (/^\d$/.test(event.key)) {
-      // Replace rather than append, so a filled box takes the new digit.
-      event.preventDefault();
-      box.value = event.key;
+    const { key } = event;
+    if (event.ctrlKey || event.metaKey || event.altKey || key === "Tab" || key === "Enter") return;
+    if (key.length > 1 && !(key in moves) && key !== "Backspace" && key !== "Delete") return;
+    event.preventDefault(); // letters and signs never enter a box
+    if (/^\d$/.test(key)) {
+      box.value = key; // replace rather than append, so a filled box takes the new digit
       focusBox(index + 1);
-    } else if (event.key === "Backspace") {
-      event.preventDefault();
-      if (box.value) box.value = "";
-      else if (index > 0) {
-        boxes[index - 1].value = "";
-        focusBox(index - 1);
-      }
-    } else if (event.key === "Delete") {
-      event.preventDefault();
+    } else if (key === "Backspace" && !box.value && index > 0) {
+      boxes[index - 1].value = "";
+      focusBox(index - 1);
+    } else if (key === "Backspace" || key === "Delete") {
       box.value = "";
-    } else if (event.key === "ArrowLeft" || event.key === "ArrowRight") {
-      event.preventDefault();
-      focusBox(index + (event.key === "ArrowLeft" ? -1 : 1));
-    } else if (event.key === "Home" || event.key === "End") {
-      event.preventDefault();
-      focusBox(event.key === "Home" ? 0 : boxes.length - 1);
-    } else if (event.key.length === 1 && event.key !== " ") {
-      event.preventDefault(); // letters and signs never enter a box
+    } else if (key in moves) {
+      focusBox(index + moves[key]);
     }
   }
 
@@ -49,7 +40,7 @@ export function createCodeBoxes(container) {
   function onInput(event, index) {
     const box = boxes[index];
     const digits = box.value.replace(/\D/g, "");
-    if (event.inputType === "insertText" && event.data && /^\d$/.test(event.data)) {
+    if (event.inputType === "insertText" && /^\d$/.test(event.data)) {
       box.value = event.data;
       focusBox(index + 1);
     } else if (digits.length > 1) {
@@ -63,16 +54,12 @@ export function createCodeBoxes(container) {
 
   return {
     build(length) {
-      const previous = boxes.map((box) => box.value).join("");
       boxes = Array.from({ length }, (_, index) => {
-        const box = document.createElement("input");
-        box.type = "text";
-        box.className = "box";
-        box.inputMode = "numeric";
-        box.pattern = "[0-9]*";
-        // The first box takes the whole code when a phone offers it from the mail.
-        box.autocomplete = index === 0 ? "one-time-code" : "off";
-        box.spellcheck = false;
+        const box = Object.assign(document.createElement("input"), {
+          type: "text", className: "box", inputMode: "numeric", pattern: "[0-9]*", spellcheck: false,
+          // The first box takes the whole code when a phone offers it from the mail.
+          autocomplete: index ? "off" : "one-time-code",
+        });
         box.setAttribute("aria-label", `Digit ${index + 1} of ${length}`);
         box.addEventListener("keydown", (event) => onKeyDown(event, index));
         box.addEventListener("input", (event) => onInput(event, index));
@@ -80,33 +67,24 @@ export function createCodeBoxes(container) {
         return box;
       });
       container.replaceChildren(...boxes);
-      if (previous) fillFrom(0, previous);
     },
-    /** Fills every box from a pasted text; returns false when it holds no digits. */
+    /** Fills the boxes from a pasted text (all of them for a whole code); false when it holds no digit. */
     paste(text) {
-      const digits = String(text).replace(/\D/g, "");
-      if (!digits) return false;
+      const digits = text.replace(/\D/g, "");
       const focused = boxes.indexOf(document.activeElement);
-      fillFrom(digits.length >= boxes.length || focused < 0 ? 0 : focused, digits);
-      return true;
+      if (digits) fillFrom(digits.length >= boxes.length || focused < 0 ? 0 : focused, digits);
+      return Boolean(digits);
     },
     value: () => boxes.map((box) => box.value).join(""),
     get length() {
       return boxes.length;
     },
-    focus: (index = 0) => focusBox(index),
+    focus: focusBox,
     focusFirstEmpty() {
       const empty = boxes.findIndex((box) => !box.value);
-      focusBox(empty < 0 ? boxes.length - 1 : empty);
+      focusBox(empty < 0 ? boxes.length : empty);
     },
-    clear() {
-      boxes.forEach((box) => (box.value = ""));
-    },
-    setInvalid(invalid) {
-      boxes.forEach((box) => (invalid ? box.setAttribute("aria-invalid", "true") : box.removeAttribute("aria-invalid")));
-    },
-    setDisabled(disabled) {
-      boxes.forEach((box) => (box.disabled = disabled));
-    },
+    clear: () => boxes.forEach((box) => (box.value = "")),
+    setInvalid: (invalid) => boxes.forEach((box) => (invalid ? box.setAttribute("aria-invalid", "true") : box.removeAttribute("aria-invalid"))),
   };
 }

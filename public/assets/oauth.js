@@ -2,28 +2,19 @@
 import { ApiError, resolveApiBase } from "./api.js";
 
 const PENDING_KEY = "otp-auth:oauth";
-
 export const PROVIDER_NAMES = { google: "Google", github: "GitHub" };
-
-/** This page's address without query or fragment: where the provider sends the person back. */
-export const pageRedirectUri = () => location.origin + location.pathname;
 
 /** Asks the API for the provider's sign-in address, remembers what to expect back, and goes there. */
 export async function startOAuth(api, provider) {
-  const redirectUri = pageRedirectUri();
-  const answer = await api.get(`/auth/oauth/${encodeURIComponent(provider)}/start?redirect_uri=${encodeURIComponent(redirectUri)}`);
-  let target;
-  try {
-    target = new URL(answer.auth_url);
-  } catch {
-    target = null;
-  }
-  if (!target || !/^https?:$/.test(target.protocol) || typeof answer.state !== "string") {
-    throw new ApiError(0, "The server did not answer with a sign-in address. Please try again.", "oauth_bad_start");
+  // This page without query or fragment: the provider sends the person back here.
+  const redirectUri = location.origin + location.pathname;
+  const { auth_url: target, state } = await api.get(`/auth/oauth/${provider}/start?redirect_uri=${encodeURIComponent(redirectUri)}`);
+  if (!/^https?:\/\//.test(target) || typeof state !== "string") {
+    throw new ApiError(0, "The server did not answer with a sign-in address. Please try again.");
   }
   // The API base travels along: the provider returns to this page without our query string.
-  sessionStorage.setItem(PENDING_KEY, JSON.stringify({ provider, state: answer.state, api: api.base, redirectUri }));
-  location.assign(target.href);
+  sessionStorage.setItem(PENDING_KEY, JSON.stringify({ provider, state, api: api.base, redirectUri }));
+  location.assign(target);
 }
 
 /**
@@ -33,40 +24,25 @@ export async function startOAuth(api, provider) {
 export function takeOAuthReturn() {
   const params = new URLSearchParams(location.search);
   if (!params.has("state") || !(params.has("code") || params.has("error"))) return null;
-  const pending = readPending();
-  const returned = { code: params.get("code"), state: params.get("state"), error: params.get("error"), pending };
-  const kept = new URLSearchParams();
-  const api = params.get("api") ?? (pending?.api && pending.api !== resolveApiBase() ? pending.api : null);
-  if (api) kept.set("api", api);
-  const query = kept.toString();
-  history.replaceState(null, "", location.pathname + (query ? `?${query}` : ""));
-  return returned;
-}
-
-function readPending() {
+  let pending = null;
   try {
-    return JSON.parse(sessionStorage.getItem(PENDING_KEY) ?? "null");
+    pending = JSON.parse(sessionStorage.getItem(PENDING_KEY));
   } catch {
-    return null;
-  } finally {
-    sessionStorage.removeItem(PENDING_KEY);
+    // unreadable: treated as not started here
   }
+  sessionStorage.removeItem(PENDING_KEY);
+  const api = params.get("api") ?? (pending?.api !== resolveApiBase() ? pending?.api : null);
+  history.replaceState(null, "", location.pathname + (api ? `?${new URLSearchParams({ api })}` : ""));
+  return { code: params.get("code"), state: params.get("state"), error: params.get("error"), pending };
 }
 
 /** Exchanges the returned code at the API; refuses a return this tab did not start (login CSRF). */
 export async function finishOAuth(api, { code, state, error, pending }) {
-  if (!pending || pending.state !== state) {
-    throw new ApiError(0, "This sign-in response was not started from this page, or was already used. Please start again.", "oauth_unexpected");
+  if (pending?.state !== state || !PROVIDER_NAMES[pending.provider]) {
+    throw new ApiError(0, "This sign-in response was not started from this page, or was already used. Please start again.");
   }
-  const name = PROVIDER_NAMES[pending.provider] ?? pending.provider;
-  if (error) {
-    const reason = /^[a-z_]{1,40}$/.test(error) ? ` (${error})` : "";
-    const detail = error === "access_denied" ? `Sign-in with ${name} was cancelled.` : `Sign-in with ${name} failed${reason}.`;
-    throw new ApiError(0, detail, "oauth_provider_error");
-  }
-  return api.post(`/auth/oauth/${encodeURIComponent(pending.provider)}/callback`, {
-    code,
-    state,
-    redirect_uri: pending.redirectUri,
-  });
+  const name = PROVIDER_NAMES[pending.provider];
+  if (error === "access_denied") throw new ApiError(0, `Sign-in with ${name} was cancelled.`);
+  if (error) throw new ApiError(0, `Sign-in with ${name} failed${/^[a-z_]{1,40}$/.test(error) ? ` (${error})` : ""}.`);
+  return api.post(`/auth/oauth/${pending.provider}/callback`, { code, state, redirect_uri: pending.redirectUri });
 }

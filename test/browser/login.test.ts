@@ -137,11 +137,8 @@ describe("signing in on the page", () => {
   test("when the token's exp passes, the page ends the session by itself", async () => {
     const email = uniqueEmail("expiry");
     await harness.createVerifiedUser(email);
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    await page.clock.install(); // the browser's clock only; the server keeps its own
-    await page.goto(`${base}/`);
-    await waitUntilReady(page);
+    // The browser's clock only; the server keeps its own.
+    const { page, context } = await openPage(browser, `${base}/`, { before: (page) => page.clock.install() });
     await signIn(page, email);
     await expectSignedIn(page, email);
     const exp = tokenExpiry((await storedToken(page))!) * 1000;

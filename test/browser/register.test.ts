@@ -60,6 +60,8 @@ describe("the page, served by the API at /", () => {
     expect(await page.locator("#mailbox-link").isHidden()).toBe(true);
     expect(await page.locator("#api-host").textContent()).toBe(new URL(base).host);
     await saveScreens(page, "01-sign-in");
+    await page.emulateMedia({ colorScheme: "dark" });
+    await saveScreens(page, "01-sign-in-dark");
     expect(problems).toEqual([]);
   });
 
@@ -122,6 +124,8 @@ describe("the page, served by the API at /", () => {
     await expectSignedIn(page, email);
     expect(await page.locator("#account-status").textContent()).toBe(AUTH_MESSAGES.verified);
     await saveScreens(page, "04-signed-in");
+    await page.emulateMedia({ colorScheme: "dark" });
+    await saveScreens(page, "04-signed-in-dark");
     expect(problems).toEqual([]);
   });
 

@@ -23,8 +23,15 @@ export interface OpenedPage {
   problems: string[];
 }
 
-/** Opens `url` in a fresh context (own sessionStorage) and waits until the page has finished starting. */
-export async function openPage(browser: Browser, url: string, { viewport = DESKTOP } = {}): Promise<OpenedPage> {
+/**
+ * Opens `url` in a fresh context (own sessionStorage) and waits until the page has finished starting;
+ * `before` runs on the page before it loads (to listen to requests, or to install a browser clock).
+ */
+export async function openPage(
+  browser: Browser,
+  url: string,
+  { viewport = DESKTOP, before }: { viewport?: { width: number; height: number }; before?: (page: Page) => Promise<void> | void } = {},
+): Promise<OpenedPage> {
   const context = await browser.newContext({ viewport });
   await context.grantPermissions(["clipboard-read", "clipboard-write"]);
   const page = await context.newPage();
@@ -33,6 +40,7 @@ export async function openPage(browser: Browser, url: string, { viewport = DESKT
   page.on("console", (message) => {
     if (/Content Security Policy|Refused to/i.test(message.text())) problems.push(`csp: ${message.text()}`);
   });
+  await before?.(page);
   await page.goto(url);
   await waitUntilReady(page);
   return { page, context, problems };

@@ -33,29 +33,42 @@ export const PAGE_ASSETS: Record<string, { path: string; type: string }> = {
   "icon.svg": { path: iconSvg, type: "image/svg+xml" },
 };
 
-const common = { "cache-control": "no-cache", "x-content-type-options": "nosniff" };
+const common = { "cache-control": "no-cache", "x-content-type-options": "nosniff", vary: "Accept-Encoding" };
 
-const servePage = () =>
-  new Response(Bun.file(page), {
-    headers: {
-      ...common,
-      "content-type": "text/html; charset=utf-8",
-      "content-security-policy": PAGE_CSP,
-      // The OAuth redirect brings a code in the query; it must not leak to other sites.
-      "referrer-policy": "no-referrer",
-      "x-frame-options": "DENY",
-    },
+const PAGE_HEADERS = {
+  "content-type": "text/html; charset=utf-8",
+  "content-security-policy": PAGE_CSP,
+  // The OAuth redirect brings a code in the query; it must not leak to other sites.
+  "referrer-policy": "no-referrer",
+  "x-frame-options": "DENY",
+};
+
+/** True unless the client refuses gzip (`gzip;q=0`) or does not name it. */
+export function acceptsGzip(header: string | null): boolean {
+  return (header ?? "").split(",").some((part) => {
+    const [name, ...params] = part.trim().toLowerCase().split(";");
+    const q = params.map((p) => p.trim()).find((p) => p.startsWith("q="));
+    return (name === "gzip" || name === "*") && (q === undefined || Number(q.slice(2)) > 0);
   });
+}
 
-/** The web page at `/` (and `/index.html`) and its files under `/assets/`. */
+/** The web page at `/` (and `/index.html`) and its files under `/assets/`, gzip-compressed when the client accepts it. */
 export const uiRoutes = () => {
+  // Compressed once per file, on first use, from the embedded copy.
+  const compressed = new Map<string, Promise<Uint8Array>>();
+  const gzipOf = (path: string) => {
+    if (!compressed.has(path)) compressed.set(path, Bun.file(path).bytes().then((bytes) => Bun.gzipSync(bytes)));
+    return compressed.get(path)!;
+  };
+  const serve = (path: string, headers: Record<string, string>) => async ({ request }: { request: Request }) => {
+    if (!acceptsGzip(request.headers.get("accept-encoding"))) return new Response(Bun.file(path), { headers: { ...common, ...headers } });
+    return new Response(await gzipOf(path), { headers: { ...common, ...headers, "content-encoding": "gzip" } });
+  };
   const app = new Elysia({ name: "ui" })
-    .get("/", servePage, { detail: { hide: true } })
-    .get("/index.html", servePage, { detail: { hide: true } });
+    .get("/", serve(page, PAGE_HEADERS), { detail: { hide: true } })
+    .get("/index.html", serve(page, PAGE_HEADERS), { detail: { hide: true } });
   for (const [name, { path, type }] of Object.entries(PAGE_ASSETS)) {
-    app.get(`/assets/${name}`, () => new Response(Bun.file(path), { headers: { ...common, "content-type": type } }), {
-      detail: { hide: true },
-    });
+    app.get(`/assets/${name}`, serve(path, { "content-type": type }), { detail: { hide: true } });
   }
   return app;
 };
