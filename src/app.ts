@@ -4,30 +4,38 @@ import type { Deps } from "./deps";
 import { errorHandler } from "./http/error-handler";
 import { apiDocs } from "./http/openapi";
 import { requestGuards } from "./http/request-guards";
+import { adminRoutes } from "./modules/admin/routes";
+import { authGuard } from "./modules/auth/guard";
 import { authRoutes } from "./modules/auth/routes";
 import { clientConfigRoutes } from "./modules/client-config/routes";
 import { devMailboxRoutes } from "./modules/dev-mailbox/routes";
 import { healthRoutes } from "./modules/health/routes";
 import { uiRoutes } from "./modules/ui/routes";
 import { oauthRoutes } from "./modules/oauth/routes";
+import { passwordRoutes } from "./modules/passwords/routes";
+import { sessionRoutes } from "./modules/sessions/routes";
 
 /** Composes the HTTP application from its dependencies; never listens (see cli/serve.ts). */
 export function createApp(deps: Deps) {
   const { config } = deps;
   const ownOrigins = [`http://127.0.0.1:${config.PORT}`, `http://localhost:${config.PORT}`];
+  const guard = authGuard(deps.tokens, deps.sessions.isRevoked);
   return new Elysia()
     .use(errorHandler(deps.log))
     .use(requestGuards({ maxBodyBytes: config.MAX_BODY_BYTES }))
     .use(cors({
       origin: [...config.CORS_ORIGINS, ...ownOrigins],
-      methods: ["GET", "POST", "OPTIONS"],
+      methods: ["GET", "POST", "PUT", "DELETE", "OPTIONS"],
       allowedHeaders: ["Content-Type", "Authorization", "X-Request-Id"],
       exposeHeaders: ["Retry-After", "X-Request-Id"],
       maxAge: 600,
     }))
     .use(apiDocs())
     .use(healthRoutes(deps.readiness))
-    .use(authRoutes(deps.auth, deps.tokens))
+    .use(authRoutes(deps.auth, guard))
+    .use(sessionRoutes(deps.sessions, guard))
+    .use(passwordRoutes(deps.passwords, guard))
+    .use(adminRoutes(deps.admin, { email: config.ADMIN_EMAIL, password: config.ADMIN_PASSWORD }))
     .use(clientConfigRoutes({ config: deps.config, oauthProviders: deps.oauth.listConfiguredProviders(), mailboxUrl: deps.mailCatcher ? "/dev/mailbox" : null }))
     .use(uiRoutes())
     .use(oauthRoutes(deps.oauth))

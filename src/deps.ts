@@ -9,6 +9,9 @@ import { deriveKey } from "./lib/crypto";
 import { createLogger, type Logger } from "./lib/log";
 import { startMailCatcher, type MailCatcher } from "./mail/catcher";
 import { createSmtpMailer, smtpSettingsFrom, type Mailer } from "./mail/mailer";
+import { createAdminUserRepository } from "./modules/admin/repository";
+import { createAdminService, type AdminService } from "./modules/admin/service";
+import { createCodeDelivery } from "./modules/auth/code-delivery";
 import { createAuthService, type AuthService } from "./modules/auth/service";
 import { createPasswordHasher } from "./modules/auth/password";
 import { createTokenIssuer, type TokenIssuer } from "./modules/auth/tokens";
@@ -22,6 +25,10 @@ import { createMemoryOAuthStateStore, createRedisOAuthStateStore } from "./modul
 import { createMemoryOtpStore } from "./otp/memory-store";
 import { createRedisOtpStore } from "./otp/redis-store";
 import { createOtpService } from "./otp/service";
+import { createPasswordService, type PasswordService } from "./modules/passwords/service";
+import { createSessionRepository } from "./modules/sessions/repository";
+import { createMemoryRevocationStore, createRedisRevocationStore } from "./modules/sessions/revocations";
+import { createSessionService, type SessionService } from "./modules/sessions/service";
 
 /** The configuration with SECRET_KEY settled (set, or generated into DATA_DIR outside production). */
 export type RuntimeConfig = Config & { SECRET_KEY: string };
@@ -37,7 +44,10 @@ export interface Deps {
   mailCatcher: MailCatcher | null;
   mailer: Mailer;
   tokens: TokenIssuer;
+  sessions: SessionService;
   auth: AuthService;
+  passwords: PasswordService;
+  admin: AdminService;
   oauth: OAuthService;
   readiness: ReadinessCheck[];
   close(): Promise<void>;
@@ -95,22 +105,34 @@ export async function buildDeps(input: Config, overrides: DepOverrides = {}): Pr
     },
   });
   const tokens = createTokenIssuer({ secret: config.SECRET_KEY, expireMinutes: config.ACCESS_TOKEN_EXPIRE_MINUTES, clock });
-  const auth = createAuthService({
-    users: createUserRepository(database.db),
-    otp,
-    mailer,
-    passwords: createPasswordHasher({ memoryKib: config.PASSWORD_MEMORY_KIB, timeCost: config.PASSWORD_TIME_COST }),
+  // A revocation must outlive every access token issued before it; a minute more covers clock skew.
+  const revocationTtlMs = (config.ACCESS_TOKEN_EXPIRE_MINUTES + 1) * 60_000;
+  const sessions = createSessionService({
+    repository: createSessionRepository(database.db),
+    revocations: redis ? createRedisRevocationStore(redis, revocationTtlMs) : createMemoryRevocationStore(clock, revocationTtlMs),
     tokens,
     clock,
     log,
-    settings: { otpTtlSeconds: config.OTP_EXPIRE_SECONDS, recheckAfterMinutes: config.ACCESS_TOKEN_EXPIRE_MINUTES },
+    settings: {
+      refreshTokenKey: deriveKey(config.SECRET_KEY, "refresh-token-hash"),
+      refreshTokenExpireDays: config.REFRESH_TOKEN_EXPIRE_DAYS,
+      recheckAfterMinutes: config.otpRecheckMinutes,
+    },
   });
+  const users = createUserRepository(database.db);
+  const passwords = createPasswordHasher({ memoryKib: config.PASSWORD_MEMORY_KIB, timeCost: config.PASSWORD_TIME_COST });
+  const codes = createCodeDelivery({ otp, mailer, log, otpTtlSeconds: config.OTP_EXPIRE_SECONDS });
+  const auth = createAuthService({
+    users, otp, codes, passwords, sessions, clock, settings: { recheckAfterMinutes: config.otpRecheckMinutes },
+  });
+  const passwordService = createPasswordService({ users, otp, codes, mailer, passwords, sessions, clock, log });
+  const admin = createAdminService({ users: createAdminUserRepository(database.db), passwords, sessions });
   const oauth = createOAuthService({
     providers: defineProviders(config),
     store: redis ? createRedisOAuthStateStore(redis, clock) : createMemoryOAuthStateStore(clock),
     accounts: createOAuthAccountRepository(database.db),
     client: createProviderClient({ timeoutMs: 5000, log }),
-    tokens,
+    sessions,
     clock,
     log,
     settings: { stateKey: deriveKey(config.SECRET_KEY, "oauth-state"), stateTtlSeconds: config.OAUTH_STATE_TTL_SECONDS },
@@ -118,7 +140,7 @@ export async function buildDeps(input: Config, overrides: DepOverrides = {}): Pr
   const readiness: ReadinessCheck[] = [{ name: "postgres", check: database.ping }];
   if (redis) readiness.push({ name: "redis", check: store.ping });
   return {
-    config, clock, log, database, redis, mailCatcher, mailer, tokens, auth, oauth, readiness,
+    config, clock, log, database, redis, mailCatcher, mailer, tokens, sessions, auth, passwords: passwordService, admin, oauth, readiness,
     async close() {
       mailer.close();
       redis?.disconnect();

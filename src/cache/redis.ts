@@ -1,4 +1,5 @@
-import { Redis } from "ioredis";
+import { Redis, ReplyError } from "ioredis";
+import { dependencyUnavailable } from "../errors";
 import type { Logger } from "../lib/log";
 
 /**
@@ -39,4 +40,14 @@ export async function waitForRedis(redis: Redis, timeoutMs: number): Promise<boo
     const timer = setTimeout(() => done(false), timeoutMs);
     redis.once("ready", onReady);
   });
+}
+
+/** Runs a Redis call; a lost or refused connection becomes a 503, a script or reply error stays a bug (500). */
+export async function callRedis<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof ReplyError) throw error;
+    throw dependencyUnavailable("Redis", error);
+  }
 }

@@ -7,7 +7,14 @@ export interface Backends {
   mail: "smtp" | "catcher";
 }
 
-export type Config = Env & { smtpSecurity: "starttls" | "tls" | "none"; backends: Backends };
+export type Config = Env & {
+  smtpSecurity: "starttls" | "tls" | "none";
+  /** OTP_RECHECK_MINUTES, or the access token lifetime when it is unset (as in the original). */
+  otpRecheckMinutes: number;
+  backends: Backends;
+};
+
+export const ADMIN_PASSWORD_PRODUCTION_MIN_LENGTH = 16;
 
 /** Where the embedded PostgreSQL keeps its files inside DATA_DIR. */
 export const embeddedDatabaseDir = (dataDir: string) => `${dataDir}/postgres`;
@@ -35,6 +42,12 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     if (present.SMTP_SERVER === undefined) {
       problems.push("SMTP_SERVER: is required when NODE_ENV=production (the development mail catcher is refused in production)");
     }
+    if (present.ADMIN_PASSWORD !== undefined && present.ADMIN_PASSWORD.length < ADMIN_PASSWORD_PRODUCTION_MIN_LENGTH) {
+      problems.push(`ADMIN_PASSWORD: must be at least ${ADMIN_PASSWORD_PRODUCTION_MIN_LENGTH} characters when NODE_ENV=production`);
+    }
+  }
+  if ((present.ADMIN_EMAIL === undefined) !== (present.ADMIN_PASSWORD === undefined)) {
+    problems.push(`${present.ADMIN_EMAIL === undefined ? "ADMIN_EMAIL" : "ADMIN_PASSWORD"}: is required when ${present.ADMIN_EMAIL === undefined ? "ADMIN_PASSWORD" : "ADMIN_EMAIL"} is set`);
   }
   if (present.SMTP_SERVER !== undefined && present.FROM_EMAIL === undefined) {
     problems.push("FROM_EMAIL: is required when SMTP_SERVER is set");
@@ -44,6 +57,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   return {
     ...config,
     smtpSecurity: config.SMTP_SECURITY ?? (config.SMTP_PORT === 465 ? "tls" : "starttls"),
+    otpRecheckMinutes: config.OTP_RECHECK_MINUTES ?? config.ACCESS_TOKEN_EXPIRE_MINUTES,
     backends: {
       database: config.DATABASE_URL ? "postgres" : "pglite",
       store: config.REDIS_URL ? "redis" : "memory",

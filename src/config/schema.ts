@@ -43,8 +43,11 @@ export const envSchema = z.object({
     .describe("Signs access tokens and keys the code hashes. At least 32 characters in production. Unset outside production: generated once and kept in DATA_DIR."),
   DATA_DIR: z.string().min(1).default("./data")
     .describe("Folder of the embedded PostgreSQL and of the generated development SECRET_KEY."),
-  ACCESS_TOKEN_EXPIRE_MINUTES: positiveInt.default(30)
-    .describe("Access token lifetime, and the age of the last code check after which login asks for a new code."),
+  ACCESS_TOKEN_EXPIRE_MINUTES: positiveInt.max(1440).default(30).describe("Access token lifetime (at most a day)."),
+  OTP_RECHECK_MINUTES: positiveInt.optional()
+    .describe("Age of the last code check (or OAuth sign-in) after which login and refresh ask for a new code; default ACCESS_TOKEN_EXPIRE_MINUTES."),
+  REFRESH_TOKEN_EXPIRE_DAYS: positiveInt.max(365).default(30)
+    .describe("A session ends when its refresh token has not been used for this many days."),
   OTP_LENGTH: z.coerce.number().int().min(4).max(10).default(6).describe("Digits per code (4-10)."),
   OTP_EXPIRE_SECONDS: positiveInt.default(120).describe("How long a code stays valid."),
   OTP_MAX_ATTEMPTS: positiveInt.max(100).default(5).describe("Wrong tries after which a code is dead."),
@@ -84,6 +87,9 @@ export const envSchema = z.object({
   GITHUB_TOKEN_URL: endpointUrl("https://github.com/login/oauth/access_token")
     .describe("GitHub token endpoint (GitHub Enterprise: https://HOST/login/oauth/access_token)."),
   GITHUB_API_URL: endpointUrl("https://api.github.com").describe("GitHub REST API root (GitHub Enterprise: https://HOST/api/v3)."),
+  ADMIN_EMAIL: z.string().min(1).max(254).optional()
+    .describe("User name of the admin API's HTTP Basic authentication; the admin API answers 503 until ADMIN_EMAIL and ADMIN_PASSWORD are set."),
+  ADMIN_PASSWORD: z.string().min(1).max(1024).optional().describe("Password of the admin API (at least 16 characters in production)."),
 });
 
 export const PRODUCTION_SECRET_MIN_LENGTH = 32;

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { boolean, check, index, integer, pgTable, text, timestamp, unique, varchar } from "drizzle-orm/pg-core";
+import { boolean, check, index, integer, pgTable, text, timestamp, unique, uuid, varchar } from "drizzle-orm/pg-core";
 
 export const users = pgTable(
   "users",
@@ -39,3 +39,36 @@ export const oauthAccounts = pgTable(
 );
 
 export type OauthAccount = typeof oauthAccounts.$inferSelect;
+
+/**
+ * One signed-in device: the family of refresh tokens issued since a login. Only the current refresh token's
+ * keyed hash is kept here; rotated ones move to `rotated_refresh_tokens`, so presenting one again is
+ * recognised as reuse and ends the whole session.
+ */
+export const sessions = pgTable(
+  "sessions",
+  {
+    id: uuid().primaryKey(),
+    userId: integer("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    refreshTokenHash: varchar("refresh_token_hash", { length: 64 }).notNull().unique("sessions_refresh_token_hash_key"),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
+    lastUsedAt: timestamp("last_used_at", { withTimezone: true }).notNull(),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    // The proof of the address that opened this session (a code, or an OAuth sign-in); with the user's
+    // last code check it bounds how long refreshes may go on without a new code.
+    verifiedAt: timestamp("verified_at", { withTimezone: true }).notNull(),
+    userAgent: varchar("user_agent", { length: 512 }),
+    ip: varchar({ length: 64 }),
+    revokedAt: timestamp("revoked_at", { withTimezone: true }),
+  },
+  (table) => [index("sessions_user_id_idx").on(table.userId)],
+);
+
+export type Session = typeof sessions.$inferSelect;
+
+/** Refresh tokens already exchanged for a new one: only kept to detect their reuse. */
+export const rotatedRefreshTokens = pgTable("rotated_refresh_tokens", {
+  tokenHash: varchar("token_hash", { length: 64 }).primaryKey(),
+  sessionId: uuid("session_id").notNull().references(() => sessions.id, { onDelete: "cascade" }),
+  rotatedAt: timestamp("rotated_at", { withTimezone: true }).notNull(),
+}, (table) => [index("rotated_refresh_tokens_session_id_idx").on(table.sessionId)]);

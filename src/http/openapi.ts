@@ -31,7 +31,12 @@ export const apiDocs = () =>
           version: "0.1.0",
           description: "Email + password registration proven by a one-time code sent by email; JWT access tokens.",
         },
-        components: { securitySchemes: { bearerAuth: { type: "http", scheme: "bearer", bearerFormat: "JWT" } } },
+        components: {
+          securitySchemes: {
+            bearerAuth: { type: "http", scheme: "bearer", bearerFormat: "JWT" },
+            adminBasic: { type: "http", scheme: "basic", description: "ADMIN_EMAIL and ADMIN_PASSWORD" },
+          },
+        },
       },
     }))
     .get(`${ASSETS}/swagger-ui-bundle.js`, asset(swaggerBundle, "text/javascript; charset=utf-8"), { detail: { hide: true } })

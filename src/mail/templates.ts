@@ -27,3 +27,20 @@ export function verificationCodeMail(code: string, ttlSeconds: number, reason: s
 </body></html>`,
   };
 }
+
+/** Tells the owner that their password changed, so a change they did not make does not go unnoticed. */
+export function passwordChangedMail(how: "reset" | "change"): MailContent {
+  const what = how === "reset" ? "was reset with a code sent to this address" : "was changed while signed in";
+  const lines = [
+    `The password of your account ${what}. Every other session has been signed out.`,
+    "If this was you, there is nothing to do.",
+    "If it was not you, reset your password now with \"Forgot password?\" and check your email account's security.",
+  ];
+  return {
+    subject: "Your password was changed",
+    text: lines.join("\n\n"),
+    html: `<!doctype html><html><body style="font-family:system-ui,sans-serif;color:#1a1a1a">
+${lines.map((line) => `<p>${escapeHtml(line)}</p>`).join("\n")}
+</body></html>`,
+  };
+}

@@ -1,5 +1,5 @@
 /** What a code is for; part of every key, so a code issued for one purpose is useless for another. */
-export type OtpPurpose = "register" | "recheck";
+export type OtpPurpose = "register" | "recheck" | "reset";
 
 export type IssueResult =
   | { ok: true }

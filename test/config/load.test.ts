@@ -106,6 +106,22 @@ describe("loadConfig", () => {
     expect(loadConfig({ ...minimal, NODE_ENV: "production", SECRET_KEY: "x".repeat(32) }).NODE_ENV).toBe("production");
   });
 
+  test("OTP_RECHECK_MINUTES follows ACCESS_TOKEN_EXPIRE_MINUTES unless set", () => {
+    expect(loadConfig({ ...minimal, ACCESS_TOKEN_EXPIRE_MINUTES: "15" }).otpRecheckMinutes).toBe(15);
+    expect(loadConfig({ ...minimal, ACCESS_TOKEN_EXPIRE_MINUTES: "15", OTP_RECHECK_MINUTES: "1440" }).otpRecheckMinutes).toBe(1440);
+    expect(loadConfig(minimal).REFRESH_TOKEN_EXPIRE_DAYS).toBe(30);
+  });
+
+  test("the admin credentials come as a pair, and the password is long in production", () => {
+    expect(problemsOf({ ...minimal, ADMIN_EMAIL: "admin@example.com" })).toEqual(["ADMIN_PASSWORD: is required when ADMIN_EMAIL is set"]);
+    expect(problemsOf({ ...minimal, ADMIN_PASSWORD: "a-very-long-admin-password" })).toEqual(["ADMIN_EMAIL: is required when ADMIN_PASSWORD is set"]);
+    const production = { ...minimal, NODE_ENV: "production", SECRET_KEY: "x".repeat(32), ADMIN_EMAIL: "admin@example.com" };
+    const problems = problemsOf({ ...production, ADMIN_PASSWORD: "short-admin-pw" });
+    expect(problems).toEqual(["ADMIN_PASSWORD: must be at least 16 characters when NODE_ENV=production"]);
+    expect(problems.join()).not.toContain("short-admin-pw");
+    expect(loadConfig({ ...production, ADMIN_PASSWORD: "a-very-long-admin-password" }).ADMIN_EMAIL).toBe("admin@example.com");
+  });
+
   test("OTP_LENGTH must be 4-10", () => {
     expect(problemsOf({ ...minimal, OTP_LENGTH: "3" })[0]).toStartWith("OTP_LENGTH:");
     expect(loadConfig({ ...minimal, OTP_LENGTH: "10" }).OTP_LENGTH).toBe(10);

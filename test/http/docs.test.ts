@@ -31,6 +31,29 @@ describe("API documentation", () => {
     expect(spec.paths["/ready"].get).toBeDefined();
   });
 
+  test("sessions, passwords and the admin API are documented with their bodies and security", async () => {
+    const { body: spec } = await h.call("GET", "/docs/json");
+    const bodyOf = (path: string, method: string) => spec.paths[path][method].requestBody.content["application/json"].schema;
+    expect(bodyOf("/auth/refresh", "post").required).toEqual(["refresh_token"]);
+    expect(bodyOf("/auth/password/forgot", "post").required).toEqual(["email"]);
+    expect(bodyOf("/auth/password/reset", "post").required.sort()).toEqual(["code", "email", "new_password"]);
+    expect(bodyOf("/auth/password/change", "post").required.sort()).toEqual(["current_password", "new_password"]);
+    const login = spec.paths["/auth/login"].post.responses["200"].content["application/json"].schema;
+    expect(Object.keys(login.properties).sort()).toEqual(["access_token", "expires_in", "refresh_token", "token_type"]);
+    const bearerRoutes: [string, string][] = [["/auth/logout", "post"], ["/auth/sessions", "get"], ["/auth/sessions/{id}", "delete"], ["/auth/password/change", "post"]];
+    for (const [path, method] of bearerRoutes) {
+      expect(spec.paths[path][method].security).toEqual([{ bearerAuth: [] }]);
+    }
+    const adminRoutes: [string, string][] = [["/auth/admin/users", "get"], ["/auth/admin/users", "post"], ["/auth/admin/users/{id}", "put"], ["/auth/admin/users/{id}", "delete"]];
+    for (const [path, method] of adminRoutes) {
+      expect(spec.paths[path][method].security).toEqual([{ adminBasic: [] }]);
+      expect(spec.paths[path][method].responses["401"]).toBeDefined();
+    }
+    expect(spec.components.securitySchemes.adminBasic).toMatchObject({ type: "http", scheme: "basic" });
+    const list = spec.paths["/auth/admin/users"].get;
+    expect(list.parameters.map((p: { name: string }) => p.name).sort()).toEqual(["cursor", "limit", "q"]);
+  });
+
   test("/docs is Swagger UI whose script and style are served by us, not a CDN", async () => {
     const res = await h.app.handle(new Request("http://localhost/docs"));
     expect(res.status).toBe(200);

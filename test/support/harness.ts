@@ -5,13 +5,22 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createApp } from "../../src/app";
 import { loadConfig, type Config } from "../../src/config/load";
+import { queryRows } from "../../src/db/rows";
 import { buildDeps, type Deps } from "../../src/deps";
 import { createLogger } from "../../src/lib/log";
 import type { MailCatcher } from "../../src/mail/catcher";
 import { createFakeClock } from "./clock";
 import { createTestDatabase, type TestDatabase } from "./database";
+import { seedEmbeddedDatabase } from "./embedded-template";
 import { TEST_REDIS_URL, uniqueId } from "./env";
 import { readMail, startSmtpInbox, type SmtpInbox } from "./smtp-inbox";
+
+export interface SessionTokens {
+  access_token: string;
+  token_type: "bearer";
+  refresh_token: string;
+  expires_in: number;
+}
 
 export const TEST_SECRET = "test-secret-key-that-is-long-enough-0123456789";
 
@@ -48,6 +57,7 @@ export async function startHarness({ backend = "services", env = {}, database, i
   let config: Config;
   if (backend === "embedded") {
     dataDir = await mkdtemp(join(tmpdir(), "otp-auth-harness-"));
+    await seedEmbeddedDatabase(dataDir);
     config = loadConfig({ ...common, DATA_DIR: dataDir, ...env });
   } else {
     db = database ?? (await createTestDatabase());
@@ -86,20 +96,31 @@ export async function startHarness({ backend = "services", env = {}, database, i
     return { status: response.status, body: parsed as T, headers: response.headers };
   }
 
-  /** Registers and verifies an address; returns its access token. */
-  async function createVerifiedUser(email: string, password = "correct horse battery") {
+  /** Registers and verifies an address; returns the tokens of the session that opens. */
+  async function signUp(email: string, password = "correct horse battery"): Promise<SessionTokens> {
     const registered = await call("POST", "/auth/register", { email, password });
     if (registered.status !== 201) throw new Error(`register failed: ${registered.status} ${JSON.stringify(registered.body)}`);
     const verified = await call("POST", "/auth/verify-otp", { email, code: mail.latestCode(email) });
     if (verified.status !== 200) throw new Error(`verify failed: ${verified.status}`);
-    return verified.body.access_token as string;
+    return verified.body;
   }
 
-  /** Rows of a raw SQL query, whichever driver runs it (postgres.js returns rows, PGlite `{ rows }`). */
-  async function rows<T>(query: SQL): Promise<T[]> {
-    const result = (await deps.database.db.execute(query)) as unknown as T[] | { rows: T[] };
-    return Array.isArray(result) ? result : result.rows;
+  /** Registers and verifies an address; returns its access token. */
+  const createVerifiedUser = async (email: string, password?: string) => (await signUp(email, password)).access_token;
+
+  /** Logs in with the password; returns the new session's tokens. */
+  async function logIn(email: string, password = "correct horse battery"): Promise<SessionTokens> {
+    const res = await call("POST", "/auth/login", { email, password });
+    if (res.status !== 200) throw new Error(`login failed: ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body;
   }
+
+  /** A call with `Authorization: Bearer <token>`. */
+  const callAs = <T = any>(token: string, method: string, path: string, body?: unknown) =>
+    call<T>(method, path, body, { authorization: `Bearer ${token}` });
+
+  /** Rows of a raw SQL query, whichever driver runs it. */
+  const rows = <T>(query: SQL): Promise<T[]> => queryRows<T>(deps.database.db, query);
 
   /** Every Redis key this app wrote (its prefix stripped), read with a raw client: ioredis does not prefix patterns. */
   async function redisKeys(): Promise<string[]> {
@@ -113,7 +134,7 @@ export async function startHarness({ backend = "services", env = {}, database, i
   }
 
   return {
-    app, deps, config, clock, logs, inbox: mail, database: db, call, rows, createVerifiedUser, redisKeys,
+    app, deps, config, clock, logs, inbox: mail, database: db, call, callAs, rows, signUp, createVerifiedUser, logIn, redisKeys,
     async close() {
       await deps.close();
       if (smtp && !inbox) await smtp.close();

@@ -5,6 +5,15 @@ export function readMail(messages: CaughtMail[]) {
   const mailTo = (address: string) => messages.filter((m) => m.to.includes(address.toLowerCase()));
   return {
     mailTo,
+    /** Waits until `address` has received `count` mails in all (for mails sent after the answer). */
+    async waitForMail(address: string, count: number, timeoutMs = 5000): Promise<CaughtMail> {
+      const deadline = Date.now() + timeoutMs;
+      while (mailTo(address).length < count) {
+        if (Date.now() > deadline) throw new Error(`${address} has ${mailTo(address).length} mails, expected ${count}`);
+        await Bun.sleep(10);
+      }
+      return mailTo(address).at(-1)!;
+    },
     /** The code in the newest mail to `address`, read out of its text part. */
     latestCode(address: string): string {
       const mail = mailTo(address).at(-1);

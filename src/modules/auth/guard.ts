@@ -3,18 +3,22 @@ import { AppError } from "../../errors";
 import { AUTH_MESSAGES } from "./messages";
 import type { TokenIssuer } from "./tokens";
 
-const unauthorized = () =>
+export const invalidToken = () =>
   new AppError(401, AUTH_MESSAGES.invalidToken, "invalid_token", { "WWW-Authenticate": "Bearer" });
 
-/** Macro `auth: true`: requires a valid Bearer access token and resolves `userId` from it. */
-export const authGuard = (tokens: TokenIssuer) =>
+/**
+ * Macro `auth: true`: requires a valid Bearer access token whose session has not been ended, and resolves
+ * `userId` and `sessionId` from it. The revocation check is one lookup in Redis (or memory), no database read.
+ */
+export const authGuard = (tokens: TokenIssuer, isRevoked: (sessionId: string) => Promise<boolean>) =>
   new Elysia().macro({
     auth: {
       async resolve({ headers }) {
         const match = /^Bearer\s+(\S+)$/i.exec(headers.authorization ?? "");
         const claims = match ? await tokens.verifyAccessToken(match[1]!) : null;
-        if (!claims) throw unauthorized();
-        return { userId: claims.userId };
+        if (!claims || (await isRevoked(claims.sessionId))) throw invalidToken();
+        return { userId: claims.userId, sessionId: claims.sessionId };
       },
     },
   });
+export type AuthGuard = ReturnType<typeof authGuard>;

@@ -14,6 +14,9 @@ export const AUTH_MESSAGES = {
   disabled: "This account is disabled.",
   mailFailed: "The verification email could not be sent. Please try again later.",
   invalidToken: "Could not validate credentials.",
+  loggedOut: "Logged out.",
+  /** An account created by an administrator without a password. */
+  passwordNotSet: "This account has no password yet. Use \"Forgot password\" to set one.",
   /** For an account created by Google or GitHub sign-in, which has no password. */
   oauthOnly: (provider: string) =>
     `This account uses ${providerLabel(provider)} sign-in and has no password. Please sign in with ${providerLabel(provider)}.`,

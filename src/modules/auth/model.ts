@@ -15,11 +15,18 @@ export const verifyOtpBody = z.object({ email: emailField, code: codeField });
 export const resendOtpBody = z.object({ email: emailField });
 
 export const messageResponse = z.object({ message: z.string() });
-export const tokenResponse = z.object({
+export const refreshTokenField = z.string().min(16).max(128).meta({ description: "The refresh token from the last sign-in or refresh." });
+export const refreshBody = z.object({ refresh_token: refreshTokenField });
+
+/** The original's `{access_token, token_type}` plus a refresh token and the access token's lifetime. */
+export const sessionTokensResponse = z.object({
   access_token: z.string(),
   token_type: z.literal("bearer"),
+  refresh_token: z.string().meta({ description: "Single use: POST it to /auth/refresh for new tokens; keep it secret." }),
+  expires_in: z.number().int().meta({ description: "Seconds until the access token expires.", example: 1800 }),
 });
-export const verifyOtpResponse = tokenResponse.extend({ message: z.string() });
+export const tokenResponse = sessionTokensResponse;
+export const verifyOtpResponse = sessionTokensResponse.extend({ message: z.string() });
 export const profileResponse = z.object({
   id: z.number().int(),
   email: z.string(),
@@ -34,5 +41,5 @@ export const detailError = z.object({
 });
 
 export type RegisterBody = z.infer<typeof registerBody>;
-export type TokenResponse = z.infer<typeof tokenResponse>;
+export type SessionTokensResponse = z.infer<typeof sessionTokensResponse>;
 export type ProfileResponse = z.infer<typeof profileResponse>;

@@ -1,43 +1,58 @@
 import { Elysia } from "elysia";
-import { authGuard } from "./guard";
+import { clientInfo } from "../../http/client-info";
+import { bearerAuth, errors } from "../../http/responses";
+import type { AuthGuard } from "./guard";
 import {
-  detailError, loginBody, messageResponse, profileResponse, registerBody, resendOtpBody, tokenResponse,
-  verifyOtpBody, verifyOtpResponse,
+  loginBody, messageResponse, profileResponse, refreshBody, registerBody, resendOtpBody,
+  sessionTokensResponse, verifyOtpBody, verifyOtpResponse,
 } from "./model";
 import type { AuthService } from "./service";
-import type { TokenIssuer } from "./tokens";
 
-const errors = (...statuses: number[]) => Object.fromEntries(statuses.map((status) => [status, detailError]));
-
-export const authRoutes = (auth: AuthService, tokens: TokenIssuer) =>
+export const authRoutes = (auth: AuthService, guard: AuthGuard) =>
   new Elysia({ prefix: "/auth", tags: ["auth"] })
-    .use(authGuard(tokens))
+    .use(guard)
+    .use(clientInfo())
     .post("/register", async ({ body, status }) => status(201, { message: await auth.register(body.email, body.password) }), {
       body: registerBody,
       response: { 201: messageResponse, ...errors(400, 422, 429, 503) },
       detail: { summary: "Create an account (or renew an unverified one) and email a verification code" },
     })
-    .post("/verify-otp", ({ body }) => auth.verifyOtp(body.email, body.code), {
+    .post("/verify-otp", ({ body, client }) => auth.verifyOtp(body.email, body.code, client), {
       body: verifyOtpBody,
-      response: { 200: verifyOtpResponse, ...errors(400, 404, 422, 429, 503) },
-      detail: { summary: "Confirm a code: verifies the account, or completes a login re-check; returns a token" },
+      response: { 200: verifyOtpResponse, ...errors(400, 403, 404, 422, 429, 503) },
+      detail: { summary: "Confirm a code: verifies the account, or completes a login re-check; signs in with a new session" },
     })
     .post("/resend-otp", async ({ body }) => ({ message: await auth.resendOtp(body.email) }), {
       body: resendOtpBody,
       response: { 200: messageResponse, ...errors(400, 404, 422, 429, 503) },
       detail: { summary: "Email a new code; earlier codes stop working" },
     })
-    .post("/login", ({ body }) => auth.login(body.email, body.password), {
+    .post("/login", ({ body, client }) => auth.login(body.email, body.password, client), {
       body: loginBody,
-      response: { 200: tokenResponse, ...errors(400, 401, 403, 422, 429, 503) },
+      response: { 200: sessionTokensResponse, ...errors(400, 401, 403, 422, 429, 503) },
       detail: {
-        summary: "Exchange email and password for a token",
-        description: "When the last code check is older than ACCESS_TOKEN_EXPIRE_MINUTES, answers 400 with " +
-          "`code: \"otp_required\"` and emails a code; POST it to /auth/verify-otp to get the token.",
+        summary: "Exchange email and password for tokens (a new session)",
+        description: "When the last code check is older than OTP_RECHECK_MINUTES, answers 400 with " +
+          "`code: \"otp_required\"` and emails a code; POST it to /auth/verify-otp to get the tokens.",
       },
+    })
+    .post("/refresh", ({ body, client }) => auth.refresh(body.refresh_token, client), {
+      body: refreshBody,
+      response: { 200: sessionTokensResponse, ...errors(400, 401, 422, 429, 503) },
+      detail: {
+        summary: "Exchange a refresh token for a new access token and a new refresh token",
+        description: "Each refresh token works once; presenting one again ends its whole session (reuse detection). " +
+          "When the last code check is older than OTP_RECHECK_MINUTES, answers 400 `otp_required`, ends the " +
+          "session and emails a code; POST it to /auth/verify-otp to sign in again.",
+      },
+    })
+    .post("/logout", async ({ userId, sessionId }) => ({ message: await auth.logout(userId, sessionId) }), {
+      auth: true,
+      response: { 200: messageResponse, ...errors(401, 503) },
+      detail: { summary: "End the current session: its access and refresh tokens stop working at once", ...bearerAuth },
     })
     .get("/me", ({ userId }) => auth.getProfile(userId), {
       auth: true,
-      response: { 200: profileResponse, ...errors(401) },
-      detail: { summary: "The signed-in user", security: [{ bearerAuth: [] }] },
+      response: { 200: profileResponse, ...errors(401, 503) },
+      detail: { summary: "The signed-in user", ...bearerAuth },
     });

@@ -36,6 +36,26 @@ export function createUserRepository(db: Database) {
         .where(eq(users.id, id));
     },
 
+    /**
+     * Sets the password after a reset code proved the address: that also verifies the address (activating
+     * an account that was only waiting for it) and counts as a code check.
+     */
+    async resetPassword(id: number, passwordHash: string, at: Date): Promise<void> {
+      await db.update(users)
+        .set({
+          passwordHash,
+          isActive: sql`${users.isActive} or not ${users.isVerified}`,
+          isVerified: true,
+          lastOtpVerifiedAt: at,
+          updatedAt: sql`now()`,
+        })
+        .where(eq(users.id, id));
+    },
+
+    async setPassword(id: number, passwordHash: string): Promise<void> {
+      await db.update(users).set({ passwordHash, updatedAt: sql`now()` }).where(eq(users.id, id));
+    },
+
     async markOtpRechecked(id: number, at: Date): Promise<void> {
       await db.update(users)
         .set({ lastOtpVerifiedAt: at, updatedAt: sql`now()` })

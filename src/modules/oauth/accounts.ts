@@ -10,15 +10,6 @@ export interface LinkInput {
 
 export type OAuthAccountRepository = ReturnType<typeof createOAuthAccountRepository>;
 
-/** True when PostgreSQL refused a row for a unique constraint (drizzle wraps the driver's error). */
-export function isUniqueViolation(error: unknown): boolean {
-  for (let current = error, depth = 0; current && depth < 5; depth++) {
-    if ((current as { code?: unknown }).code === "23505") return true;
-    current = (current as { cause?: unknown }).cause;
-  }
-  return false;
-}
-
 export function createOAuthAccountRepository(db: Database) {
   return {
     /** The user a provider identity is linked to, if any. */

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { sessionTokensResponse } from "../auth/model";
 
 export const providerParams = z.object({
   provider: z.string().max(32).meta({ description: "`google` or `github`", example: "github" }),
@@ -25,11 +26,7 @@ export const callbackBody = z.object({
     .meta({ description: "The provider's `error` query parameter, when it redirected back without a code (e.g. `access_denied`)." }),
 });
 
-export const callbackResponse = z.object({
-  access_token: z.string(),
-  token_type: z.literal("bearer"),
-  provider: z.string(),
-});
+export const callbackResponse = sessionTokensResponse.extend({ provider: z.string() });
 
 export type StartResponse = z.infer<typeof startResponse>;
 export type CallbackBody = z.infer<typeof callbackBody>;

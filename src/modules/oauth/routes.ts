@@ -1,12 +1,12 @@
 import { Elysia } from "elysia";
-import { detailError } from "../auth/model";
+import { clientInfo } from "../../http/client-info";
+import { errors } from "../../http/responses";
 import { callbackBody, callbackResponse, providerParams, startQuery, startResponse } from "./model";
 import type { OAuthService } from "./service";
 
-const errors = (...statuses: number[]) => Object.fromEntries(statuses.map((status) => [status, detailError]));
-
 export const oauthRoutes = (oauth: OAuthService) =>
   new Elysia({ prefix: "/auth/oauth", tags: ["oauth"] })
+    .use(clientInfo())
     .get("/:provider/start", ({ params, query }) => oauth.startSignIn(params.provider, query.redirect_uri), {
       params: providerParams,
       query: startQuery,
@@ -17,7 +17,7 @@ export const oauthRoutes = (oauth: OAuthService) =>
           "after OAUTH_STATE_TTL_SECONDS and works once.",
       },
     })
-    .post("/:provider/callback", ({ params, body }) => oauth.completeSignIn(params.provider, body), {
+    .post("/:provider/callback", ({ params, body, client }) => oauth.completeSignIn(params.provider, body, client), {
       params: providerParams,
       body: callbackBody,
       response: { 200: callbackResponse, ...errors(400, 403, 409, 422, 502, 503) },

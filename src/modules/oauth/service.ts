@@ -4,8 +4,10 @@ import type { Clock } from "../../lib/clock";
 import type { Logger } from "../../lib/log";
 import type { User } from "../../db/schema";
 import { AUTH_MESSAGES } from "../auth/messages";
-import type { TokenIssuer } from "../auth/tokens";
-import { isUniqueViolation, type LinkInput, type OAuthAccountRepository } from "./accounts";
+import { isUniqueViolation } from "../../db/errors";
+import type { LinkInput, OAuthAccountRepository } from "./accounts";
+import type { ClientInfo } from "../sessions/repository";
+import type { SessionService } from "../sessions/service";
 import type { CallbackBody, CallbackResponse, StartResponse } from "./model";
 import type { ProviderClient } from "./provider-client";
 import { isOAuthProviderName, providerLabel, type OAuthProviderName, type ProviderDefinition } from "./providers";
@@ -17,7 +19,7 @@ export interface OAuthServiceDeps {
   store: OAuthStateStore;
   accounts: OAuthAccountRepository;
   client: ProviderClient;
-  tokens: TokenIssuer;
+  sessions: SessionService;
   clock: Clock;
   log: Logger;
   settings: { stateKey: string; stateTtlSeconds: number };
@@ -25,7 +27,7 @@ export interface OAuthServiceDeps {
 
 export type OAuthService = ReturnType<typeof createOAuthService>;
 
-export function createOAuthService({ providers, store, accounts, client, tokens, clock, log, settings }: OAuthServiceDeps) {
+export function createOAuthService({ providers, store, accounts, client, sessions, clock, log, settings }: OAuthServiceDeps) {
   const signer = createStateSigner({ key: settings.stateKey, clock, ttlSeconds: settings.stateTtlSeconds });
 
   function requireProvider(name: string): ProviderDefinition {
@@ -91,7 +93,7 @@ export function createOAuthService({ providers, store, accounts, client, tokens,
       return { provider: provider.name, auth_url: url.href, state };
     },
 
-    async completeSignIn(name: string, body: CallbackBody): Promise<CallbackResponse> {
+    async completeSignIn(name: string, body: CallbackBody, clientInfo: ClientInfo): Promise<CallbackResponse> {
       const provider = requireProvider(name);
       const id = signer.verifyState(body.state, provider.name, providerLabel);
       // Taken (and deleted) before anything else can fail, so every state works at most once.
@@ -112,7 +114,9 @@ export function createOAuthService({ providers, store, accounts, client, tokens,
       const identity = await client.fetchIdentity(provider, accessToken, idTokenSubject);
       const user = await resolveUser(provider, identity.providerUserId, identity.verifiedEmail);
       if (!user.isActive) throw new AppError(403, AUTH_MESSAGES.disabled, "account_disabled");
-      return { access_token: await tokens.issueAccessToken(user), token_type: "bearer", provider: provider.name };
+      // The sign-in itself proved the address just now, so it opens the session's re-check window.
+      const tokens = await sessions.startSession(user, clientInfo, new Date(clock.now()));
+      return { ...tokens, provider: provider.name };
     },
   };
 }

@@ -23,7 +23,8 @@ describe.each(BACKENDS)("POST /auth/login (%s)", (backend) => {
     const res = await login(email.toUpperCase());
     expect(res.status).toBe(200);
     expect(res.body.token_type).toBe("bearer");
-    expect(Object.keys(res.body).sort()).toEqual(["access_token", "token_type"]);
+    expect(Object.keys(res.body).sort()).toEqual(["access_token", "expires_in", "refresh_token", "token_type"]);
+    expect(res.body.expires_in).toBe(30 * 60);
     const me = await h.call("GET", "/auth/me", undefined, { authorization: `Bearer ${res.body.access_token}` });
     expect(me.body.email).toBe(email);
   });

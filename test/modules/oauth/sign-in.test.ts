@@ -53,7 +53,7 @@ describe.each(BACKENDS)("OAuth sign-in (%s)", (backend) => {
       idp.users.google = { id: who.id, email: who.email, verified: true };
       const res = await signIn(h, idp, "google");
       expect(res.status).toBe(200);
-      expect(Object.keys(res.body).sort()).toEqual(["access_token", "provider", "token_type"]);
+      expect(Object.keys(res.body).sort()).toEqual(["access_token", "expires_in", "provider", "refresh_token", "token_type"]);
       expect(res.body).toMatchObject({ token_type: "bearer", provider: "google" });
       const profile = await me(h, res.body.access_token);
       expect(profile.status).toBe(200);

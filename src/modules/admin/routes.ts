@@ -1,0 +1,44 @@
+import { Elysia } from "elysia";
+import { errors } from "../../http/responses";
+import { messageResponse } from "../auth/model";
+import { adminGuard, type AdminCredentials } from "./basic-auth";
+import { createUserBody, listUsersQuery, updateUserBody, userListResponse, userParams, userView } from "./model";
+import type { AdminService } from "./service";
+
+const basicAuth = { security: [{ adminBasic: [] }] };
+
+export const adminRoutes = (admin: AdminService, credentials: AdminCredentials) =>
+  new Elysia({ prefix: "/auth/admin", tags: ["admin"] })
+    .use(adminGuard(credentials))
+    .get("/users", ({ query }) => admin.listUsers(query), {
+      admin: true,
+      query: listUsersQuery,
+      response: { 200: userListResponse, ...errors(401, 422, 503) },
+      detail: { summary: "List users in id order, a page at a time, optionally searching by email", ...basicAuth },
+    })
+    .post("/users", async ({ body, status }) => status(201, await admin.createUser(body)), {
+      admin: true,
+      body: createUserBody,
+      response: { 201: userView, ...errors(401, 409, 422, 503) },
+      detail: { summary: "Create a user", ...basicAuth },
+    })
+    .put("/users/:id", ({ params, body }) => admin.updateUser(params.id, body), {
+      admin: true,
+      params: userParams,
+      body: updateUserBody,
+      response: { 200: userView, ...errors(401, 404, 409, 422, 503) },
+      detail: {
+        summary: "Change a user's email, password, is_active or is_verified",
+        description: "Disabling a user (`is_active: false`) or setting a password ends all of their sessions at once.",
+        ...basicAuth,
+      },
+    })
+    .delete("/users/:id", async ({ params }) => {
+      await admin.deleteUser(params.id);
+      return { message: "User deleted." };
+    }, {
+      admin: true,
+      params: userParams,
+      response: { 200: messageResponse, ...errors(401, 404, 422, 503) },
+      detail: { summary: "Delete a user with their sessions and OAuth links", ...basicAuth },
+    });

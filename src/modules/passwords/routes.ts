@@ -1,0 +1,35 @@
+import { Elysia } from "elysia";
+import type { AuthGuard } from "../auth/guard";
+import { messageResponse } from "../auth/model";
+import { bearerAuth, errors } from "../../http/responses";
+import { changePasswordBody, forgotPasswordBody, resetPasswordBody } from "./model";
+import type { PasswordService } from "./service";
+
+export const passwordRoutes = (passwords: PasswordService, guard: AuthGuard) =>
+  new Elysia({ prefix: "/auth/password", tags: ["password"] })
+    .use(guard)
+    .post("/forgot", async ({ body }) => ({ message: await passwords.forgotPassword(body.email) }), {
+      body: forgotPasswordBody,
+      response: { 200: messageResponse, ...errors(422, 429, 503) },
+      detail: {
+        summary: "Email a code to reset a forgotten password",
+        description: "Answers the same whether or not the address has an account; the code (purpose `reset`) " +
+          "follows the usual rules: single use, OTP_MAX_ATTEMPTS tries, cooldown and hourly cap.",
+      },
+    })
+    .post("/reset", async ({ body }) => ({ message: await passwords.resetPassword(body.email, body.code, body.new_password) }), {
+      body: resetPasswordBody,
+      response: { 200: messageResponse, ...errors(400, 422, 429, 503) },
+      detail: {
+        summary: "Set a new password with the mailed code",
+        description: "Also verifies the address if it was not; every session of the account ends, and a notice is mailed.",
+      },
+    })
+    .post("/change", async ({ body, userId, sessionId }) => ({
+      message: await passwords.changePassword(userId, sessionId, body.current_password, body.new_password),
+    }), {
+      auth: true,
+      body: changePasswordBody,
+      response: { 200: messageResponse, ...errors(400, 401, 422, 429, 503) },
+      detail: { summary: "Change the password; the other sessions end, this one stays, and a notice is mailed", ...bearerAuth },
+    });

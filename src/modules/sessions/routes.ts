@@ -1,0 +1,37 @@
+import { Elysia } from "elysia";
+import type { Session } from "../../db/schema";
+import type { AuthGuard } from "../auth/guard";
+import { messageResponse } from "../auth/model";
+import { bearerAuth, errors } from "../../http/responses";
+import { sessionListResponse, sessionParams, type SessionView } from "./model";
+import type { SessionService } from "./service";
+
+const view = (session: Session, currentId: string): SessionView => ({
+  id: session.id,
+  created_at: session.createdAt.toISOString(),
+  last_used_at: session.lastUsedAt.toISOString(),
+  expires_at: session.expiresAt.toISOString(),
+  user_agent: session.userAgent,
+  ip: session.ip,
+  current: session.id === currentId,
+});
+
+export const sessionRoutes = (sessions: SessionService, guard: AuthGuard) =>
+  new Elysia({ prefix: "/auth", tags: ["sessions"] })
+    .use(guard)
+    .get("/sessions", async ({ userId, sessionId }) => ({
+      sessions: (await sessions.listSessions(userId)).map((session) => view(session, sessionId)),
+    }), {
+      auth: true,
+      response: { 200: sessionListResponse, ...errors(401, 503) },
+      detail: { summary: "The signed-in person's live sessions, most recently used first", ...bearerAuth },
+    })
+    .delete("/sessions/:id", async ({ userId, params }) => {
+      await sessions.revokeSession(userId, params.id);
+      return { message: "Session ended." };
+    }, {
+      auth: true,
+      params: sessionParams,
+      response: { 200: messageResponse, ...errors(401, 404, 422, 503) },
+      detail: { summary: "End one of your sessions (another device): its tokens stop working at once", ...bearerAuth },
+    });

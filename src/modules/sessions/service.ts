@@ -1,0 +1,133 @@
+import { AppError } from "../../errors";
+import type { Clock } from "../../lib/clock";
+import { hmacHex, randomToken } from "../../lib/crypto";
+import type { Logger } from "../../lib/log";
+import type { TokenIssuer } from "../auth/tokens";
+import type { ClientInfo, RefreshRefusal, SessionRepository } from "./repository";
+import type { RevocationStore } from "./revocations";
+
+export interface SessionSettings {
+  /** Key of the refresh token hashes (derived from SECRET_KEY). */
+  refreshTokenKey: string;
+  refreshTokenExpireDays: number;
+  /** Refreshes go on for this long after the last proof of the address; then a new code is needed. */
+  recheckAfterMinutes: number;
+}
+
+export interface SessionTokens {
+  access_token: string;
+  token_type: "bearer";
+  refresh_token: string;
+  expires_in: number;
+}
+
+export type RefreshOutcome =
+  | { ok: true; tokens: SessionTokens }
+  | { ok: false; recheck: { userId: number; email: string; sessionId: string } };
+
+export const SESSION_ERRORS = {
+  invalidRefresh: "Invalid or expired refresh token. Please log in again.",
+  reusedRefresh: "This refresh token was already used; the session has been ended for your safety. Please log in again.",
+  sessionNotFound: "Session not found.",
+} as const;
+
+const DAY_MS = 86_400_000;
+
+export type SessionService = ReturnType<typeof createSessionService>;
+
+/** Sessions: opening one per sign-in, rotating refresh tokens (with reuse detection), listing and ending them. */
+export function createSessionService({ repository, revocations, tokens, clock, log, settings }: {
+  repository: SessionRepository;
+  revocations: RevocationStore;
+  tokens: TokenIssuer;
+  clock: Clock;
+  log: Logger;
+  settings: SessionSettings;
+}) {
+  // Keyed, so a copy of the sessions table gives nothing to present to /auth/refresh.
+  const hashRefreshToken = (token: string) => hmacHex(settings.refreshTokenKey, token);
+  const now = () => new Date(clock.now());
+  const expiry = () => new Date(clock.now() + settings.refreshTokenExpireDays * DAY_MS);
+  const proofNotBefore = () => new Date(clock.now() - settings.recheckAfterMinutes * 60_000);
+
+  async function tokensFor(user: { id: number; email: string }, sessionId: string, refreshToken: string): Promise<SessionTokens> {
+    return {
+      access_token: await tokens.issueAccessToken(user, sessionId),
+      token_type: "bearer",
+      refresh_token: refreshToken,
+      expires_in: tokens.expiresInSeconds,
+    };
+  }
+
+  /** Ends a live session of this user; false when there was none. Its access tokens stop working at once. */
+  async function endSession(userId: number, sessionId: string): Promise<boolean> {
+    if (!(await repository.revoke(userId, sessionId, now()))) return false;
+    await revocations.revoke([sessionId]);
+    return true;
+  }
+
+  const invalidRefresh = (refusal: RefreshRefusal["reason"]) => refusal === "reused"
+    ? new AppError(401, SESSION_ERRORS.reusedRefresh, "refresh_token_reused")
+    : new AppError(401, SESSION_ERRORS.invalidRefresh, "invalid_refresh_token");
+
+  return {
+    /**
+     * Opens a session for a user who just proved who they are; `verifiedAt` is when the address was last
+     * proven (a code, or an OAuth sign-in). A user disabled meanwhile gets 403.
+     */
+    async startSession(user: { id: number; email: string }, client: ClientInfo, verifiedAt: Date): Promise<SessionTokens> {
+      const id = crypto.randomUUID();
+      const refreshToken = randomToken(32);
+      await repository.pruneEnded(user.id, now());
+      const opened = await repository.create({
+        id, userId: user.id, refreshTokenHash: hashRefreshToken(refreshToken), now: now(), expiresAt: expiry(), verifiedAt, client,
+      });
+      if (!opened) throw new AppError(403, "This account is disabled.", "account_disabled");
+      return tokensFor(user, id, refreshToken);
+    },
+
+    /**
+     * Exchanges a refresh token for new tokens. A token that was already exchanged ends its whole session
+     * (someone else may hold it); past the re-check window the caller must mail a code instead.
+     */
+    async refresh(refreshToken: string, client: ClientInfo): Promise<RefreshOutcome> {
+      const oldHash = hashRefreshToken(refreshToken);
+      const nextToken = randomToken(32);
+      const rotated = await repository.rotate({
+        oldHash, newHash: hashRefreshToken(nextToken), now: now(), expiresAt: expiry(), proofNotBefore: proofNotBefore(), client,
+      });
+      if (rotated) {
+        return { ok: true, tokens: await tokensFor({ id: rotated.userId, email: rotated.email }, rotated.sessionId, nextToken) };
+      }
+      const refusal = await repository.explainRefusal(oldHash, now(), proofNotBefore());
+      if (refusal.reason === "recheck") {
+        return { ok: false, recheck: { userId: refusal.userId, email: refusal.email, sessionId: refusal.sessionId } };
+      }
+      if (refusal.reason === "reused") {
+        await endSession(refusal.userId, refusal.sessionId);
+        log.warn("refresh token reuse: session ended", { user_id: refusal.userId, session_id: refusal.sessionId });
+      }
+      throw invalidRefresh(refusal.reason);
+    },
+
+    endSession,
+
+    async listSessions(userId: number) {
+      return repository.listLive(userId, now());
+    },
+
+    /** Ends one of the user's own sessions; 404 for anyone else's or one already ended. */
+    async revokeSession(userId: number, sessionId: string): Promise<void> {
+      if (!(await endSession(userId, sessionId))) throw new AppError(404, SESSION_ERRORS.sessionNotFound, "session_not_found");
+    },
+
+    /** Ends every session of a user except `keep`; their access tokens stop working at once. */
+    async revokeAllSessions(userId: number, keep?: string): Promise<number> {
+      const ended = await repository.revokeAll(userId, now(), keep);
+      await revocations.revoke(ended);
+      return ended.length;
+    },
+
+    isRevoked: (sessionId: string) => revocations.isRevoked(sessionId),
+  };
+}

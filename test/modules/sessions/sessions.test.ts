@@ -1,0 +1,123 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { uniqueEmail } from "../../support/env";
+import { BACKENDS, startHarness, type Harness } from "../../support/harness";
+
+// Each describe below runs once per backend (PostgreSQL + Redis + SMTP, and the embedded defaults).
+let h: Harness;
+
+const me = (token: string) => h.callAs(token, "GET", "/auth/me");
+const refresh = (refresh_token: string) => h.call("POST", "/auth/refresh", { refresh_token });
+
+describe.each(BACKENDS)("logout and sessions (%s)", (backend) => {
+  beforeAll(async () => {
+    h = await startHarness({ backend });
+  });
+  afterAll(() => h.close());
+
+  test("logout makes the access token and the refresh token useless at once", async () => {
+    const tokens = await h.signUp(uniqueEmail());
+    expect((await me(tokens.access_token)).status).toBe(200);
+    const out = await h.callAs(tokens.access_token, "POST", "/auth/logout");
+    expect(out.status).toBe(200);
+    expect(out.body).toEqual({ message: "Logged out." });
+    const after = await me(tokens.access_token);
+    expect(after.status).toBe(401);
+    expect(after.headers.get("www-authenticate")).toBe("Bearer");
+    expect((await refresh(tokens.refresh_token)).status).toBe(401);
+    expect((await h.callAs(tokens.access_token, "POST", "/auth/logout")).status).toBe(401);
+  });
+
+  test("logout ends only the current session", async () => {
+    const email = uniqueEmail();
+    const laptop = await h.signUp(email);
+    const phone = await h.logIn(email);
+    await h.callAs(laptop.access_token, "POST", "/auth/logout");
+    expect((await me(phone.access_token)).status).toBe(200);
+    expect((await refresh(phone.refresh_token)).status).toBe(200);
+  });
+
+  test("logout needs a token", async () => {
+    const res = await h.call("POST", "/auth/logout");
+    expect(res.status).toBe(401);
+    expect(res.body.code).toBe("invalid_token");
+  });
+
+  test("GET /auth/sessions lists the live sessions, marking the current one", async () => {
+    const email = uniqueEmail();
+    const laptop = await h.signUp(email);
+    h.clock.advance(1000);
+    const phone = (await h.call("POST", "/auth/login", { email, password: "correct horse battery" }, { "user-agent": "Phone/1" })).body;
+    const ended = await h.logIn(email);
+    await h.callAs(ended.access_token, "POST", "/auth/logout");
+
+    const res = await h.callAs(laptop.access_token, "GET", "/auth/sessions");
+    expect(res.status).toBe(200);
+    expect(res.body.sessions).toHaveLength(2);
+    const [newest, oldest] = res.body.sessions;
+    expect(Object.keys(newest).sort()).toEqual(["created_at", "current", "expires_at", "id", "ip", "last_used_at", "user_agent"]);
+    expect(newest).toMatchObject({ user_agent: "Phone/1", current: false });
+    expect(oldest.current).toBe(true);
+    expect(Date.parse(oldest.expires_at) - Date.parse(oldest.created_at)).toBe(30 * 24 * 3600 * 1000);
+    const fromPhone = await h.callAs(phone.access_token, "GET", "/auth/sessions");
+    expect(fromPhone.body.sessions.find((s: { current: boolean }) => s.current).user_agent).toBe("Phone/1");
+    expect(JSON.stringify(res.body)).not.toContain(laptop.refresh_token);
+  });
+
+  test("another person's sessions are neither listed nor revocable", async () => {
+    const ann = await h.signUp(uniqueEmail("ann"));
+    const bob = await h.signUp(uniqueEmail("bob"));
+    const bobSessions = (await h.callAs(bob.access_token, "GET", "/auth/sessions")).body.sessions;
+    const annSessions = (await h.callAs(ann.access_token, "GET", "/auth/sessions")).body.sessions;
+    expect(annSessions.map((s: { id: string }) => s.id)).not.toContain(bobSessions[0].id);
+    const res = await h.callAs(ann.access_token, "DELETE", `/auth/sessions/${bobSessions[0].id}`);
+    expect(res.status).toBe(404);
+    expect(res.body.code).toBe("session_not_found");
+    expect((await me(bob.access_token)).status).toBe(200);
+  });
+
+  test("DELETE /auth/sessions/{id} ends that session: its tokens stop working at once", async () => {
+    const email = uniqueEmail();
+    const laptop = await h.signUp(email);
+    const phone = await h.logIn(email);
+    const sessions = (await h.callAs(laptop.access_token, "GET", "/auth/sessions")).body.sessions;
+    const phoneSession = sessions.find((s: { current: boolean }) => !s.current);
+    const res = await h.callAs(laptop.access_token, "DELETE", `/auth/sessions/${phoneSession.id}`);
+    expect(res.status).toBe(200);
+    expect((await me(phone.access_token)).status).toBe(401);
+    expect((await refresh(phone.refresh_token)).status).toBe(401);
+    expect((await me(laptop.access_token)).status).toBe(200);
+    expect((await h.callAs(laptop.access_token, "DELETE", `/auth/sessions/${phoneSession.id}`)).status).toBe(404);
+  });
+
+  test("a session id that is not a UUID is 422", async () => {
+    const tokens = await h.signUp(uniqueEmail());
+    const res = await h.callAs(tokens.access_token, "DELETE", "/auth/sessions/1%20or%201=1");
+    expect(res.status).toBe(422);
+  });
+
+  test("a token without a session id is refused", async () => {
+    const { SignJWT } = await import("jose");
+    const tokens = await h.signUp(uniqueEmail());
+    const claims = JSON.parse(Buffer.from(tokens.access_token.split(".")[1]!, "base64url").toString());
+    delete claims.sid;
+    const forged = await new SignJWT(claims).setProtectedHeader({ alg: "HS256" }).sign(new TextEncoder().encode(h.config.SECRET_KEY!));
+    expect((await me(forged)).status).toBe(401);
+  });
+});
+
+describe("the revocation set lives in Redis", () => {
+  beforeAll(async () => {
+    h = await startHarness({ backend: "services" });
+  });
+  afterAll(() => h.close());
+
+  test("a revoked session is one Redis key that expires after the access token lifetime", async () => {
+    const tokens = await h.signUp(uniqueEmail());
+    const sid = JSON.parse(Buffer.from(tokens.access_token.split(".")[1]!, "base64url").toString()).sid;
+    await h.callAs(tokens.access_token, "POST", "/auth/logout");
+    expect(await h.redisKeys()).toContain(`revoked-session:${sid}`);
+    const ttl = await h.deps.redis!.pttl(`revoked-session:${sid}`);
+    expect(ttl).toBeGreaterThan(29 * 60_000);
+    expect(ttl).toBeLessThanOrEqual(31 * 60_000);
+  });
+});
