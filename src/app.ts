@@ -35,7 +35,8 @@ export function createApp(deps: Deps) {
     .use(authRoutes(deps.auth, guard))
     .use(sessionRoutes(deps.sessions, guard))
     .use(passwordRoutes(deps.passwords, guard))
-    .use(adminRoutes(deps.admin, { email: config.ADMIN_EMAIL, password: config.ADMIN_PASSWORD }))
+    .use(adminRoutes(deps.admin, { email: config.ADMIN_EMAIL, password: config.ADMIN_PASSWORD },
+      (client) => deps.audit.record({ event: "admin_auth", outcome: "failure", client })))
     .use(clientConfigRoutes({ config: deps.config, oauthProviders: deps.oauth.listConfiguredProviders(), mailboxUrl: deps.mailCatcher ? "/dev/mailbox" : null }))
     .use(uiRoutes())
     .use(oauthRoutes(deps.oauth))

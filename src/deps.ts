@@ -1,4 +1,6 @@
 import type { Redis } from "ioredis";
+import { createAuditLog, type AuditLog } from "./audit/log";
+import { createAuditRepository } from "./audit/repository";
 import { connectRedis, waitForRedis } from "./cache/redis";
 import { embeddedDatabaseDir, type Config } from "./config/load";
 import { loadOrCreateSecretKey } from "./config/secret-key";
@@ -45,6 +47,7 @@ export interface Deps {
   mailer: Mailer;
   tokens: TokenIssuer;
   sessions: SessionService;
+  audit: AuditLog;
   auth: AuthService;
   passwords: PasswordService;
   admin: AdminService;
@@ -107,8 +110,10 @@ export async function buildDeps(input: Config, overrides: DepOverrides = {}): Pr
   const tokens = createTokenIssuer({ secret: config.SECRET_KEY, expireMinutes: config.ACCESS_TOKEN_EXPIRE_MINUTES, clock });
   // A revocation must outlive every access token issued before it; a minute more covers clock skew.
   const revocationTtlMs = (config.ACCESS_TOKEN_EXPIRE_MINUTES + 1) * 60_000;
+  const audit = createAuditLog({ db: database.db, clock, log, settings: { flushDelayMs: 250, maxBatch: 200 } });
   const sessions = createSessionService({
     repository: createSessionRepository(database.db),
+    audit,
     revocations: redis ? createRedisRevocationStore(redis, revocationTtlMs) : createMemoryRevocationStore(clock, revocationTtlMs),
     tokens,
     clock,
@@ -121,18 +126,24 @@ export async function buildDeps(input: Config, overrides: DepOverrides = {}): Pr
   });
   const users = createUserRepository(database.db);
   const passwords = createPasswordHasher({ memoryKib: config.PASSWORD_MEMORY_KIB, timeCost: config.PASSWORD_TIME_COST });
-  const codes = createCodeDelivery({ otp, mailer, log, otpTtlSeconds: config.OTP_EXPIRE_SECONDS });
-  const auth = createAuthService({
-    users, otp, codes, passwords, sessions, clock, settings: { recheckAfterMinutes: config.otpRecheckMinutes },
+  const codes = createCodeDelivery({
+    otp, mailer, audit, log, settings: { otpTtlSeconds: config.OTP_EXPIRE_SECONDS, mailAfterAnswer: config.HIDE_ACCOUNT_EXISTENCE },
   });
-  const passwordService = createPasswordService({ users, otp, codes, mailer, passwords, sessions, clock, log });
-  const admin = createAdminService({ users: createAdminUserRepository(database.db), passwords, sessions });
+  const auth = createAuthService({
+    users, otp, codes, passwords, sessions, audit, clock,
+    settings: { recheckAfterMinutes: config.otpRecheckMinutes, hideAccountExistence: config.HIDE_ACCOUNT_EXISTENCE },
+  });
+  const passwordService = createPasswordService({ users, otp, codes, passwords, sessions, audit, clock });
+  const admin = createAdminService({
+    users: createAdminUserRepository(database.db), auditEvents: createAuditRepository(database.db), passwords, sessions, audit,
+  });
   const oauth = createOAuthService({
     providers: defineProviders(config),
     store: redis ? createRedisOAuthStateStore(redis, clock) : createMemoryOAuthStateStore(clock),
     accounts: createOAuthAccountRepository(database.db),
     client: createProviderClient({ timeoutMs: 5000, log }),
     sessions,
+    audit,
     clock,
     log,
     settings: { stateKey: deriveKey(config.SECRET_KEY, "oauth-state"), stateTtlSeconds: config.OAUTH_STATE_TTL_SECONDS },
@@ -140,8 +151,9 @@ export async function buildDeps(input: Config, overrides: DepOverrides = {}): Pr
   const readiness: ReadinessCheck[] = [{ name: "postgres", check: database.ping }];
   if (redis) readiness.push({ name: "redis", check: store.ping });
   return {
-    config, clock, log, database, redis, mailCatcher, mailer, tokens, sessions, auth, passwords: passwordService, admin, oauth, readiness,
+    config, clock, log, database, redis, mailCatcher, mailer, tokens, sessions, audit, auth, passwords: passwordService, admin, oauth, readiness,
     async close() {
+      await audit.flush();
       mailer.close();
       redis?.disconnect();
       await mailCatcher?.close();

@@ -54,6 +54,8 @@ export const envSchema = z.object({
   OTP_RESEND_COOLDOWN_SECONDS: z.coerce.number().int().min(0).default(60)
     .describe("Minimum wait between two codes mailed to one address."),
   OTP_MAX_SENDS_PER_HOUR: positiveInt.default(10).describe("Codes mailed to one address per hour at most."),
+  HIDE_ACCOUNT_EXISTENCE: z.stringbool().default(false)
+    .describe("Answer register, resend, verify, login and forgot alike whether or not an address has an account (mails go after the answer)."),
   SMTP_SERVER: z.string().min(1).optional()
     .describe("SMTP host. Unset outside production: the built-in mail catcher (inbox at /dev/mailbox, loopback only)."),
   SMTP_PORT: port.default(587).describe("SMTP port."),

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { boolean, check, index, integer, pgTable, text, timestamp, unique, uuid, varchar } from "drizzle-orm/pg-core";
+import { bigint, boolean, check, index, integer, pgTable, text, timestamp, unique, uuid, varchar } from "drizzle-orm/pg-core";
 
 export const users = pgTable(
   "users",
@@ -72,3 +72,27 @@ export const rotatedRefreshTokens = pgTable("rotated_refresh_tokens", {
   sessionId: uuid("session_id").notNull().references(() => sessions.id, { onDelete: "cascade" }),
   rotatedAt: timestamp("rotated_at", { withTimezone: true }).notNull(),
 }, (table) => [index("rotated_refresh_tokens_session_id_idx").on(table.sessionId)]);
+
+/** What happened, to whom, from where, and how it ended; never a password, code or token. */
+export const auditEvents = pgTable(
+  "audit_events",
+  {
+    id: bigint({ mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
+    event: varchar({ length: 64 }).notNull(),
+    outcome: varchar({ length: 16 }).$type<"success" | "failure">().notNull(),
+    // Kept when the user is deleted: the trail of what happened to an account outlives it.
+    userId: integer("user_id"),
+    email: varchar({ length: 254 }),
+    ip: varchar({ length: 64 }),
+    userAgent: varchar("user_agent", { length: 512 }),
+    /** A stable reason code (e.g. `invalid_credentials`) or a short fact (e.g. the code's purpose). */
+    detail: varchar({ length: 128 }),
+  },
+  (table) => [
+    index("audit_events_user_id_idx").on(table.userId, table.id),
+    index("audit_events_event_idx").on(table.event, table.id),
+  ],
+);
+
+export type AuditEvent = typeof auditEvents.$inferSelect;

@@ -28,19 +28,32 @@ export function verificationCodeMail(code: string, ttlSeconds: number, reason: s
   };
 }
 
+/** A mail of plain paragraphs, in both parts. */
+function noticeMail(subject: string, paragraphs: string[]): MailContent {
+  return {
+    subject,
+    text: paragraphs.join("\n\n"),
+    html: `<!doctype html><html><body style="font-family:system-ui,sans-serif;color:#1a1a1a">
+${paragraphs.map((line) => `<p>${escapeHtml(line)}</p>`).join("\n")}
+</body></html>`,
+  };
+}
+
 /** Tells the owner that their password changed, so a change they did not make does not go unnoticed. */
 export function passwordChangedMail(how: "reset" | "change"): MailContent {
   const what = how === "reset" ? "was reset with a code sent to this address" : "was changed while signed in";
-  const lines = [
+  return noticeMail("Your password was changed", [
     `The password of your account ${what}. Every other session has been signed out.`,
     "If this was you, there is nothing to do.",
     "If it was not you, reset your password now with \"Forgot password?\" and check your email account's security.",
-  ];
-  return {
-    subject: "Your password was changed",
-    text: lines.join("\n\n"),
-    html: `<!doctype html><html><body style="font-family:system-ui,sans-serif;color:#1a1a1a">
-${lines.map((line) => `<p>${escapeHtml(line)}</p>`).join("\n")}
-</body></html>`,
-  };
+  ]);
+}
+
+/** Sent instead of a code when someone registers an address that already has a verified account. */
+export function alreadyRegisteredMail(): MailContent {
+  return noticeMail("You already have an account", [
+    "Someone tried to create an account with this email address, which already has one.",
+    "If it was you, sign in instead, or use \"Forgot password?\" if you no longer know your password.",
+    "If it was not you, you can ignore this email: nothing was changed.",
+  ]);
 }

@@ -98,8 +98,11 @@ export async function startHarness({ backend = "services", env = {}, database, i
 
   /** Registers and verifies an address; returns the tokens of the session that opens. */
   async function signUp(email: string, password = "correct horse battery"): Promise<SessionTokens> {
+    const mailsBefore = mail.mailTo(email).length;
     const registered = await call("POST", "/auth/register", { email, password });
     if (registered.status !== 201) throw new Error(`register failed: ${registered.status} ${JSON.stringify(registered.body)}`);
+    // With HIDE_ACCOUNT_EXISTENCE the mail leaves after the answer.
+    await mail.waitForMail(email, mailsBefore + 1);
     const verified = await call("POST", "/auth/verify-otp", { email, code: mail.latestCode(email) });
     if (verified.status !== 200) throw new Error(`verify failed: ${verified.status}`);
     return verified.body;

@@ -1,6 +1,8 @@
 import { Elysia } from "elysia";
 import { AppError } from "../../errors";
 import { constantTimeEqual, hmacHex, randomToken } from "../../lib/crypto";
+import { readClientInfo } from "../../http/client-info";
+import type { ClientInfo } from "../sessions/repository";
 
 export interface AdminCredentials {
   email?: string;
@@ -28,19 +30,22 @@ function parseBasic(header: string | undefined): { user: string; password: strin
  * Macro `admin: true`: HTTP Basic with ADMIN_EMAIL / ADMIN_PASSWORD. Both parts are always compared, as
  * keyed hashes of equal length, so neither the time taken nor an early exit tells which part was wrong.
  */
-export const adminGuard = ({ email, password }: AdminCredentials) => {
+export const adminGuard = ({ email, password }: AdminCredentials, onRefused: (client: ClientInfo) => void) => {
   const key = randomToken(32);
   const expected = email && password ? { user: hmacHex(key, email), password: hmacHex(key, password) } : null;
   return new Elysia().macro({
     admin: {
-      resolve({ headers }) {
+      resolve({ headers, request, server }) {
         if (!expected) throw new AppError(503, ADMIN_MESSAGES.notConfigured, "admin_not_configured");
         const given = parseBasic(headers.authorization);
-        if (!given) throw unauthorized();
-        const userOk = constantTimeEqual(hmacHex(key, given.user), expected.user);
-        const passwordOk = constantTimeEqual(hmacHex(key, given.password), expected.password);
-        if (!(userOk && passwordOk)) throw unauthorized();
-        return { admin: given.user };
+        const userOk = constantTimeEqual(hmacHex(key, given?.user ?? ""), expected.user);
+        const passwordOk = constantTimeEqual(hmacHex(key, given?.password ?? ""), expected.password);
+        if (!(given && userOk && passwordOk)) {
+          // Only a wrong attempt is recorded: an admin's routine reads would drown the log.
+          if (given) onRefused(readClientInfo(request, server));
+          throw unauthorized();
+        }
+        return {};
       },
     },
   });

@@ -1,14 +1,18 @@
 import { z } from "zod";
+import { AUDIT_EVENTS } from "../../audit/events";
 import { emailField, passwordField, profileResponse } from "../auth/model";
 
 export const ADMIN_PAGE_MAX = 200;
 
 export const userView = profileResponse;
 
+const pageLimit = z.coerce.number().int().min(1).max(ADMIN_PAGE_MAX).default(50).meta({ description: `Items per page (1-${ADMIN_PAGE_MAX}).` });
+const pageCursor = z.string().regex(/^\d{1,18}$/, "must be a cursor from next_cursor").optional()
+  .meta({ description: "The `next_cursor` of the previous page." });
+
 export const listUsersQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(ADMIN_PAGE_MAX).default(50).meta({ description: `Users per page (1-${ADMIN_PAGE_MAX}).` }),
-  cursor: z.string().regex(/^\d{1,10}$/, "must be a cursor from next_cursor").optional()
-    .meta({ description: "The `next_cursor` of the previous page." }),
+  limit: pageLimit,
+  cursor: pageCursor,
   q: z.string().trim().min(1).max(254).optional().meta({ description: "Only users whose email contains this text (case-insensitive)." }),
 });
 
@@ -33,6 +37,33 @@ export const updateUserBody = z.object({
 
 export const userParams = z.object({ id: z.coerce.number().int().positive().max(2_147_483_647) });
 
+export const auditListQuery = z.object({
+  limit: pageLimit,
+  cursor: pageCursor,
+  user_id: z.coerce.number().int().positive().max(2_147_483_647).optional().meta({ description: "Only this user's events." }),
+  event: z.enum(AUDIT_EVENTS).optional().meta({ description: "Only this kind of event." }),
+  email: emailField.optional().meta({ description: "Only events about this address." }),
+});
+
+export const auditView = z.object({
+  id: z.number().int(),
+  created_at: z.string().meta({ format: "date-time" }),
+  event: z.string(),
+  outcome: z.enum(["success", "failure"]),
+  user_id: z.number().int().nullable(),
+  email: z.string().nullable(),
+  ip: z.string().nullable(),
+  user_agent: z.string().nullable(),
+  detail: z.string().nullable().meta({ description: "A reason code (e.g. `invalid_credentials`) or a short fact; never a secret." }),
+});
+
+export const auditListResponse = z.object({
+  events: z.array(auditView),
+  next_cursor: z.string().nullable().meta({ description: "Pass as `cursor` for older events; null on the last page." }),
+});
+
+export type AuditListQuery = z.infer<typeof auditListQuery>;
+export type AuditView = z.infer<typeof auditView>;
 export type UserView = z.infer<typeof userView>;
 export type CreateUserBody = z.infer<typeof createUserBody>;
 export type UpdateUserBody = z.infer<typeof updateUserBody>;

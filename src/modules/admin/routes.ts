@@ -2,27 +2,32 @@ import { Elysia } from "elysia";
 import { errors } from "../../http/responses";
 import { messageResponse } from "../auth/model";
 import { adminGuard, type AdminCredentials } from "./basic-auth";
-import { createUserBody, listUsersQuery, updateUserBody, userListResponse, userParams, userView } from "./model";
+import { clientInfo } from "../../http/client-info";
+import {
+  auditListQuery, auditListResponse, createUserBody, listUsersQuery, updateUserBody, userListResponse, userParams, userView,
+} from "./model";
+import type { ClientInfo } from "../sessions/repository";
 import type { AdminService } from "./service";
 
 const basicAuth = { security: [{ adminBasic: [] }] };
 
-export const adminRoutes = (admin: AdminService, credentials: AdminCredentials) =>
+export const adminRoutes = (admin: AdminService, credentials: AdminCredentials, onRefused: (client: ClientInfo) => void) =>
   new Elysia({ prefix: "/auth/admin", tags: ["admin"] })
-    .use(adminGuard(credentials))
+    .use(clientInfo())
+    .use(adminGuard(credentials, onRefused))
     .get("/users", ({ query }) => admin.listUsers(query), {
       admin: true,
       query: listUsersQuery,
       response: { 200: userListResponse, ...errors(401, 422, 503) },
       detail: { summary: "List users in id order, a page at a time, optionally searching by email", ...basicAuth },
     })
-    .post("/users", async ({ body, status }) => status(201, await admin.createUser(body)), {
+    .post("/users", async ({ body, status, client }) => status(201, await admin.createUser(body, client)), {
       admin: true,
       body: createUserBody,
       response: { 201: userView, ...errors(401, 409, 422, 503) },
       detail: { summary: "Create a user", ...basicAuth },
     })
-    .put("/users/:id", ({ params, body }) => admin.updateUser(params.id, body), {
+    .put("/users/:id", ({ params, body, client }) => admin.updateUser(params.id, body, client), {
       admin: true,
       params: userParams,
       body: updateUserBody,
@@ -33,12 +38,18 @@ export const adminRoutes = (admin: AdminService, credentials: AdminCredentials) 
         ...basicAuth,
       },
     })
-    .delete("/users/:id", async ({ params }) => {
-      await admin.deleteUser(params.id);
+    .delete("/users/:id", async ({ params, client }) => {
+      await admin.deleteUser(params.id, client);
       return { message: "User deleted." };
     }, {
       admin: true,
       params: userParams,
       response: { 200: messageResponse, ...errors(401, 404, 422, 503) },
       detail: { summary: "Delete a user with their sessions and OAuth links", ...basicAuth },
+    })
+    .get("/audit", ({ query }) => admin.listAuditEvents(query), {
+      admin: true,
+      query: auditListQuery,
+      response: { 200: auditListResponse, ...errors(401, 422, 503) },
+      detail: { summary: "The audit log, newest first, a page at a time; filter by user, event or email", ...basicAuth },
     });

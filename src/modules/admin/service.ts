@@ -1,21 +1,34 @@
-import type { User } from "../../db/schema";
 import { AppError } from "../../errors";
 import { isUniqueViolation } from "../../db/errors";
+import type { AuditLog } from "../../audit/log";
+import type { AuditRepository } from "../../audit/repository";
+import type { AuditEvent } from "../../db/schema";
+import { toPage } from "../../lib/pagination";
 import type { PasswordHasher } from "../auth/password";
+import type { ClientInfo } from "../sessions/repository";
 import { AUTH_MESSAGES } from "../auth/messages";
+import { toUserView } from "../auth/user-view";
 import type { SessionService } from "../sessions/service";
-import type { CreateUserBody, UpdateUserBody, UserView } from "./model";
+import type { AuditListQuery, AuditView, CreateUserBody, UpdateUserBody, UserView } from "./model";
 import type { AdminUserRepository, UserChanges } from "./repository";
 
 export type AdminService = ReturnType<typeof createAdminService>;
 
-export const toUserView = (user: User): UserView => ({
-  id: user.id,
-  email: user.email,
-  is_active: user.isActive,
-  is_verified: user.isVerified,
-  created_at: user.createdAt.toISOString(),
-  auth_provider: user.authProvider,
+/** Which fields an update sets, for the audit log; a password shows as `password`, never its value. */
+const changedFields = (body: UpdateUserBody) =>
+  Object.entries(body).filter(([, value]) => value !== undefined)
+    .map(([name, value]) => (typeof value === "boolean" ? `${name}=${value}` : name)).join(",");
+
+const toAuditView = (entry: AuditEvent): AuditView => ({
+  id: entry.id,
+  created_at: entry.createdAt.toISOString(),
+  event: entry.event,
+  outcome: entry.outcome,
+  user_id: entry.userId,
+  email: entry.email,
+  ip: entry.ip,
+  user_agent: entry.userAgent,
+  detail: entry.detail,
 });
 
 const userNotFound = () => new AppError(404, AUTH_MESSAGES.userNotFound, "user_not_found");
@@ -31,39 +44,54 @@ async function guardEmail<T>(run: () => Promise<T>): Promise<T> {
   }
 }
 
-export function createAdminService({ users, passwords, sessions }: {
+export function createAdminService({ users, auditEvents, passwords, sessions, audit }: {
   users: AdminUserRepository;
+  auditEvents: AuditRepository;
   passwords: PasswordHasher;
   sessions: SessionService;
+  audit: AuditLog;
 }) {
   return {
     async listUsers({ limit, cursor, q }: { limit: number; cursor?: string; q?: string }) {
-      const rows = await users.list({ limit, afterId: cursor === undefined ? undefined : Number(cursor), search: q });
-      const page = rows.slice(0, limit);
-      return { users: page.map(toUserView), next_cursor: rows.length > limit ? String(page.at(-1)!.id) : null };
+      const page = toPage(await users.list({ limit, afterId: cursor === undefined ? undefined : Number(cursor), search: q }), limit);
+      return { users: page.items.map(toUserView), next_cursor: page.nextCursor };
     },
 
-    async createUser(body: CreateUserBody): Promise<UserView> {
-      const passwordHash = body.password === undefined ? null : await passwords.hash(body.password);
-      const user = await guardEmail(() =>
-        users.create({ email: body.email, passwordHash, isActive: body.is_active, isVerified: body.is_verified }));
-      return toUserView(user);
+    /** The audit trail, newest first, with what this instance has not written yet included. */
+    async listAuditEvents({ limit, cursor, user_id, event, email }: AuditListQuery) {
+      await audit.flush();
+      const rows = await auditEvents.list({ limit, beforeId: cursor === undefined ? undefined : Number(cursor), userId: user_id, event, email });
+      const page = toPage(rows, limit);
+      return { events: page.items.map(toAuditView), next_cursor: page.nextCursor };
     },
+
+    createUser: (body: CreateUserBody, client: ClientInfo): Promise<UserView> =>
+      audit.track("admin_user_create", { email: body.email, client }, async (subject) => {
+        const passwordHash = body.password === undefined ? null : await passwords.hash(body.password);
+        const user = await guardEmail(() =>
+          users.create({ email: body.email, passwordHash, isActive: body.is_active, isVerified: body.is_verified }));
+        subject.userId = user.id;
+        return toUserView(user);
+      }),
 
     /** Disabling a user or setting a new password ends every session of theirs at once. */
-    async updateUser(id: number, body: UpdateUserBody): Promise<UserView> {
-      const changes: UserChanges = { email: body.email, isActive: body.is_active, isVerified: body.is_verified };
-      if (body.password !== undefined) changes.passwordHash = await passwords.hash(body.password);
-      const user = await guardEmail(() => users.update(id, changes));
-      if (!user) throw userNotFound();
-      if (body.is_active === false || body.password !== undefined) await sessions.revokeAllSessions(id);
-      return toUserView(user);
-    },
+    updateUser: (id: number, body: UpdateUserBody, client: ClientInfo): Promise<UserView> =>
+      audit.track("admin_user_update", { userId: id, client, detail: changedFields(body) }, async (subject) => {
+        const changes: UserChanges = { email: body.email, isActive: body.is_active, isVerified: body.is_verified };
+        if (body.password !== undefined) changes.passwordHash = await passwords.hash(body.password);
+        const user = await guardEmail(() => users.update(id, changes));
+        if (!user) throw userNotFound();
+        subject.email = user.email;
+        if (body.is_active === false) await sessions.revokeAllSessions(id, "admin_disable");
+        else if (body.password !== undefined) await sessions.revokeAllSessions(id, "admin_password");
+        return toUserView(user);
+      }),
 
     /** Deletes the user with their sessions and OAuth links; their access tokens stop working at once. */
-    async deleteUser(id: number): Promise<void> {
-      await sessions.revokeAllSessions(id);
-      if (!(await users.delete(id))) throw userNotFound();
-    },
+    deleteUser: (id: number, client: ClientInfo): Promise<void> =>
+      audit.track("admin_user_delete", { userId: id, client }, async () => {
+        await sessions.revokeAllSessions(id, "admin_delete");
+        if (!(await users.delete(id))) throw userNotFound();
+      }),
   };
 }

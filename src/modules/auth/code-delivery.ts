@@ -1,9 +1,11 @@
+import type { AuditLog } from "../../audit/log";
 import { AppError } from "../../errors";
 import type { Logger } from "../../lib/log";
 import type { Mailer } from "../../mail/mailer";
-import { verificationCodeMail } from "../../mail/templates";
+import { verificationCodeMail, type MailContent } from "../../mail/templates";
 import type { OtpService } from "../../otp/service";
 import type { OtpPurpose } from "../../otp/store";
+import type { ClientInfo } from "../sessions/repository";
 import { AUTH_MESSAGES } from "./messages";
 
 const MAIL_REASON: Record<OtpPurpose, string> = {
@@ -12,27 +14,58 @@ const MAIL_REASON: Record<OtpPurpose, string> = {
   reset: "Enter it to choose a new password.",
 };
 
+export interface CodeDeliverySettings {
+  otpTtlSeconds: number;
+  /**
+   * Send after answering: the answer then takes as long whether or not a mail goes out, so it does not tell
+   * whether an address has an account (HIDE_ACCOUNT_EXISTENCE). A failed mail is logged, not answered 503.
+   */
+  mailAfterAnswer: boolean;
+}
+
 export type CodeDelivery = ReturnType<typeof createCodeDelivery>;
 
-/** Mails codes: a new one through the OTP service's limits, or one already issued. */
-export function createCodeDelivery({ otp, mailer, log, otpTtlSeconds }: { otp: OtpService; mailer: Mailer; log: Logger; otpTtlSeconds: number }) {
-  async function mailCode(email: string, purpose: OtpPurpose, code: string): Promise<void> {
+/** Mails codes (and notices), withdrawing a code nobody received. */
+export function createCodeDelivery({ otp, mailer, audit, log, settings }: {
+  otp: OtpService;
+  mailer: Mailer;
+  audit: AuditLog;
+  log: Logger;
+  settings: CodeDeliverySettings;
+}) {
+  async function deliver(email: string, content: MailContent, purpose: string, client: ClientInfo | undefined, undo: () => Promise<void>) {
     try {
-      await mailer.send(email, verificationCodeMail(code, otpTtlSeconds, MAIL_REASON[purpose]));
+      await audit.track("code_sent", { email, client, detail: purpose }, () => mailer.send(email, content));
     } catch (error) {
-      // Nobody received this code, so it must not stay valid; the cooldown is lifted so a resend works.
-      await otp.withdrawOtp(email, purpose, code);
+      await undo();
       const smtp = error as { responseCode?: number; code?: string };
-      log.warn("verification mail failed", { purpose, smtp_status: smtp.responseCode, smtp_error: smtp.code });
+      log.warn("mail failed", { purpose, smtp_status: smtp.responseCode, smtp_error: smtp.code });
       throw new AppError(503, AUTH_MESSAGES.mailFailed, "email_unavailable");
     }
   }
 
+  /** Awaits the mail (503 if it fails), or with `later` sends it after the answer. */
+  function send(later: boolean, run: () => Promise<void>): Promise<void> {
+    if (!later) return run();
+    run().catch(() => {
+      // Logged and audited by deliver(); nobody is waiting for the answer any more.
+    });
+    return Promise.resolve();
+  }
+
+  /** Mails a code already issued; a code nobody received is withdrawn and its cooldown lifted. */
+  const mailCode = (email: string, purpose: OtpPurpose, code: string, client?: ClientInfo, later = settings.mailAfterAnswer) =>
+    send(later, () => deliver(email, verificationCodeMail(code, settings.otpTtlSeconds, MAIL_REASON[purpose]), purpose, client,
+      () => otp.withdrawOtp(email, purpose, code)));
+
   return {
     mailCode,
-    /** Issues a code (429 when the send limits say no) and mails it; 503 when the mail cannot be sent. */
-    async sendNewCode(email: string, purpose: OtpPurpose): Promise<void> {
-      await mailCode(email, purpose, await otp.issueOtp(email, purpose));
+    /** Issues a code (429 when the send limits say no) and mails it. */
+    async sendNewCode(email: string, purpose: OtpPurpose, client?: ClientInfo): Promise<void> {
+      await mailCode(email, purpose, await otp.issueOtp(email, purpose), client);
     },
+    /** Mails a notice (no code) under the same rules of timing. */
+    sendNotice: (email: string, content: MailContent, kind: string, client?: ClientInfo, later = settings.mailAfterAnswer) =>
+      send(later, () => deliver(email, content, kind, client, async () => {})),
   };
 }

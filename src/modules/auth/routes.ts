@@ -12,7 +12,7 @@ export const authRoutes = (auth: AuthService, guard: AuthGuard) =>
   new Elysia({ prefix: "/auth", tags: ["auth"] })
     .use(guard)
     .use(clientInfo())
-    .post("/register", async ({ body, status }) => status(201, { message: await auth.register(body.email, body.password) }), {
+    .post("/register", async ({ body, status, client }) => status(201, { message: await auth.register(body.email, body.password, client) }), {
       body: registerBody,
       response: { 201: messageResponse, ...errors(400, 422, 429, 503) },
       detail: { summary: "Create an account (or renew an unverified one) and email a verification code" },
@@ -22,7 +22,7 @@ export const authRoutes = (auth: AuthService, guard: AuthGuard) =>
       response: { 200: verifyOtpResponse, ...errors(400, 403, 404, 422, 429, 503) },
       detail: { summary: "Confirm a code: verifies the account, or completes a login re-check; signs in with a new session" },
     })
-    .post("/resend-otp", async ({ body }) => ({ message: await auth.resendOtp(body.email) }), {
+    .post("/resend-otp", async ({ body, client }) => ({ message: await auth.resendOtp(body.email, client) }), {
       body: resendOtpBody,
       response: { 200: messageResponse, ...errors(400, 404, 422, 429, 503) },
       detail: { summary: "Email a new code; earlier codes stop working" },
@@ -46,7 +46,7 @@ export const authRoutes = (auth: AuthService, guard: AuthGuard) =>
           "session and emails a code; POST it to /auth/verify-otp to sign in again.",
       },
     })
-    .post("/logout", async ({ userId, sessionId }) => ({ message: await auth.logout(userId, sessionId) }), {
+    .post("/logout", async ({ userId, sessionId, client }) => ({ message: await auth.logout(userId, sessionId, client) }), {
       auth: true,
       response: { 200: messageResponse, ...errors(401, 503) },
       detail: { summary: "End the current session: its access and refresh tokens stop working at once", ...bearerAuth },

@@ -1,6 +1,8 @@
+import type { AuditLog } from "../../audit/log";
 import { AppError } from "../../errors";
 import type { Clock } from "../../lib/clock";
-import type { OtpService } from "../../otp/service";
+import { alreadyRegisteredMail } from "../../mail/templates";
+import { OTP_ERRORS, type OtpService } from "../../otp/service";
 import type { OtpPurpose } from "../../otp/store";
 import type { ClientInfo } from "../sessions/repository";
 import type { SessionService, SessionTokens } from "../sessions/service";
@@ -9,7 +11,14 @@ import { invalidToken } from "./guard";
 import { AUTH_MESSAGES as M } from "./messages";
 import type { ProfileResponse } from "./model";
 import type { PasswordHasher } from "./password";
+import { toUserView } from "./user-view";
 import type { UserRepository } from "./users";
+
+export interface AuthSettings {
+  recheckAfterMinutes: number;
+  /** HIDE_ACCOUNT_EXISTENCE: answer alike whether or not an address has an account. */
+  hideAccountExistence: boolean;
+}
 
 export interface AuthServiceDeps {
   users: UserRepository;
@@ -17,80 +26,115 @@ export interface AuthServiceDeps {
   codes: CodeDelivery;
   passwords: PasswordHasher;
   sessions: SessionService;
+  audit: AuditLog;
   clock: Clock;
-  settings: { recheckAfterMinutes: number };
+  settings: AuthSettings;
 }
 
 export type AuthService = ReturnType<typeof createAuthService>;
 
 const recheckRequired = () => new AppError(400, M.recheckRequired, "otp_required");
+const badCredentials = () => new AppError(401, M.badCredentials, "invalid_credentials");
 
-export function createAuthService({ users, otp, codes, passwords, sessions, clock, settings }: AuthServiceDeps) {
+export function createAuthService({ users, otp, codes, passwords, sessions, audit, clock, settings }: AuthServiceDeps) {
+  const hide = settings.hideAccountExistence;
+
+  /**
+   * Mails a re-check code after a correct password (or a refresh) found the last code check too old; `then`
+   * runs once the code is on its way.
+   */
+  async function requireRecheck(user: { id: number; email: string }, client: ClientInfo, then?: () => Promise<unknown>): Promise<never> {
+    await codes.sendNewCode(user.email, "recheck", client);
+    await then?.();
+    audit.record({ event: "recheck_required", outcome: "success", userId: user.id, email: user.email, client });
+    throw recheckRequired();
+  }
+
   return {
-    async register(email: string, password: string): Promise<string> {
-      if ((await users.findByEmail(email))?.isVerified) throw new AppError(400, M.emailTaken, "email_taken");
-      const passwordHash = await passwords.hash(password);
-      // Send limits are checked before the account changes, so a refused request changes nothing.
-      const code = await otp.issueOtp(email, "register");
-      const saved = await users.saveUnverified(email, passwordHash).catch(async (error) => {
-        await otp.withdrawOtp(email, "register", code);
-        throw error;
-      });
-      if (!saved) {
-        await otp.withdrawOtp(email, "register", code);
-        throw new AppError(400, M.emailTaken, "email_taken");
-      }
-      await codes.mailCode(email, "register", code);
-      return M.codeSent;
-    },
+    register: (email: string, password: string, client: ClientInfo): Promise<string> =>
+      audit.track("register", { email, client }, async (subject) => {
+        const existing = await users.findByEmail(email);
+        if (existing?.isVerified && !hide) throw new AppError(400, M.emailTaken, "email_taken");
+        const passwordHash = await passwords.hash(password);
+        // Send limits are checked before the account changes, so a refused request changes nothing.
+        const code = await otp.issueOtp(email, "register");
+        const saved = existing?.isVerified ? null : await users.saveUnverified(email, passwordHash).catch(async (error) => {
+          await otp.withdrawOtp(email, "register", code);
+          throw error;
+        });
+        if (!saved) {
+          if (!hide) {
+            await otp.withdrawOtp(email, "register", code);
+            throw new AppError(400, M.emailTaken, "email_taken");
+          }
+          // The owner hears of the attempt; the caller gets the answer a new address gets.
+          subject.detail = "already_registered";
+          await codes.sendNotice(email, alreadyRegisteredMail(), "already_registered", client);
+          return M.codeSent;
+        }
+        subject.userId = saved.id;
+        await codes.mailCode(email, "register", code, client);
+        return M.codeSent;
+      }),
 
     /** Confirms a registration or a login re-check and signs the person in with a new session. */
-    async verifyOtp(email: string, code: string, client: ClientInfo): Promise<SessionTokens & { message: string }> {
-      const user = await users.findByEmail(email);
-      if (!user) throw new AppError(404, M.userNotFound, "user_not_found");
-      // The account's state picks the purpose, so a registration code can never stand in for a re-check.
-      const purpose: OtpPurpose = user.isVerified ? "recheck" : "register";
-      await otp.verifyAndConsumeOtp(email, purpose, code);
-      const now = new Date(clock.now());
-      if (purpose === "register") await users.markVerified(user.id, now);
-      else await users.markOtpRechecked(user.id, now);
-      return { message: M.verified, ...(await sessions.startSession(user, client, now)) };
-    },
+    verifyOtp: (email: string, code: string, client: ClientInfo): Promise<SessionTokens & { message: string }> =>
+      audit.track("verify_otp", { email, client }, async (subject) => {
+        const user = await users.findByEmail(email);
+        if (!user && !hide) throw new AppError(404, M.userNotFound, "user_not_found");
+        // The account's state picks the purpose, so a registration code can never stand in for a re-check.
+        const purpose: OtpPurpose = user?.isVerified ? "recheck" : "register";
+        subject.userId = user?.id;
+        subject.detail = purpose;
+        // Checked for unknown addresses too (hidden mode), so they fail exactly like a wrong code.
+        await otp.verifyAndConsumeOtp(email, purpose, code);
+        if (!user) throw new AppError(400, OTP_ERRORS.invalid, "otp_invalid");
+        const now = new Date(clock.now());
+        if (purpose === "register") await users.markVerified(user.id, now);
+        else await users.markOtpRechecked(user.id, now);
+        return { message: M.verified, ...(await sessions.startSession(user, client, now)) };
+      }),
 
-    async resendOtp(email: string): Promise<string> {
+    async resendOtp(email: string, client: ClientInfo): Promise<string> {
       const user = await users.findByEmail(email);
-      if (!user) throw new AppError(404, M.userNotFound, "user_not_found");
-      if (!user.isVerified) {
-        await codes.sendNewCode(email, "register");
-      } else if (await otp.hasPendingOtp(email, "recheck")) {
+      if (user && !user.isVerified) {
+        await codes.sendNewCode(email, "register", client);
+      } else if (user && (await otp.hasPendingOtp(email, "recheck"))) {
         // Only a re-check that a correct password started can be resent; otherwise a code would bypass it.
-        await codes.sendNewCode(email, "recheck");
+        await codes.sendNewCode(email, "recheck", client);
+      } else if (hide) {
+        // Nothing to send, but the send limits run as for any address, so they do not tell either.
+        await otp.issueOtp(email, "register");
+      } else if (!user) {
+        throw new AppError(404, M.userNotFound, "user_not_found");
       } else {
         throw new AppError(400, M.alreadyVerified, "already_verified");
       }
       return M.codeResent;
     },
 
-    async login(email: string, password: string, client: ClientInfo): Promise<SessionTokens> {
-      const user = await users.findByEmail(email);
-      const passwordOk = user?.passwordHash
-        ? await passwords.verify(password, user.passwordHash)
-        : await passwords.verifyDecoy(password);
-      // Checked after the decoy verification, so these answers take as long as any other.
-      if (user && !user.passwordHash) {
-        if (user.authProvider === "local") throw new AppError(400, M.passwordNotSet, "password_not_set");
-        throw new AppError(400, M.oauthOnly(user.authProvider), "oauth_only_account");
-      }
-      if (!user || !passwordOk) throw new AppError(401, M.badCredentials, "invalid_credentials");
-      if (!user.isVerified) throw new AppError(400, M.notVerified, "email_not_verified");
-      if (!user.isActive) throw new AppError(403, M.disabled, "account_disabled");
-      const lastCheck = user.lastOtpVerifiedAt;
-      if (!lastCheck || clock.now() - lastCheck.getTime() > settings.recheckAfterMinutes * 60_000) {
-        await codes.sendNewCode(email, "recheck");
-        throw recheckRequired();
-      }
-      return sessions.startSession(user, client, lastCheck);
-    },
+    login: (email: string, password: string, client: ClientInfo): Promise<SessionTokens> =>
+      audit.track("login", { email, client }, async (subject) => {
+        const user = await users.findByEmail(email);
+        subject.userId = user?.id;
+        const passwordOk = user?.passwordHash
+          ? await passwords.verify(password, user.passwordHash)
+          : await passwords.verifyDecoy(password);
+        // Checked after the decoy verification, so these answers take as long as any other.
+        if (user && !user.passwordHash) {
+          if (hide) throw badCredentials();
+          if (user.authProvider === "local") throw new AppError(400, M.passwordNotSet, "password_not_set");
+          throw new AppError(400, M.oauthOnly(user.authProvider), "oauth_only_account");
+        }
+        if (!user || !passwordOk) throw badCredentials();
+        if (!user.isVerified) throw new AppError(400, M.notVerified, "email_not_verified");
+        if (!user.isActive) throw new AppError(403, M.disabled, "account_disabled");
+        const lastCheck = user.lastOtpVerifiedAt;
+        if (!lastCheck || clock.now() - lastCheck.getTime() > settings.recheckAfterMinutes * 60_000) {
+          return requireRecheck(user, client);
+        }
+        return sessions.startSession(user, client, lastCheck);
+      }),
 
     /**
      * New tokens for a refresh token. Past the re-check window a code is mailed instead and the session
@@ -100,27 +144,18 @@ export function createAuthService({ users, otp, codes, passwords, sessions, cloc
       const outcome = await sessions.refresh(refreshToken, client);
       if (outcome.ok) return outcome.tokens;
       const { email, userId, sessionId } = outcome.recheck;
-      await codes.sendNewCode(email, "recheck");
-      await sessions.endSession(userId, sessionId);
-      throw recheckRequired();
+      return requireRecheck({ id: userId, email }, client, () => sessions.endSession(userId, sessionId, "recheck", client));
     },
 
-    async logout(userId: number, sessionId: string): Promise<string> {
-      await sessions.endSession(userId, sessionId);
+    async logout(userId: number, sessionId: string, client: ClientInfo): Promise<string> {
+      await sessions.endSession(userId, sessionId, "logout", client);
       return M.loggedOut;
     },
 
     async getProfile(userId: number): Promise<ProfileResponse> {
       const user = await users.findById(userId);
       if (!user) throw invalidToken();
-      return {
-        id: user.id,
-        email: user.email,
-        is_active: user.isActive,
-        is_verified: user.isVerified,
-        created_at: user.createdAt.toISOString(),
-        auth_provider: user.authProvider,
-      };
+      return toUserView(user);
     },
   };
 }

@@ -1,4 +1,5 @@
 import * as oauth from "oauth4webapi";
+import type { AuditLog } from "../../audit/log";
 import { AppError } from "../../errors";
 import type { Clock } from "../../lib/clock";
 import type { Logger } from "../../lib/log";
@@ -20,6 +21,7 @@ export interface OAuthServiceDeps {
   accounts: OAuthAccountRepository;
   client: ProviderClient;
   sessions: SessionService;
+  audit: AuditLog;
   clock: Clock;
   log: Logger;
   settings: { stateKey: string; stateTtlSeconds: number };
@@ -27,7 +29,7 @@ export interface OAuthServiceDeps {
 
 export type OAuthService = ReturnType<typeof createOAuthService>;
 
-export function createOAuthService({ providers, store, accounts, client, sessions, clock, log, settings }: OAuthServiceDeps) {
+export function createOAuthService({ providers, store, accounts, client, sessions, audit, clock, log, settings }: OAuthServiceDeps) {
   const signer = createStateSigner({ key: settings.stateKey, clock, ttlSeconds: settings.stateTtlSeconds });
 
   function requireProvider(name: string): ProviderDefinition {
@@ -93,30 +95,33 @@ export function createOAuthService({ providers, store, accounts, client, session
       return { provider: provider.name, auth_url: url.href, state };
     },
 
-    async completeSignIn(name: string, body: CallbackBody, clientInfo: ClientInfo): Promise<CallbackResponse> {
-      const provider = requireProvider(name);
-      const id = signer.verifyState(body.state, provider.name, providerLabel);
-      // Taken (and deleted) before anything else can fail, so every state works at most once.
-      const started = await store.take(id);
-      if (!started) throw STATE_ERRORS.used();
-      if (body.redirect_uri !== undefined && body.redirect_uri !== started.redirectUri) {
-        throw new AppError(400, "redirect_uri differs from the one this sign-in was started with.", "oauth_redirect_uri_mismatch");
-      }
-      if (body.error !== undefined || !body.code) {
-        const denied = body.error === "access_denied";
-        throw new AppError(400, denied ? `Sign-in with ${provider.label} was cancelled.`
-          : `${provider.label} did not complete the sign-in${body.error ? ` (${body.error})` : ""}. Please try again.`,
-          denied ? "oauth_access_denied" : "oauth_authorization_failed");
-      }
-      const { accessToken, idTokenSubject } = await client.exchangeCode(provider, {
-        code: body.code, state: body.state, redirectUri: started.redirectUri, codeVerifier: started.codeVerifier,
-      });
-      const identity = await client.fetchIdentity(provider, accessToken, idTokenSubject);
-      const user = await resolveUser(provider, identity.providerUserId, identity.verifiedEmail);
-      if (!user.isActive) throw new AppError(403, AUTH_MESSAGES.disabled, "account_disabled");
-      // The sign-in itself proved the address just now, so it opens the session's re-check window.
-      const tokens = await sessions.startSession(user, clientInfo, new Date(clock.now()));
-      return { ...tokens, provider: provider.name };
-    },
+    completeSignIn: (name: string, body: CallbackBody, clientInfo: ClientInfo): Promise<CallbackResponse> =>
+      audit.track("oauth_sign_in", { client: clientInfo, detail: name.slice(0, 32) }, async (subject) => {
+        const provider = requireProvider(name);
+        const id = signer.verifyState(body.state, provider.name, providerLabel);
+        // Taken (and deleted) before anything else can fail, so every state works at most once.
+        const started = await store.take(id);
+        if (!started) throw STATE_ERRORS.used();
+        if (body.redirect_uri !== undefined && body.redirect_uri !== started.redirectUri) {
+          throw new AppError(400, "redirect_uri differs from the one this sign-in was started with.", "oauth_redirect_uri_mismatch");
+        }
+        if (body.error !== undefined || !body.code) {
+          const denied = body.error === "access_denied";
+          throw new AppError(400, denied ? `Sign-in with ${provider.label} was cancelled.`
+            : `${provider.label} did not complete the sign-in${body.error ? ` (${body.error})` : ""}. Please try again.`,
+            denied ? "oauth_access_denied" : "oauth_authorization_failed");
+        }
+        const { accessToken, idTokenSubject } = await client.exchangeCode(provider, {
+          code: body.code, state: body.state, redirectUri: started.redirectUri, codeVerifier: started.codeVerifier,
+        });
+        const identity = await client.fetchIdentity(provider, accessToken, idTokenSubject);
+        subject.email = identity.verifiedEmail;
+        const user = await resolveUser(provider, identity.providerUserId, identity.verifiedEmail);
+        subject.userId = user.id;
+        if (!user.isActive) throw new AppError(403, AUTH_MESSAGES.disabled, "account_disabled");
+        // The sign-in itself proved the address just now, so it opens the session's re-check window.
+        const tokens = await sessions.startSession(user, clientInfo, new Date(clock.now()));
+        return { ...tokens, provider: provider.name };
+      }),
   };
 }

@@ -1,4 +1,5 @@
 import { Elysia } from "elysia";
+import { clientInfo } from "../../http/client-info";
 import type { AuthGuard } from "../auth/guard";
 import { messageResponse } from "../auth/model";
 import { bearerAuth, errors } from "../../http/responses";
@@ -8,7 +9,8 @@ import type { PasswordService } from "./service";
 export const passwordRoutes = (passwords: PasswordService, guard: AuthGuard) =>
   new Elysia({ prefix: "/auth/password", tags: ["password"] })
     .use(guard)
-    .post("/forgot", async ({ body }) => ({ message: await passwords.forgotPassword(body.email) }), {
+    .use(clientInfo())
+    .post("/forgot", async ({ body, client }) => ({ message: await passwords.forgotPassword(body.email, client) }), {
       body: forgotPasswordBody,
       response: { 200: messageResponse, ...errors(422, 429, 503) },
       detail: {
@@ -17,7 +19,7 @@ export const passwordRoutes = (passwords: PasswordService, guard: AuthGuard) =>
           "follows the usual rules: single use, OTP_MAX_ATTEMPTS tries, cooldown and hourly cap.",
       },
     })
-    .post("/reset", async ({ body }) => ({ message: await passwords.resetPassword(body.email, body.code, body.new_password) }), {
+    .post("/reset", async ({ body, client }) => ({ message: await passwords.resetPassword(body.email, body.code, body.new_password, client) }), {
       body: resetPasswordBody,
       response: { 200: messageResponse, ...errors(400, 422, 429, 503) },
       detail: {
@@ -25,8 +27,8 @@ export const passwordRoutes = (passwords: PasswordService, guard: AuthGuard) =>
         description: "Also verifies the address if it was not; every session of the account ends, and a notice is mailed.",
       },
     })
-    .post("/change", async ({ body, userId, sessionId }) => ({
-      message: await passwords.changePassword(userId, sessionId, body.current_password, body.new_password),
+    .post("/change", async ({ body, userId, sessionId, client }) => ({
+      message: await passwords.changePassword(userId, sessionId, body.current_password, body.new_password, client),
     }), {
       auth: true,
       body: changePasswordBody,

@@ -1,7 +1,7 @@
+import type { AuditLog } from "../../audit/log";
+import type { User } from "../../db/schema";
 import { AppError } from "../../errors";
 import type { Clock } from "../../lib/clock";
-import type { Logger } from "../../lib/log";
-import type { Mailer } from "../../mail/mailer";
 import { passwordChangedMail } from "../../mail/templates";
 import { OTP_ERRORS, type OtpService } from "../../otp/service";
 import type { CodeDelivery } from "../auth/code-delivery";
@@ -9,7 +9,7 @@ import { invalidToken } from "../auth/guard";
 import { AUTH_MESSAGES } from "../auth/messages";
 import type { PasswordHasher } from "../auth/password";
 import type { UserRepository } from "../auth/users";
-import type { User } from "../../db/schema";
+import type { ClientInfo } from "../sessions/repository";
 import type { SessionService } from "../sessions/service";
 import { PASSWORD_MESSAGES as M } from "./messages";
 
@@ -18,24 +18,18 @@ export type PasswordService = ReturnType<typeof createPasswordService>;
 /** A verified account that was switched off gets no reset: that would switch it back on. */
 const canReset = (user: User | undefined): user is User => !!user && (user.isActive || !user.isVerified);
 
-export function createPasswordService({ users, otp, codes, mailer, passwords, sessions, clock, log }: {
+export function createPasswordService({ users, otp, codes, passwords, sessions, audit, clock }: {
   users: UserRepository;
   otp: OtpService;
   codes: CodeDelivery;
-  mailer: Mailer;
   passwords: PasswordHasher;
   sessions: SessionService;
+  audit: AuditLog;
   clock: Clock;
-  log: Logger;
 }) {
-  async function notify(email: string, how: "reset" | "change") {
-    try {
-      await mailer.send(email, passwordChangedMail(how));
-    } catch (error) {
-      // The password is changed either way; a lost notice must not undo or fail that.
-      log.warn("password change notice could not be sent", { smtp_error: (error as { code?: string }).code });
-    }
-  }
+  // The password is changed either way: the notice goes after the answer, and a lost one is only logged.
+  const notify = (email: string, how: "reset" | "change", client: ClientInfo) =>
+    codes.sendNotice(email, passwordChangedMail(how), "password_changed", client, true);
 
   return {
     /**
@@ -43,40 +37,43 @@ export function createPasswordService({ users, otp, codes, mailer, passwords, se
      * cooldown runs, for every address) and its timing do not say whether the address has an account:
      * the mail goes out after the answer.
      */
-    async forgotPassword(email: string): Promise<string> {
-      const user = await users.findByEmail(email);
-      const code = await otp.issueOtp(email, "reset");
-      if (canReset(user)) {
-        codes.mailCode(email, "reset", code).catch((error) => {
-          log.warn("password reset mail failed", { error_code: (error as AppError).code });
-        });
-      }
-      return M.resetCodeSent;
-    },
+    forgotPassword: (email: string, client: ClientInfo): Promise<string> =>
+      audit.track("password_reset_requested", { email, client }, async (subject) => {
+        const user = await users.findByEmail(email);
+        subject.userId = user?.id;
+        const code = await otp.issueOtp(email, "reset");
+        if (canReset(user)) await codes.mailCode(email, "reset", code, client, true);
+        else subject.detail = user ? "account_disabled" : "no_account";
+        return M.resetCodeSent;
+      }),
 
     /** Sets a new password with the mailed code; every session of the account ends. */
-    async resetPassword(email: string, code: string, newPassword: string): Promise<string> {
-      const user = await users.findByEmail(email);
-      // Checked for every address, so an unknown one fails exactly like a wrong code.
-      await otp.verifyAndConsumeOtp(email, "reset", code);
-      if (!canReset(user)) throw new AppError(400, OTP_ERRORS.invalid, "otp_invalid");
-      await users.resetPassword(user.id, await passwords.hash(newPassword), new Date(clock.now()));
-      await sessions.revokeAllSessions(user.id);
-      await notify(email, "reset");
-      return M.reset;
-    },
+    resetPassword: (email: string, code: string, newPassword: string, client: ClientInfo): Promise<string> =>
+      audit.track("password_reset", { email, client }, async (subject) => {
+        const user = await users.findByEmail(email);
+        subject.userId = user?.id;
+        // Checked for every address, so an unknown one fails exactly like a wrong code.
+        await otp.verifyAndConsumeOtp(email, "reset", code);
+        if (!canReset(user)) throw new AppError(400, OTP_ERRORS.invalid, "otp_invalid");
+        await users.resetPassword(user.id, await passwords.hash(newPassword), new Date(clock.now()));
+        await sessions.revokeAllSessions(user.id, "password_reset");
+        await notify(email, "reset", client);
+        return M.reset;
+      }),
 
     /** Changes the password of the signed-in person; their other sessions end, this one stays. */
-    async changePassword(userId: number, sessionId: string, current: string, next: string): Promise<string> {
-      const user = await users.findById(userId);
-      if (!user) throw invalidToken();
-      if (!user.passwordHash) throw new AppError(400, AUTH_MESSAGES.passwordNotSet, "password_not_set");
-      if (!(await passwords.verify(current, user.passwordHash))) throw new AppError(400, M.wrongCurrent, "invalid_current_password");
-      if (current === next) throw new AppError(400, M.samePassword, "password_unchanged");
-      await users.setPassword(user.id, await passwords.hash(next));
-      await sessions.revokeAllSessions(user.id, sessionId);
-      await notify(user.email, "change");
-      return M.changed;
-    },
+    changePassword: (userId: number, sessionId: string, current: string, next: string, client: ClientInfo): Promise<string> =>
+      audit.track("password_change", { userId, client }, async (subject) => {
+        const user = await users.findById(userId);
+        if (!user) throw invalidToken();
+        subject.email = user.email;
+        if (!user.passwordHash) throw new AppError(400, AUTH_MESSAGES.passwordNotSet, "password_not_set");
+        if (!(await passwords.verify(current, user.passwordHash))) throw new AppError(400, M.wrongCurrent, "invalid_current_password");
+        if (current === next) throw new AppError(400, M.samePassword, "password_unchanged");
+        await users.setPassword(user.id, await passwords.hash(next));
+        await sessions.revokeAllSessions(user.id, "password_change", sessionId);
+        await notify(user.email, "change", client);
+        return M.changed;
+      }),
   };
 }

@@ -1,5 +1,6 @@
 import { Elysia } from "elysia";
 import type { Session } from "../../db/schema";
+import { clientInfo } from "../../http/client-info";
 import type { AuthGuard } from "../auth/guard";
 import { messageResponse } from "../auth/model";
 import { bearerAuth, errors } from "../../http/responses";
@@ -19,6 +20,7 @@ const view = (session: Session, currentId: string): SessionView => ({
 export const sessionRoutes = (sessions: SessionService, guard: AuthGuard) =>
   new Elysia({ prefix: "/auth", tags: ["sessions"] })
     .use(guard)
+    .use(clientInfo())
     .get("/sessions", async ({ userId, sessionId }) => ({
       sessions: (await sessions.listSessions(userId)).map((session) => view(session, sessionId)),
     }), {
@@ -26,8 +28,8 @@ export const sessionRoutes = (sessions: SessionService, guard: AuthGuard) =>
       response: { 200: sessionListResponse, ...errors(401, 503) },
       detail: { summary: "The signed-in person's live sessions, most recently used first", ...bearerAuth },
     })
-    .delete("/sessions/:id", async ({ userId, params }) => {
-      await sessions.revokeSession(userId, params.id);
+    .delete("/sessions/:id", async ({ userId, params, client }) => {
+      await sessions.revokeSession(userId, params.id, client);
       return { message: "Session ended." };
     }, {
       auth: true,

@@ -1,3 +1,4 @@
+import type { AuditLog } from "../../audit/log";
 import { AppError } from "../../errors";
 import type { Clock } from "../../lib/clock";
 import { hmacHex, randomToken } from "../../lib/crypto";
@@ -36,9 +37,14 @@ const DAY_MS = 86_400_000;
 export type SessionService = ReturnType<typeof createSessionService>;
 
 /** Sessions: opening one per sign-in, rotating refresh tokens (with reuse detection), listing and ending them. */
-export function createSessionService({ repository, revocations, tokens, clock, log, settings }: {
+/** Why sessions ended, as the audit log records it. */
+export type RevocationReason = "logout" | "revoked_by_user" | "refresh_token_reused" | "recheck" | "password_reset"
+  | "password_change" | "admin_disable" | "admin_password" | "admin_delete";
+
+export function createSessionService({ repository, revocations, audit, tokens, clock, log, settings }: {
   repository: SessionRepository;
   revocations: RevocationStore;
+  audit: AuditLog;
   tokens: TokenIssuer;
   clock: Clock;
   log: Logger;
@@ -60,9 +66,10 @@ export function createSessionService({ repository, revocations, tokens, clock, l
   }
 
   /** Ends a live session of this user; false when there was none. Its access tokens stop working at once. */
-  async function endSession(userId: number, sessionId: string): Promise<boolean> {
+  async function endSession(userId: number, sessionId: string, reason: RevocationReason, client?: ClientInfo): Promise<boolean> {
     if (!(await repository.revoke(userId, sessionId, now()))) return false;
     await revocations.revoke([sessionId]);
+    audit.record({ event: "session_revoked", outcome: "success", userId, client, detail: reason });
     return true;
   }
 
@@ -104,7 +111,8 @@ export function createSessionService({ repository, revocations, tokens, clock, l
         return { ok: false, recheck: { userId: refusal.userId, email: refusal.email, sessionId: refusal.sessionId } };
       }
       if (refusal.reason === "reused") {
-        await endSession(refusal.userId, refusal.sessionId);
+        audit.record({ event: "refresh_token_reused", outcome: "failure", userId: refusal.userId, client, detail: "session ended" });
+        await endSession(refusal.userId, refusal.sessionId, "refresh_token_reused", client);
         log.warn("refresh token reuse: session ended", { user_id: refusal.userId, session_id: refusal.sessionId });
       }
       throw invalidRefresh(refusal.reason);
@@ -117,14 +125,17 @@ export function createSessionService({ repository, revocations, tokens, clock, l
     },
 
     /** Ends one of the user's own sessions; 404 for anyone else's or one already ended. */
-    async revokeSession(userId: number, sessionId: string): Promise<void> {
-      if (!(await endSession(userId, sessionId))) throw new AppError(404, SESSION_ERRORS.sessionNotFound, "session_not_found");
+    async revokeSession(userId: number, sessionId: string, client?: ClientInfo): Promise<void> {
+      if (!(await endSession(userId, sessionId, "revoked_by_user", client))) {
+        throw new AppError(404, SESSION_ERRORS.sessionNotFound, "session_not_found");
+      }
     },
 
     /** Ends every session of a user except `keep`; their access tokens stop working at once. */
-    async revokeAllSessions(userId: number, keep?: string): Promise<number> {
+    async revokeAllSessions(userId: number, reason: RevocationReason, keep?: string): Promise<number> {
       const ended = await repository.revokeAll(userId, now(), keep);
       await revocations.revoke(ended);
+      if (ended.length > 0) audit.record({ event: "session_revoked", outcome: "success", userId, detail: `${reason}: ${ended.length}` });
       return ended.length;
     },
 

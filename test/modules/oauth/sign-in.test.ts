@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "bun:test";
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { users } from "../../../src/db/schema";
 import { BACKENDS, startHarness, type Harness } from "../../support/harness";
 import { CLIENTS, startOAuthProvider, type OAuthProvider } from "../../support/oauth-provider";
@@ -46,6 +46,19 @@ describe.each(BACKENDS)("OAuth sign-in (%s)", (backend) => {
       const verifier = idp.tokenRequests.at(-1)!.get("code_verifier")!;
       expect(verifier.length).toBeGreaterThanOrEqual(43);
       expect(JSON.stringify(start.body)).not.toContain(verifier);
+    });
+
+    test("sign-ins and refusals are in the audit log", async () => {
+      const who = uniqueIdentity("audit");
+      idp.users.google = { id: who.id, email: who.email, verified: true };
+      expect((await signIn(h, idp, "google")).status).toBe(200);
+      await h.call("POST", "/auth/oauth/google/callback", { code: "x", state: "forged.state" });
+      await h.deps.audit.flush();
+      const rows = await h.rows<{ outcome: string; email: string | null; user_id: number | null; detail: string }>(
+        sql`select outcome, email, user_id, detail from audit_events where event = 'oauth_sign_in' order by id`);
+      expect(rows.find((row) => row.email === who.email)).toMatchObject({ outcome: "success", detail: "google" });
+      expect(rows.find((row) => row.email === who.email)!.user_id).toBeNumber();
+      expect(rows.at(-1)).toMatchObject({ outcome: "failure", detail: "google: oauth_state_invalid" });
     });
 
     test("a first sign-in creates a verified, active account without a password, and returns a bearer token", async () => {
