@@ -7,7 +7,11 @@ export interface Backends {
   mail: "smtp" | "catcher";
 }
 
-export type Config = Env & { smtpSecurity: "starttls" | "tls" | "none"; backends: Backends };
+export type Config = Omit<Env, "LOG_FORMAT"> & {
+  LOG_FORMAT: "json" | "pretty";
+  smtpSecurity: "starttls" | "tls" | "none";
+  backends: Backends;
+};
 
 /** Where the embedded PostgreSQL keeps its files inside DATA_DIR. */
 export const embeddedDatabaseDir = (dataDir: string) => `${dataDir}/postgres`;
@@ -43,6 +47,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   const config = parsed.data;
   return {
     ...config,
+    LOG_FORMAT: config.LOG_FORMAT ?? (config.NODE_ENV === "production" ? "json" : "pretty"),
     smtpSecurity: config.SMTP_SECURITY ?? (config.SMTP_PORT === 465 ? "tls" : "starttls"),
     backends: {
       database: config.DATABASE_URL ? "postgres" : "pglite",
