@@ -4,10 +4,12 @@ import type { Deps } from "./deps";
 import { errorHandler } from "./http/error-handler";
 import { apiDocs } from "./http/openapi";
 import { requestGuards } from "./http/request-guards";
+import { requestLog } from "./http/request-log";
 import { authRoutes } from "./modules/auth/routes";
 import { clientConfigRoutes } from "./modules/client-config/routes";
 import { devMailboxRoutes } from "./modules/dev-mailbox/routes";
 import { healthRoutes } from "./modules/health/routes";
+import { metricsRoutes } from "./modules/metrics/routes";
 import { uiRoutes } from "./modules/ui/routes";
 import { oauthRoutes } from "./modules/oauth/routes";
 
@@ -16,6 +18,8 @@ export function createApp(deps: Deps) {
   const { config } = deps;
   const ownOrigins = [`http://127.0.0.1:${config.PORT}`, `http://localhost:${config.PORT}`];
   return new Elysia()
+    // First: it times the request from its very start, and sees every answer, errors included.
+    .use(requestLog({ log: deps.log, metrics: deps.metrics }))
     .use(errorHandler(deps.log))
     .use(requestGuards({ maxBodyBytes: config.MAX_BODY_BYTES }))
     .use(cors({
@@ -27,6 +31,7 @@ export function createApp(deps: Deps) {
     }))
     .use(apiDocs())
     .use(healthRoutes(deps.readiness))
+    .use(metricsRoutes({ metrics: deps.metrics, token: config.METRICS_TOKEN }))
     .use(authRoutes(deps.auth, deps.tokens))
     .use(clientConfigRoutes({ config: deps.config, oauthProviders: deps.oauth.listConfiguredProviders(), mailboxUrl: deps.mailCatcher ? "/dev/mailbox" : null }))
     .use(uiRoutes())
