@@ -5,6 +5,7 @@ import { errorHandler } from "./http/error-handler";
 import { apiDocs } from "./http/openapi";
 import { requestGuards } from "./http/request-guards";
 import { requestLog } from "./http/request-log";
+import { securityHeaders } from "./http/security-headers";
 import { authRoutes } from "./modules/auth/routes";
 import { clientConfigRoutes } from "./modules/client-config/routes";
 import { devMailboxRoutes } from "./modules/dev-mailbox/routes";
@@ -20,6 +21,8 @@ export function createApp(deps: Deps) {
   return new Elysia()
     // First: it times the request from its very start, and sees every answer, errors included.
     .use(requestLog({ log: deps.log, metrics: deps.metrics }))
+    // Before the guards, so that the answers they refuse with carry the headers too.
+    .use(securityHeaders({ publicUrl: config.PUBLIC_URL }))
     .use(errorHandler(deps.log))
     .use(requestGuards({ maxBodyBytes: config.MAX_BODY_BYTES }))
     .use(cors({
