@@ -4,12 +4,15 @@ import type { Deps } from "./deps";
 import { errorHandler } from "./http/error-handler";
 import { apiDocs } from "./http/openapi";
 import { requestGuards } from "./http/request-guards";
+import { requestLog } from "./http/request-log";
+import { securityHeaders } from "./http/security-headers";
 import { adminRoutes } from "./modules/admin/routes";
 import { authGuard } from "./modules/auth/guard";
 import { authRoutes } from "./modules/auth/routes";
 import { clientConfigRoutes } from "./modules/client-config/routes";
 import { devMailboxRoutes } from "./modules/dev-mailbox/routes";
 import { healthRoutes } from "./modules/health/routes";
+import { metricsRoutes } from "./modules/metrics/routes";
 import { uiRoutes } from "./modules/ui/routes";
 import { oauthRoutes } from "./modules/oauth/routes";
 import { passwordRoutes } from "./modules/passwords/routes";
@@ -21,6 +24,10 @@ export function createApp(deps: Deps) {
   const ownOrigins = [`http://127.0.0.1:${config.PORT}`, `http://localhost:${config.PORT}`];
   const guard = authGuard(deps.tokens, deps.sessions.isRevoked);
   return new Elysia()
+    // First: it times the request from its very start, and sees every answer, errors included.
+    .use(requestLog({ log: deps.log, metrics: deps.metrics }))
+    // Before the guards, so that the answers they refuse with carry the headers too.
+    .use(securityHeaders({ publicUrl: config.PUBLIC_URL }))
     .use(errorHandler(deps.log))
     .use(requestGuards({ maxBodyBytes: config.MAX_BODY_BYTES }))
     .use(cors({
@@ -32,6 +39,7 @@ export function createApp(deps: Deps) {
     }))
     .use(apiDocs())
     .use(healthRoutes(deps.readiness))
+    .use(metricsRoutes({ metrics: deps.metrics, token: config.METRICS_TOKEN }))
     .use(authRoutes(deps.auth, guard))
     .use(sessionRoutes(deps.sessions, guard))
     .use(passwordRoutes(deps.passwords, guard))

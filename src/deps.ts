@@ -8,8 +8,10 @@ import { connectDatabase, type DatabaseHandle } from "./db/client";
 import { openEmbeddedDatabase } from "./db/pglite";
 import { systemClock, type Clock } from "./lib/clock";
 import { deriveKey } from "./lib/crypto";
-import { createLogger, type Logger } from "./lib/log";
+import { consoleWriter, createLogger, type Logger } from "./lib/log";
+import { createMetrics, type Metrics } from "./lib/metrics";
 import { startMailCatcher, type MailCatcher } from "./mail/catcher";
+import { countingMailer } from "./mail/counting-mailer";
 import { createSmtpMailer, smtpSettingsFrom, type Mailer } from "./mail/mailer";
 import { createAdminUserRepository } from "./modules/admin/repository";
 import { createAdminService, type AdminService } from "./modules/admin/service";
@@ -39,6 +41,8 @@ export interface Deps {
   config: RuntimeConfig;
   clock: Clock;
   log: Logger;
+  /** Prometheus metrics of this instance (GET /metrics); `metrics.rateLimited(name)` is for rate limiters. */
+  metrics: Metrics;
   database: DatabaseHandle;
   /** Null under the embedded defaults (no REDIS_URL): the in-process store serves instead. */
   redis: Redis | null;
@@ -86,18 +90,22 @@ async function openRedis(url: string, config: Config, log: Logger): Promise<Redi
 /** Builds every dependency from config, in one place; nothing here listens on an HTTP port. */
 export async function buildDeps(input: Config, overrides: DepOverrides = {}): Promise<Deps> {
   const clock = overrides.clock ?? systemClock;
-  const log = overrides.log ?? createLogger(input.LOG_LEVEL);
+  const log = overrides.log ?? createLogger(input.LOG_LEVEL, consoleWriter(input.LOG_FORMAT));
+  const metrics = createMetrics();
   const config: RuntimeConfig = { ...input, SECRET_KEY: input.SECRET_KEY ?? developmentSecretKey(input.DATA_DIR, log) };
   const database = await openDatabase(config, log);
   const redis = config.REDIS_URL ? await openRedis(config.REDIS_URL, config, log) : null;
   const store = redis ? createRedisOtpStore(redis) : createMemoryOtpStore();
   const mailCatcher = config.backends.mail === "catcher" && !overrides.mailer ? await startMailCatcher() : null;
-  const mailer = overrides.mailer ?? createSmtpMailer(
+  const mailer = countingMailer(overrides.mailer ?? createSmtpMailer(
     mailCatcher ? { ...smtpSettingsFrom(config), host: "127.0.0.1", port: mailCatcher.port, security: "none" } : smtpSettingsFrom(config),
-  );
+  ), metrics.mailed);
+  metrics.watchDatabase(database.stats);
+  if (redis) metrics.watchRedis(() => redis.status === "ready");
   const otp = createOtpService({
     store,
     clock,
+    onVerify: metrics.otpVerified,
     settings: {
       secret: deriveKey(config.SECRET_KEY, "otp-code-hash"),
       length: config.OTP_LENGTH,
@@ -151,7 +159,8 @@ export async function buildDeps(input: Config, overrides: DepOverrides = {}): Pr
   const readiness: ReadinessCheck[] = [{ name: "postgres", check: database.ping }];
   if (redis) readiness.push({ name: "redis", check: store.ping });
   return {
-    config, clock, log, database, redis, mailCatcher, mailer, tokens, sessions, audit, auth, passwords: passwordService, admin, oauth, readiness,
+    config, clock, log, metrics, database, redis, mailCatcher, mailer, tokens, sessions, audit, auth, passwords: passwordService,
+    admin, oauth, readiness,
     async close() {
       await audit.flush();
       mailer.close();

@@ -7,7 +7,8 @@ export interface Backends {
   mail: "smtp" | "catcher";
 }
 
-export type Config = Env & {
+export type Config = Omit<Env, "LOG_FORMAT"> & {
+  LOG_FORMAT: "json" | "pretty";
   smtpSecurity: "starttls" | "tls" | "none";
   /** OTP_RECHECK_MINUTES, or the access token lifetime when it is unset (as in the original). */
   otpRecheckMinutes: number;
@@ -56,6 +57,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   const config = parsed.data;
   return {
     ...config,
+    LOG_FORMAT: config.LOG_FORMAT ?? (config.NODE_ENV === "production" ? "json" : "pretty"),
     smtpSecurity: config.SMTP_SECURITY ?? (config.SMTP_PORT === 465 ? "tls" : "starttls"),
     otpRecheckMinutes: config.OTP_RECHECK_MINUTES ?? config.ACCESS_TOKEN_EXPIRE_MINUTES,
     backends: {

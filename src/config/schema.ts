@@ -26,12 +26,19 @@ const endpointUrl = (fallback: string) => z.string()
   "must be an https:// URL (http:// only on 127.0.0.1 or localhost)")
   .default(fallback);
 
+// Where clients reach the service; only its scheme is used so far (https turns HSTS on).
+const publicUrl = z.string()
+  .refine((value) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol), "must be an http:// or https:// URL")
+  .transform((value) => value.replace(/\/+$/, ""));
+
 /** Every variable the service reads. The README's configuration table is checked against this list. */
 export const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development")
     .describe("`production` requires a strong SECRET_KEY and real SMTP (the development mail catcher is refused)."),
   HOST: z.string().min(1).default("0.0.0.0")
     .describe("Interface to listen on; 127.0.0.1 whatever this says while the development mail catcher is active."),
+  PUBLIC_URL: publicUrl.optional()
+    .describe("The service's public base URL (http:// or https://), as clients reach it; an https:// one turns on HSTS."),
   PORT: port.default(8000).describe("Port to listen on."),
   DATABASE_URL: databaseUrl.optional()
     .describe("PostgreSQL URL; the original's `postgresql+asyncpg://` form is accepted. Unset: embedded PostgreSQL (PGlite) in DATA_DIR."),
@@ -72,6 +79,10 @@ export const envSchema = z.object({
     .describe("Comma-separated origins allowed to call the API from a browser, besides the server's own."),
   MAX_BODY_BYTES: positiveInt.max(1048576).default(16384).describe("Largest request body accepted."),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info").describe("Lowest level logged."),
+  LOG_FORMAT: z.enum(["json", "pretty"]).optional()
+    .describe("`json` (one JSON object a line) or `pretty` (readable lines); default `json` when NODE_ENV=production, else `pretty`."),
+  METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").max(256).optional()
+    .describe("When set, GET /metrics requires `Authorization: Bearer <METRICS_TOKEN>`; unset, /metrics is open."),
   GOOGLE_CLIENT_ID: z.string().max(512).optional().describe("Google OAuth client ID; Google sign-in is off until the three GOOGLE_ credentials are set."),
   GOOGLE_CLIENT_SECRET: z.string().max(512).optional().describe("Google OAuth client secret."),
   GOOGLE_REDIRECT_URI: redirectUris.optional()

@@ -10,17 +10,27 @@ export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
 export interface DatabaseHandle {
   db: Database;
   ping(): Promise<void>;
+  /** For metrics: the pool's size and the connections open now. */
+  stats(): { poolSize: number; connectionsOpen: number };
   close(): Promise<void>;
 }
 
 /** A pooled postgres.js client; connect attempts give up after 1.5 s so a dead database fails requests fast. */
 export function connectDatabase(url: string, poolSize: number): DatabaseHandle {
+  // postgres.js does not expose its pool; the sockets it asks us for are its connections, so they are counted here.
+  let connectionsOpen = 0;
   // `socket` is a documented postgres.js option that its type definitions leave out.
-  const socket = (options: unknown) => openPostgresSocket(options as PostgresSocketOptions);
+  const socket = async (options: unknown) => {
+    const opened = await openPostgresSocket(options as PostgresSocketOptions);
+    connectionsOpen++;
+    opened.once("close", () => connectionsOpen--);
+    return opened;
+  };
   const sql = postgres(url, { max: poolSize, connect_timeout: 1.5, idle_timeout: 60, onnotice: () => {}, ...{ socket } });
   return {
     db: drizzle(sql, { schema }),
     ping: async () => void (await sql`select 1`),
+    stats: () => ({ poolSize, connectionsOpen }),
     close: () => sql.end({ timeout: 5 }),
   };
 }

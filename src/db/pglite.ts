@@ -36,6 +36,8 @@ export async function openEmbeddedDatabase(dataDir: string): Promise<EmbeddedDat
       db,
       created,
       ping: async () => void (await client.query("select 1")),
+      // One in-process database: a pool of one, open until closed.
+      stats: () => ({ poolSize: 1, connectionsOpen: client.closed ? 0 : 1 }),
       async close() {
         await client.close();
         unlock();

@@ -1,5 +1,9 @@
 export type LogLevel = "debug" | "info" | "warn" | "error";
+export type LogFormat = "json" | "pretty";
 export type LogFields = Record<string, unknown>;
+export type LogEntry = { time: string; level: LogLevel; message: string } & LogFields;
+/** Receives every line as JSON, and the same entry as an object for writers that format it otherwise. */
+export type LogWriter = (line: string, isError: boolean, entry: LogEntry) => void;
 
 export interface Logger {
   debug(message: string, fields?: LogFields): void;
@@ -23,15 +27,54 @@ function redact(fields: LogFields): LogFields {
   return clean;
 }
 
-/** JSON lines to stdout (stderr for errors), one object per event, secrets redacted by field name. */
-export function createLogger(level: LogLevel, write: (line: string, isError: boolean) => void = defaultWrite): Logger {
+/** One event per line, secrets redacted by field name, to stdout (stderr for errors) unless `write` says otherwise. */
+export function createLogger(level: LogLevel, write: LogWriter = consoleWriter("json")): Logger {
   const emit = (at: LogLevel) => (message: string, fields: LogFields = {}) => {
     if (ORDER[at] < ORDER[level]) return;
-    write(JSON.stringify({ time: new Date().toISOString(), level: at, message, ...redact(fields) }), at === "error");
+    const entry: LogEntry = { time: new Date().toISOString(), level: at, message, ...redact(fields) };
+    write(JSON.stringify(entry), at === "error", entry);
   };
   return { debug: emit("debug"), info: emit("info"), warn: emit("warn"), error: emit("error") };
 }
 
-function defaultWrite(line: string, isError: boolean) {
-  (isError ? process.stderr : process.stdout).write(line + "\n");
+/** Writes to the console: the JSON line as it is, or the entry made readable for a person (`pretty`). */
+export function consoleWriter(format: LogFormat): LogWriter {
+  return (line, isError, entry) => {
+    const stream = isError ? process.stderr : process.stdout;
+    stream.write((format === "json" ? line : formatPretty(entry, colorsFor(stream))) + "\n");
+  };
+}
+
+const COLORS: Record<LogLevel, string> = { debug: "\x1b[90m", info: "\x1b[36m", warn: "\x1b[33m", error: "\x1b[31m" };
+const colorsFor = (stream: { isTTY?: boolean }) => Boolean(stream.isTTY) && !process.env.NO_COLOR;
+
+const showValue = (value: unknown) => {
+  if (typeof value === "string") return /^[^\s"=]+$/.test(value) ? value : JSON.stringify(value);
+  return value instanceof Object ? JSON.stringify(value) : String(value);
+};
+
+/**
+ * `12:03:04.567 INFO  message key=value ...`; a request line reads `GET /auth/login 200 12.3 ms`, and an
+ * error's stack follows on its own lines. Works on the redacted entry, so it shows no more than JSON would.
+ */
+export function formatPretty(entry: LogEntry, colors = false): string {
+  const { time, level, message, ...fields } = entry;
+  const label = level.toUpperCase().padEnd(5);
+  let line = `${time.slice(11, 23)} ${colors ? `${COLORS[level]}${label}\x1b[0m` : label} `;
+  let rest: LogFields = fields;
+  if (message === "request" && "route" in fields) {
+    const { method, route, status, duration_ms, ...others } = fields;
+    line += `${method} ${route ?? "(no route)"} ${status} ${duration_ms} ms`;
+    rest = others;
+  } else {
+    line += message;
+  }
+  const stacks: string[] = [];
+  for (const [key, value] of Object.entries(rest)) {
+    if (value === undefined) continue;
+    const { message: text, stack } = (value ?? {}) as { message?: unknown; stack?: unknown };
+    if (typeof stack === "string") stacks.push(stack.split("\n").map((row) => `\n    ${row}`).join(""));
+    line += ` ${key}=${showValue(typeof stack === "string" ? text ?? "" : value)}`;
+  }
+  return line + stacks.join("");
 }

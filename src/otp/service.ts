@@ -1,7 +1,7 @@
 import { AppError, tooManyRequests } from "../errors";
 import type { Clock } from "../lib/clock";
 import { hmacHex, randomDigits } from "../lib/crypto";
-import type { OtpPurpose, OtpStore } from "./store";
+import type { OtpPurpose, OtpStore, VerifyResult } from "./store";
 
 export interface OtpSettings {
   secret: string;
@@ -21,7 +21,15 @@ export const OTP_ERRORS = {
 
 export type OtpService = ReturnType<typeof createOtpService>;
 
-export function createOtpService({ store, clock, settings }: { store: OtpStore; clock: Clock; settings: OtpSettings }) {
+export interface OtpServiceDeps {
+  store: OtpStore;
+  clock: Clock;
+  settings: OtpSettings;
+  /** Told the outcome of every code check (for metrics). */
+  onVerify?: (outcome: VerifyResult) => void;
+}
+
+export function createOtpService({ store, clock, settings, onVerify }: OtpServiceDeps) {
   // Keyed by the secret and bound to address and purpose: a leaked Redis dump reveals no usable code.
   const hashCode = (email: string, purpose: OtpPurpose, code: string) =>
     hmacHex(settings.secret, `${purpose}:${email}:${code}`);
@@ -57,6 +65,7 @@ export function createOtpService({ store, clock, settings }: { store: OtpStore; 
         now: clock.now(),
         maxAttempts: settings.maxAttempts,
       });
+      onVerify?.(result);
       if (result === "ok") return;
       if (result === "exhausted") throw new AppError(429, OTP_ERRORS.exhausted, "otp_attempts_exhausted");
       throw new AppError(400, OTP_ERRORS.invalid, "otp_invalid");

@@ -104,6 +104,37 @@ describe("command line", () => {
     expect(stdout).not.toContain("correct horse battery");
   });
 
+  test("request lines are JSON in production and readable in development, with the client's address", async () => {
+    const secret = `query-secret-${uniqueId()}`;
+    const serveAndRead = async (env: Record<string, string>) => {
+      const port = freePort();
+      const proc = run(["serve"], { ...baseEnv(), HOST: "127.0.0.1", PORT: String(port), ...env });
+      const base = `http://127.0.0.1:${port}`;
+      try {
+        await waitForHealth(base, proc);
+        expect((await fetch(`${base}/auth/oauth/github/start?state=${secret}`)).status).toBe(503);
+      } finally {
+        proc.kill("SIGTERM");
+      }
+      expect(await proc.exited).toBe(0);
+      return new Response(proc.stdout).text();
+    };
+
+    const json = await serveAndRead({ NODE_ENV: "production" });
+    const entries = json.trim().split("\n").map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(entries.find((entry) => entry.message === "request" && entry.route === "/health")).toMatchObject({
+      level: "info", method: "GET", status: 200, client_ip: "127.0.0.1",
+    });
+    expect(entries.find((entry) => entry.route === "/auth/oauth/:provider/start")).toMatchObject({ level: "warn", status: 503 });
+
+    const pretty = await serveAndRead({});
+    expect(pretty).not.toContain('{"time"');
+    expect(pretty).toMatch(/^\d\d:\d\d:\d\d\.\d{3} INFO  GET \/health 200 [\d.]+ ms request_id=[\w-]+ client_ip=127\.0\.0\.1$/m);
+    expect(pretty).toMatch(/^\d\d:\d\d:\d\d\.\d{3} WARN  GET \/auth\/oauth\/:provider\/start 503 [\d.]+ ms /m);
+    expect(pretty).toContain("INFO  otp-auth listening");
+    for (const output of [json, pretty]) expect(output).not.toContain(secret);
+  });
+
   test("SIGTERM stops accepting, finishes the request in flight, and exits 0", async () => {
     const port = freePort();
     const proc = run(["serve"], { ...baseEnv(), HOST: "127.0.0.1", PORT: String(port) });

@@ -122,6 +122,25 @@ describe("loadConfig", () => {
     expect(loadConfig({ ...production, ADMIN_PASSWORD: "a-very-long-admin-password" }).ADMIN_EMAIL).toBe("admin@example.com");
   });
 
+  test("LOG_FORMAT defaults to json in production and pretty elsewhere, and can be set", () => {
+    expect(loadConfig(minimal).LOG_FORMAT).toBe("pretty");
+    expect(loadConfig({ ...minimal, NODE_ENV: "production", SECRET_KEY: "x".repeat(32) }).LOG_FORMAT).toBe("json");
+    expect(loadConfig({ ...minimal, LOG_FORMAT: "json" }).LOG_FORMAT).toBe("json");
+    expect(loadConfig({ ...minimal, NODE_ENV: "production", SECRET_KEY: "x".repeat(32), LOG_FORMAT: "pretty" }).LOG_FORMAT).toBe("pretty");
+    expect(problemsOf({ ...minimal, LOG_FORMAT: "yaml" })[0]).toStartWith("LOG_FORMAT:");
+  });
+
+  test("PUBLIC_URL must be an http(s) URL; METRICS_TOKEN must be long enough and is never echoed", () => {
+    expect(loadConfig({ ...minimal, PUBLIC_URL: "https://auth.example.com/" }).PUBLIC_URL).toBe("https://auth.example.com");
+    expect(loadConfig(minimal).PUBLIC_URL).toBeUndefined();
+    for (const bad of ["auth.example.com", "ftp://auth.example.com", "javascript:alert(1)"]) {
+      expect(problemsOf({ ...minimal, PUBLIC_URL: bad })[0]).toStartWith("PUBLIC_URL:");
+    }
+    expect(loadConfig({ ...minimal, METRICS_TOKEN: "m".repeat(16) }).METRICS_TOKEN).toBe("m".repeat(16));
+    const problems = problemsOf({ ...minimal, METRICS_TOKEN: "short-tok" });
+    expect(problems).toEqual(["METRICS_TOKEN: must be at least 16 characters"]);
+  });
+
   test("OTP_LENGTH must be 4-10", () => {
     expect(problemsOf({ ...minimal, OTP_LENGTH: "3" })[0]).toStartWith("OTP_LENGTH:");
     expect(loadConfig({ ...minimal, OTP_LENGTH: "10" }).OTP_LENGTH).toBe(10);

@@ -54,18 +54,32 @@ describe("API documentation", () => {
     expect(list.parameters.map((p: { name: string }) => p.name).sort()).toEqual(["cursor", "limit", "q"]);
   });
 
-  test("/docs is Swagger UI whose script and style are served by us, not a CDN", async () => {
+  test("/docs is Swagger UI whose script and style are served by us, not a CDN, with no inline script", async () => {
     const res = await h.app.handle(new Request("http://localhost/docs"));
     expect(res.status).toBe(200);
     const html = await res.text();
-    expect(html).toContain("SwaggerUIBundle");
     expect(html).not.toMatch(/unpkg|jsdelivr|cdnjs/);
+    // Every script is a file (the CSP allows scripts from 'self' only).
+    expect(html).not.toMatch(/<script>|<script(?![^>]*\ssrc=)[^>]*>/);
     const assets = [...html.matchAll(/(?:src|href)="(\/docs\/assets\/[^"]+)"/g)].map((m) => m[1]!);
-    expect(assets.length).toBe(2);
+    expect(assets.sort()).toEqual(["/docs/assets/swagger-init.js", "/docs/assets/swagger-ui-bundle.js", "/docs/assets/swagger-ui.css"]);
+    const fetched = new Map<string, string>();
     for (const asset of assets) {
       const file = await h.app.handle(new Request(`http://localhost${asset}`));
       expect(file.status).toBe(200);
-      expect((await file.arrayBuffer()).byteLength).toBeGreaterThan(10_000);
+      fetched.set(asset, await file.text());
     }
+    expect(fetched.get("/docs/assets/swagger-ui-bundle.js")!.length).toBeGreaterThan(10_000);
+    expect(fetched.get("/docs/assets/swagger-ui.css")!.length).toBeGreaterThan(10_000);
+    expect(fetched.get("/docs/assets/swagger-init.js")).toContain('SwaggerUIBundle({ url: "docs/json"');
+  });
+
+  test("/metrics is described, with its text answer and its optional bearer token", async () => {
+    const { body: spec } = await h.call("GET", "/docs/json");
+    const metrics = spec.paths["/metrics"].get;
+    expect(Object.keys(metrics.responses["200"].content)).toEqual(["text/plain"]);
+    expect(metrics.responses["401"].content["application/json"].schema.properties.detail.type).toBe("string");
+    expect(metrics.security).toEqual([{ metricsToken: [] }]);
+    expect(spec.components.securitySchemes.metricsToken).toMatchObject({ type: "http", scheme: "bearer" });
   });
 });

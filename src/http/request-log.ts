@@ -1,0 +1,59 @@
+import { Elysia } from "elysia";
+import type { Logger } from "../lib/log";
+import type { Metrics } from "../lib/metrics";
+
+/** The route label of requests that reached no route: unknown paths, and bodies the guards refused before routing. */
+export const UNMATCHED_ROUTE = "(unmatched)";
+
+interface Seen {
+  route?: string;
+  clientIp?: string;
+}
+
+/**
+ * One log line and one metrics observation per request, whatever answered it: a route, the error handler,
+ * or a hook that answered before routing (the CORS preflight). Only the route pattern is recorded, never the
+ * path or query, which may carry a code or a token.
+ */
+export const requestLog = ({ log, metrics }: { log: Logger; metrics: Metrics }) => {
+  const seen = new WeakMap<Request, Seen>();
+  const note = (request: Request, update: Seen) => seen.set(request, { ...seen.get(request), ...update });
+
+  const record = (request: Request, response: Response, started: number) => {
+    const seconds = (performance.now() - started) / 1000;
+    const { route, clientIp } = seen.get(request) ?? {};
+    const { method } = request;
+    const { status } = response;
+    metrics.observeRequest({ method, route: route ?? UNMATCHED_ROUTE, status, seconds });
+    log[status >= 500 ? "warn" : "info"]("request", {
+      method,
+      route: route ?? null,
+      status,
+      duration_ms: Math.round(seconds * 10_000) / 10,
+      request_id: response.headers.get("x-request-id") ?? undefined,
+      client_ip: clientIp,
+    });
+  };
+
+  return new Elysia({ name: "request-log" })
+    .onRequest(({ request, server }) => {
+      const clientIp = server?.requestIP(request)?.address;
+      if (clientIp) note(request, { clientIp });
+    })
+    // The route is known from routing on; transform runs for every matched request that is not refused
+    // while its body is parsed, and the error hook catches those.
+    .onTransform({ as: "global" }, ({ request, route }) => {
+      note(request, { route });
+    })
+    .onError({ as: "global" }, ({ request, route }) => {
+      if (route) note(request, { route });
+    })
+    // Around Elysia's whole handler: the only place that sees every response, early answers included.
+    .wrap(((handle: (request: Request) => Response | Promise<Response>) => (request: Request) => {
+      const started = performance.now();
+      return Promise.resolve(handle(request)).then((response) => {
+        record(request, response, started);
+        return response;
+      });
+    }) as never);
+};
