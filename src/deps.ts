@@ -22,6 +22,9 @@ import { createMemoryOAuthStateStore, createRedisOAuthStateStore } from "./modul
 import { createMemoryOtpStore } from "./otp/memory-store";
 import { createRedisOtpStore } from "./otp/redis-store";
 import { createOtpService } from "./otp/service";
+import type { OnRefused } from "./ratelimit/limiters";
+import { createLoginGuard, type LoginGuard } from "./ratelimit/login-guard";
+import { createRouteLimits, type RouteLimits } from "./ratelimit/route-limits";
 
 /** The configuration with SECRET_KEY settled (set, or generated into DATA_DIR outside production). */
 export type RuntimeConfig = Config & { SECRET_KEY: string };
@@ -39,12 +42,19 @@ export interface Deps {
   tokens: TokenIssuer;
   auth: AuthService;
   oauth: OAuthService;
+  /** Per-client-IP budgets of the `rateLimit` macro; in Redis, or in this process without it. */
+  routeLimits: RouteLimits;
+  /** Password-guessing protection around the login. */
+  loginGuard: LoginGuard;
   readiness: ReadinessCheck[];
   close(): Promise<void>;
 }
 
-/** Parts a caller may supply instead of the defaults (tests pass a fake clock or a logger that records). */
-export type DepOverrides = Partial<Pick<Deps, "clock" | "log" | "mailer">>;
+/**
+ * Parts a caller may supply instead of the defaults (tests pass a fake clock or a logger that records);
+ * `onRefused` hears the name of every limiter that refuses a request.
+ */
+export type DepOverrides = Partial<Pick<Deps, "clock" | "log" | "mailer">> & { onRefused?: OnRefused };
 
 function developmentSecretKey(dataDir: string, log: Logger): string {
   const { secret, created } = loadOrCreateSecretKey(dataDir);
@@ -115,10 +125,31 @@ export async function buildDeps(input: Config, overrides: DepOverrides = {}): Pr
     log,
     settings: { stateKey: deriveKey(config.SECRET_KEY, "oauth-state"), stateTtlSeconds: config.OAUTH_STATE_TTL_SECONDS },
   });
+  const routeLimits = createRouteLimits({
+    redis,
+    settings: {
+      mailPerHour: config.RATE_LIMIT_MAIL_PER_HOUR,
+      passwordPerMinute: config.RATE_LIMIT_PASSWORD_PER_MINUTE,
+      codePerMinute: config.RATE_LIMIT_CODE_PER_MINUTE,
+      oauthPerMinute: config.RATE_LIMIT_OAUTH_PER_MINUTE,
+    },
+    onRefused: overrides.onRefused,
+  });
+  const loginGuard = createLoginGuard({
+    redis,
+    log,
+    settings: {
+      maxConsecutiveFailures: config.LOGIN_MAX_CONSECUTIVE_FAILURES,
+      blockSeconds: config.LOGIN_BLOCK_SECONDS,
+      blockMaxSeconds: config.LOGIN_BLOCK_MAX_SECONDS,
+      maxFailuresPerIpPerDay: config.LOGIN_MAX_FAILURES_PER_IP_PER_DAY,
+    },
+    onRefused: overrides.onRefused,
+  });
   const readiness: ReadinessCheck[] = [{ name: "postgres", check: database.ping }];
   if (redis) readiness.push({ name: "redis", check: store.ping });
   return {
-    config, clock, log, database, redis, mailCatcher, mailer, tokens, auth, oauth, readiness,
+    config, clock, log, database, redis, mailCatcher, mailer, tokens, auth, oauth, routeLimits, loginGuard, readiness,
     async close() {
       mailer.close();
       redis?.disconnect();

@@ -3,6 +3,7 @@ import { cors } from "@elysiajs/cors";
 import { Elysia } from "elysia";
 import type { Browser } from "playwright-core";
 import { errorHandler } from "../../src/http/error-handler";
+import { rateLimit } from "../../src/http/rate-limit";
 import { authRoutes } from "../../src/modules/auth/routes";
 import { clientConfigRoutes } from "../../src/modules/client-config/routes";
 import { uiRoutes } from "../../src/modules/ui/routes";
@@ -25,7 +26,10 @@ beforeAll(async () => {
   app = new Elysia()
     .use(errorHandler(harness.deps.log))
     .use(cors({ origin: [site.origin] }))
-    .use(authRoutes(harness.deps.auth, harness.deps.tokens))
+    .use(authRoutes(harness.deps.auth, harness.deps.tokens, {
+      rateLimit: rateLimit({ limits: harness.deps.routeLimits, trustedProxies: 0 }),
+      loginGuard: harness.deps.loginGuard,
+    }))
     .use(clientConfigRoutes({ config: harness.config, oauthProviders: ["google", "github"], mailboxUrl: "/dev/mailbox" }))
     .use(uiRoutes()) as unknown as Elysia;
   api = listenOnLoopback(app);
