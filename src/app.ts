@@ -3,11 +3,11 @@ import { Elysia } from "elysia";
 import type { Deps } from "./deps";
 import { errorHandler } from "./http/error-handler";
 import { apiDocs } from "./http/openapi";
+import { requestContext } from "./http/request-context";
 import { requestGuards } from "./http/request-guards";
 import { requestLog } from "./http/request-log";
 import { securityHeaders } from "./http/security-headers";
 import { adminRoutes } from "./modules/admin/routes";
-import { authGuard } from "./modules/auth/guard";
 import { authRoutes } from "./modules/auth/routes";
 import { clientConfigRoutes } from "./modules/client-config/routes";
 import { devMailboxRoutes } from "./modules/dev-mailbox/routes";
@@ -22,7 +22,9 @@ import { sessionRoutes } from "./modules/sessions/routes";
 export function createApp(deps: Deps) {
   const { config } = deps;
   const ownOrigins = [`http://127.0.0.1:${config.PORT}`, `http://localhost:${config.PORT}`];
-  const guard = authGuard(deps.tokens, deps.sessions.isRevoked);
+  const context = requestContext({
+    tokens: deps.tokens, isRevoked: deps.sessions.isRevoked, limits: deps.routeLimits, trustedProxies: config.TRUST_PROXY,
+  });
   return new Elysia()
     // First: it times the request from its very start, and sees every answer, errors included.
     .use(requestLog({ log: deps.log, metrics: deps.metrics }))
@@ -34,20 +36,20 @@ export function createApp(deps: Deps) {
       origin: [...config.CORS_ORIGINS, ...ownOrigins],
       methods: ["GET", "POST", "PUT", "DELETE", "OPTIONS"],
       allowedHeaders: ["Content-Type", "Authorization", "X-Request-Id"],
-      exposeHeaders: ["Retry-After", "X-Request-Id"],
+      exposeHeaders: ["Retry-After", "X-Request-Id", "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "RateLimit-Policy"],
       maxAge: 600,
     }))
     .use(apiDocs())
     .use(healthRoutes(deps.readiness))
     .use(metricsRoutes({ metrics: deps.metrics, token: config.METRICS_TOKEN }))
-    .use(authRoutes(deps.auth, guard))
-    .use(sessionRoutes(deps.sessions, guard))
-    .use(passwordRoutes(deps.passwords, guard))
-    .use(adminRoutes(deps.admin, { email: config.ADMIN_EMAIL, password: config.ADMIN_PASSWORD },
+    .use(authRoutes(deps.auth, context, deps.loginGuard))
+    .use(sessionRoutes(deps.sessions, context))
+    .use(passwordRoutes(deps.passwords, context))
+    .use(adminRoutes(deps.admin, context, { email: config.ADMIN_EMAIL, password: config.ADMIN_PASSWORD },
       (client) => deps.audit.record({ event: "admin_auth", outcome: "failure", client })))
     .use(clientConfigRoutes({ config: deps.config, oauthProviders: deps.oauth.listConfiguredProviders(), mailboxUrl: deps.mailCatcher ? "/dev/mailbox" : null }))
     .use(uiRoutes())
-    .use(oauthRoutes(deps.oauth))
+    .use(oauthRoutes(deps.oauth, context))
     // Mounted only while the development mail catcher runs, which never happens in production.
     .use((app) => (deps.mailCatcher ? app.use(devMailboxRoutes(deps.mailCatcher)) : app));
 }

@@ -33,6 +33,9 @@ import { createPasswordService, type PasswordService } from "./modules/passwords
 import { createSessionRepository } from "./modules/sessions/repository";
 import { createMemoryRevocationStore, createRedisRevocationStore } from "./modules/sessions/revocations";
 import { createSessionService, type SessionService } from "./modules/sessions/service";
+import type { OnRefused } from "./ratelimit/limiters";
+import { createLoginGuard, type LoginGuard } from "./ratelimit/login-guard";
+import { createRouteLimits, type RouteLimits } from "./ratelimit/route-limits";
 
 /** The configuration with SECRET_KEY settled (set, or generated into DATA_DIR outside production). */
 export type RuntimeConfig = Config & { SECRET_KEY: string };
@@ -56,12 +59,19 @@ export interface Deps {
   passwords: PasswordService;
   admin: AdminService;
   oauth: OAuthService;
+  /** Per-client-IP budgets of the `rateLimit` macro; in Redis, or in this process without it. */
+  routeLimits: RouteLimits;
+  /** Password-guessing protection around the login. */
+  loginGuard: LoginGuard;
   readiness: ReadinessCheck[];
   close(): Promise<void>;
 }
 
-/** Parts a caller may supply instead of the defaults (tests pass a fake clock or a logger that records). */
-export type DepOverrides = Partial<Pick<Deps, "clock" | "log" | "mailer">>;
+/**
+ * Parts a caller may supply instead of the defaults (tests pass a fake clock or a logger that records);
+ * `onRefused` hears the name of every limiter that refuses a request.
+ */
+export type DepOverrides = Partial<Pick<Deps, "clock" | "log" | "mailer">> & { onRefused?: OnRefused };
 
 function developmentSecretKey(dataDir: string, log: Logger): string {
   const { secret, created } = loadOrCreateSecretKey(dataDir);
@@ -92,6 +102,10 @@ export async function buildDeps(input: Config, overrides: DepOverrides = {}): Pr
   const clock = overrides.clock ?? systemClock;
   const log = overrides.log ?? createLogger(input.LOG_LEVEL, consoleWriter(input.LOG_FORMAT));
   const metrics = createMetrics();
+  const onRefused: OnRefused = (name) => {
+    metrics.rateLimited(name);
+    overrides.onRefused?.(name);
+  };
   const config: RuntimeConfig = { ...input, SECRET_KEY: input.SECRET_KEY ?? developmentSecretKey(input.DATA_DIR, log) };
   const database = await openDatabase(config, log);
   const redis = config.REDIS_URL ? await openRedis(config.REDIS_URL, config, log) : null;
@@ -156,11 +170,32 @@ export async function buildDeps(input: Config, overrides: DepOverrides = {}): Pr
     log,
     settings: { stateKey: deriveKey(config.SECRET_KEY, "oauth-state"), stateTtlSeconds: config.OAUTH_STATE_TTL_SECONDS },
   });
+  const routeLimits = createRouteLimits({
+    redis,
+    settings: {
+      mailPerHour: config.RATE_LIMIT_MAIL_PER_HOUR,
+      passwordPerMinute: config.RATE_LIMIT_PASSWORD_PER_MINUTE,
+      codePerMinute: config.RATE_LIMIT_CODE_PER_MINUTE,
+      oauthPerMinute: config.RATE_LIMIT_OAUTH_PER_MINUTE,
+    },
+    onRefused,
+  });
+  const loginGuard = createLoginGuard({
+    redis,
+    log,
+    settings: {
+      maxConsecutiveFailures: config.LOGIN_MAX_CONSECUTIVE_FAILURES,
+      blockSeconds: config.LOGIN_BLOCK_SECONDS,
+      blockMaxSeconds: config.LOGIN_BLOCK_MAX_SECONDS,
+      maxFailuresPerIpPerDay: config.LOGIN_MAX_FAILURES_PER_IP_PER_DAY,
+    },
+    onRefused,
+  });
   const readiness: ReadinessCheck[] = [{ name: "postgres", check: database.ping }];
   if (redis) readiness.push({ name: "redis", check: store.ping });
   return {
     config, clock, log, metrics, database, redis, mailCatcher, mailer, tokens, sessions, audit, auth, passwords: passwordService,
-    admin, oauth, readiness,
+    admin, oauth, routeLimits, loginGuard, readiness,
     async close() {
       await audit.flush();
       mailer.close();

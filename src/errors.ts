@@ -18,7 +18,7 @@ export function dependencyUnavailable(name: string, cause?: unknown): AppError {
   return error;
 }
 
-export function tooManyRequests(detail: string, code: string, retryAfterMs: number): AppError {
+export function tooManyRequests(detail: string, code: string, retryAfterMs: number, headers: Record<string, string> = {}): AppError {
   const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
-  return new AppError(429, detail, code, { "Retry-After": String(seconds) });
+  return new AppError(429, detail, code, { ...headers, "Retry-After": String(seconds) });
 }

@@ -31,6 +31,15 @@ const publicUrl = z.string()
   .refine((value) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol), "must be an http:// or https:// URL")
   .transform((value) => value.replace(/\/+$/, ""));
 
+// A request budget: at least one, and small enough that Redis's counters and the headers stay sane.
+const limit = positiveInt.max(1_000_000);
+
+// TRUST_PROXY: how many proxies in front of the server append to X-Forwarded-For; `true` is one, `false` none.
+const trustProxy = z.string().trim().toLowerCase()
+  .regex(/^(true|false|\d{1,2})$/, "must be true, false or a number of proxies (0-10)")
+  .transform((value) => (value === "true" ? 1 : value === "false" ? 0 : Number(value)))
+  .refine((hops) => hops <= 10, "must be true, false or a number of proxies (0-10)");
+
 /** Every variable the service reads. The README's configuration table is checked against this list. */
 export const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development")
@@ -78,6 +87,23 @@ export const envSchema = z.object({
   CORS_ORIGINS: commaList.default(["http://127.0.0.1:5500", "http://localhost:5500"])
     .describe("Comma-separated origins allowed to call the API from a browser, besides the server's own."),
   MAX_BODY_BYTES: positiveInt.max(1048576).default(16384).describe("Largest request body accepted."),
+  TRUST_PROXY: trustProxy.default(0)
+    .describe("`false`: the client is the socket's address and X-Forwarded-For is ignored. `true` (one proxy) or a number N of proxies in front: the client is the Nth X-Forwarded-For entry from the right."),
+  RATE_LIMIT_MAIL_PER_HOUR: limit.default(20)
+    .describe("Requests per client IP per hour to routes that send mail (register, resend-otp)."),
+  RATE_LIMIT_PASSWORD_PER_MINUTE: limit.default(20)
+    .describe("Requests per client IP per minute to routes that check a password (login)."),
+  RATE_LIMIT_CODE_PER_MINUTE: limit.default(20)
+    .describe("Requests per client IP per minute to routes that check a code (verify-otp)."),
+  RATE_LIMIT_OAUTH_PER_MINUTE: limit.default(30)
+    .describe("Requests per client IP per minute to the OAuth start and callback routes."),
+  LOGIN_MAX_CONSECUTIVE_FAILURES: limit.default(5)
+    .describe("Wrong passwords in a row for one address from one client IP before that pair is blocked."),
+  LOGIN_BLOCK_SECONDS: positiveInt.max(86400).default(60)
+    .describe("The first block of an address + client IP pair; each further block doubles, up to LOGIN_BLOCK_MAX_SECONDS."),
+  LOGIN_BLOCK_MAX_SECONDS: positiveInt.max(86400).default(3600).describe("The longest block of an address + client IP pair."),
+  LOGIN_MAX_FAILURES_PER_IP_PER_DAY: limit.default(100)
+    .describe("Wrong passwords from one client IP per day, over all addresses, before its logins are refused for the rest of the day."),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info").describe("Lowest level logged."),
   LOG_FORMAT: z.enum(["json", "pretty"]).optional()
     .describe("`json` (one JSON object a line) or `pretty` (readable lines); default `json` when NODE_ENV=production, else `pretty`."),

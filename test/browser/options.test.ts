@@ -3,7 +3,7 @@ import { cors } from "@elysiajs/cors";
 import { Elysia } from "elysia";
 import type { Browser } from "playwright-core";
 import { errorHandler } from "../../src/http/error-handler";
-import { authGuard } from "../../src/modules/auth/guard";
+import { requestContext } from "../../src/http/request-context";
 import { authRoutes } from "../../src/modules/auth/routes";
 import { clientConfigRoutes } from "../../src/modules/client-config/routes";
 import { uiRoutes } from "../../src/modules/ui/routes";
@@ -26,7 +26,9 @@ beforeAll(async () => {
   app = new Elysia()
     .use(errorHandler(harness.deps.log))
     .use(cors({ origin: [site.origin] }))
-    .use(authRoutes(harness.deps.auth, authGuard(harness.deps.tokens, harness.deps.sessions.isRevoked)))
+    .use(authRoutes(harness.deps.auth, requestContext({
+      tokens: harness.deps.tokens, isRevoked: harness.deps.sessions.isRevoked, limits: harness.deps.routeLimits, trustedProxies: 0,
+    }), harness.deps.loginGuard))
     .use(clientConfigRoutes({ config: harness.config, oauthProviders: ["google", "github"], mailboxUrl: "/dev/mailbox" }))
     .use(uiRoutes()) as unknown as Elysia;
   api = listenOnLoopback(app);

@@ -139,6 +139,27 @@ describe("loadConfig", () => {
     expect(loadConfig({ ...minimal, METRICS_TOKEN: "m".repeat(16) }).METRICS_TOKEN).toBe("m".repeat(16));
     const problems = problemsOf({ ...minimal, METRICS_TOKEN: "short-tok" });
     expect(problems).toEqual(["METRICS_TOKEN: must be at least 16 characters"]);
+    expect(problems.join()).not.toContain("short-tok");
+  });
+
+  test("TRUST_PROXY is off by default, and takes true, false or a number of proxies", () => {
+    expect(loadConfig(minimal).TRUST_PROXY).toBe(0);
+    expect(loadConfig({ ...minimal, TRUST_PROXY: "true" }).TRUST_PROXY).toBe(1);
+    expect(loadConfig({ ...minimal, TRUST_PROXY: "FALSE" }).TRUST_PROXY).toBe(0);
+    expect(loadConfig({ ...minimal, TRUST_PROXY: "2" }).TRUST_PROXY).toBe(2);
+    for (const bad of ["yes please", "11", "-1", "1.5"]) {
+      expect(problemsOf({ ...minimal, TRUST_PROXY: bad })).toEqual(["TRUST_PROXY: must be true, false or a number of proxies (0-10)"]);
+    }
+  });
+
+  test("rate limits and the login protection have defaults and refuse zero", () => {
+    expect(loadConfig(minimal)).toMatchObject({
+      RATE_LIMIT_MAIL_PER_HOUR: 20, RATE_LIMIT_PASSWORD_PER_MINUTE: 20, RATE_LIMIT_CODE_PER_MINUTE: 20,
+      RATE_LIMIT_OAUTH_PER_MINUTE: 30, LOGIN_MAX_CONSECUTIVE_FAILURES: 5, LOGIN_BLOCK_SECONDS: 60,
+      LOGIN_BLOCK_MAX_SECONDS: 3600, LOGIN_MAX_FAILURES_PER_IP_PER_DAY: 100,
+    });
+    expect(problemsOf({ ...minimal, RATE_LIMIT_CODE_PER_MINUTE: "0", LOGIN_BLOCK_SECONDS: "90000" }).map((p) => p.split(":")[0]))
+      .toEqual(["RATE_LIMIT_CODE_PER_MINUTE", "LOGIN_BLOCK_SECONDS"]);
   });
 
   test("OTP_LENGTH must be 4-10", () => {

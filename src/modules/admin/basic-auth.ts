@@ -1,7 +1,6 @@
 import { Elysia } from "elysia";
 import { AppError } from "../../errors";
 import { constantTimeEqual, hmacHex, randomToken } from "../../lib/crypto";
-import { readClientInfo } from "../../http/client-info";
 import type { ClientInfo } from "../sessions/repository";
 
 export interface AdminCredentials {
@@ -35,14 +34,16 @@ export const adminGuard = ({ email, password }: AdminCredentials, onRefused: (cl
   const expected = email && password ? { user: hmacHex(key, email), password: hmacHex(key, password) } : null;
   return new Elysia().macro({
     admin: {
-      resolve({ headers, request, server }) {
+      resolve(context) {
+        const { headers } = context;
         if (!expected) throw new AppError(503, ADMIN_MESSAGES.notConfigured, "admin_not_configured");
         const given = parseBasic(headers.authorization);
         const userOk = constantTimeEqual(hmacHex(key, given?.user ?? ""), expected.user);
         const passwordOk = constantTimeEqual(hmacHex(key, given?.password ?? ""), expected.password);
         if (!(given && userOk && passwordOk)) {
           // Only a wrong attempt is recorded: an admin's routine reads would drown the log.
-          if (given) onRefused(readClientInfo(request, server));
+          // `client` comes from the request context, which the admin routes use before this guard.
+          if (given) onRefused((context as unknown as { client: ClientInfo }).client);
           throw unauthorized();
         }
         return {};

@@ -2,7 +2,7 @@ import { Elysia } from "elysia";
 import { errors } from "../../http/responses";
 import { messageResponse } from "../auth/model";
 import { adminGuard, type AdminCredentials } from "./basic-auth";
-import { clientInfo } from "../../http/client-info";
+import type { RequestContext } from "../../http/request-context";
 import {
   auditListQuery, auditListResponse, createUserBody, listUsersQuery, updateUserBody, userListResponse, userParams, userView,
 } from "./model";
@@ -11,9 +11,9 @@ import type { AdminService } from "./service";
 
 const basicAuth = { security: [{ adminBasic: [] }] };
 
-export const adminRoutes = (admin: AdminService, credentials: AdminCredentials, onRefused: (client: ClientInfo) => void) =>
+export const adminRoutes = (admin: AdminService, context: RequestContext, credentials: AdminCredentials, onRefused: (client: ClientInfo) => void) =>
   new Elysia({ prefix: "/auth/admin", tags: ["admin"] })
-    .use(clientInfo())
+    .use(context)
     .use(adminGuard(credentials, onRefused))
     .get("/users", ({ query }) => admin.listUsers(query), {
       admin: true,

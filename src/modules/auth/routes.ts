@@ -1,34 +1,38 @@
 import { Elysia } from "elysia";
-import { clientInfo } from "../../http/client-info";
+import type { RequestContext } from "../../http/request-context";
 import { bearerAuth, errors } from "../../http/responses";
-import type { AuthGuard } from "./guard";
+import type { LoginGuard } from "../../ratelimit/login-guard";
 import {
   loginBody, messageResponse, profileResponse, refreshBody, registerBody, resendOtpBody,
   sessionTokensResponse, verifyOtpBody, verifyOtpResponse,
 } from "./model";
 import type { AuthService } from "./service";
 
-export const authRoutes = (auth: AuthService, guard: AuthGuard) =>
+export const authRoutes = (auth: AuthService, context: RequestContext, loginGuard: LoginGuard) =>
   new Elysia({ prefix: "/auth", tags: ["auth"] })
-    .use(guard)
-    .use(clientInfo())
+    .use(context)
     .post("/register", async ({ body, status, client }) => status(201, { message: await auth.register(body.email, body.password, client) }), {
       body: registerBody,
+      rateLimit: "mail",
       response: { 201: messageResponse, ...errors(400, 422, 429, 503) },
       detail: { summary: "Create an account (or renew an unverified one) and email a verification code" },
     })
     .post("/verify-otp", ({ body, client }) => auth.verifyOtp(body.email, body.code, client), {
       body: verifyOtpBody,
+      rateLimit: "code",
       response: { 200: verifyOtpResponse, ...errors(400, 403, 404, 422, 429, 503) },
       detail: { summary: "Confirm a code: verifies the account, or completes a login re-check; signs in with a new session" },
     })
     .post("/resend-otp", async ({ body, client }) => ({ message: await auth.resendOtp(body.email, client) }), {
       body: resendOtpBody,
+      rateLimit: "mail",
       response: { 200: messageResponse, ...errors(400, 404, 422, 429, 503) },
       detail: { summary: "Email a new code; earlier codes stop working" },
     })
-    .post("/login", ({ body, client }) => auth.login(body.email, body.password, client), {
+    .post("/login", ({ body, client, clientKey }) =>
+      loginGuard.protect(body.email, clientKey, () => auth.login(body.email, body.password, client)), {
       body: loginBody,
+      rateLimit: "password",
       response: { 200: sessionTokensResponse, ...errors(400, 401, 403, 422, 429, 503) },
       detail: {
         summary: "Exchange email and password for tokens (a new session)",

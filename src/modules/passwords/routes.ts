@@ -1,17 +1,16 @@
 import { Elysia } from "elysia";
-import { clientInfo } from "../../http/client-info";
-import type { AuthGuard } from "../auth/guard";
+import type { RequestContext } from "../../http/request-context";
 import { messageResponse } from "../auth/model";
 import { bearerAuth, errors } from "../../http/responses";
 import { changePasswordBody, forgotPasswordBody, resetPasswordBody } from "./model";
 import type { PasswordService } from "./service";
 
-export const passwordRoutes = (passwords: PasswordService, guard: AuthGuard) =>
+export const passwordRoutes = (passwords: PasswordService, context: RequestContext) =>
   new Elysia({ prefix: "/auth/password", tags: ["password"] })
-    .use(guard)
-    .use(clientInfo())
+    .use(context)
     .post("/forgot", async ({ body, client }) => ({ message: await passwords.forgotPassword(body.email, client) }), {
       body: forgotPasswordBody,
+      rateLimit: "mail",
       response: { 200: messageResponse, ...errors(422, 429, 503) },
       detail: {
         summary: "Email a code to reset a forgotten password",
@@ -21,6 +20,7 @@ export const passwordRoutes = (passwords: PasswordService, guard: AuthGuard) =>
     })
     .post("/reset", async ({ body, client }) => ({ message: await passwords.resetPassword(body.email, body.code, body.new_password, client) }), {
       body: resetPasswordBody,
+      rateLimit: "code",
       response: { 200: messageResponse, ...errors(400, 422, 429, 503) },
       detail: {
         summary: "Set a new password with the mailed code",
@@ -32,6 +32,7 @@ export const passwordRoutes = (passwords: PasswordService, guard: AuthGuard) =>
     }), {
       auth: true,
       body: changePasswordBody,
+      rateLimit: "password",
       response: { 200: messageResponse, ...errors(400, 401, 422, 429, 503) },
       detail: { summary: "Change the password; the other sessions end, this one stays, and a notice is mailed", ...bearerAuth },
     });

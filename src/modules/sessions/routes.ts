@@ -1,7 +1,6 @@
 import { Elysia } from "elysia";
 import type { Session } from "../../db/schema";
-import { clientInfo } from "../../http/client-info";
-import type { AuthGuard } from "../auth/guard";
+import type { RequestContext } from "../../http/request-context";
 import { messageResponse } from "../auth/model";
 import { bearerAuth, errors } from "../../http/responses";
 import { sessionListResponse, sessionParams, type SessionView } from "./model";
@@ -17,10 +16,9 @@ const view = (session: Session, currentId: string): SessionView => ({
   current: session.id === currentId,
 });
 
-export const sessionRoutes = (sessions: SessionService, guard: AuthGuard) =>
+export const sessionRoutes = (sessions: SessionService, context: RequestContext) =>
   new Elysia({ prefix: "/auth", tags: ["sessions"] })
-    .use(guard)
-    .use(clientInfo())
+    .use(context)
     .get("/sessions", async ({ userId, sessionId }) => ({
       sessions: (await sessions.listSessions(userId)).map((session) => view(session, sessionId)),
     }), {

@@ -1,0 +1,59 @@
+import { isIP } from "node:net";
+import ipaddr from "ipaddr.js";
+
+/**
+ * The client of a request that has no socket: one handled in-process with `app.handle` (tests, or an
+ * embedding server). All such requests share this one budget, so limits still apply to them.
+ */
+export const UNKNOWN_CLIENT = "unknown";
+
+// The longest textual IP is 45 characters (IPv6 with an embedded IPv4), plus a zone id or a port.
+const MAX_ADDRESS_LENGTH = 64;
+
+/**
+ * A well-formed IP in one canonical form (lower-case RFC 5952 IPv6, IPv4-mapped IPv6 as plain IPv4), or
+ * null for anything else. Only strict forms count: `127.1` or `0x7f.0.0.1` are not addresses here.
+ */
+export function normaliseIp(raw: string): string | null {
+  let text = raw.trim();
+  if (text.length === 0 || text.length > MAX_ADDRESS_LENGTH) return null;
+  // A port some proxies append: `[2001:db8::1]:443` or `203.0.113.7:5678`.
+  const bracketed = /^\[([^\]]+)\](?::\d{1,5})?$/.exec(text);
+  if (bracketed) text = bracketed[1]!;
+  else if (/^[\d.]+:\d{1,5}$/.test(text)) text = text.slice(0, text.indexOf(":"));
+  text = text.replace(/%[\w.-]+$/, "");
+  const version = isIP(text);
+  if (version === 4) return ipaddr.IPv4.parse(text).toString();
+  if (version !== 6) return null;
+  const address = ipaddr.IPv6.parse(text);
+  return address.isIPv4MappedAddress() ? address.toIPv4Address().toString() : address.toRFC5952String();
+}
+
+/**
+ * Who sent the request. `trustedHops` is TRUST_PROXY: 0 believes only the socket; N believes that many
+ * proxies in front of this server, each of which appended the address it saw to X-Forwarded-For, so the
+ * client is the Nth entry from the right. Entries to the left of it were written by the client itself.
+ */
+export function clientIp(request: Request, socketAddress: string | null | undefined, trustedHops: number): string {
+  const socket = socketAddress ? normaliseIp(socketAddress) : null;
+  if (trustedHops > 0) {
+    const forwarded = (request.headers.get("x-forwarded-for") ?? "").split(",").map((entry) => entry.trim()).filter(Boolean);
+    if (forwarded.length > 0) {
+      // Fewer entries than trusted hops: the farthest one a trusted proxy wrote is the best there is.
+      const entry = forwarded[Math.max(0, forwarded.length - trustedHops)]!;
+      const address = normaliseIp(entry);
+      if (address) return address;
+    }
+  }
+  return socket ?? UNKNOWN_CLIENT;
+}
+
+/**
+ * The key one client's budget is kept under: the IPv4 address, or the /64 network of an IPv6 address,
+ * since one subscriber usually holds a whole /64 and could otherwise rotate through 2^64 budgets.
+ */
+export function clientKey(ip: string): string {
+  if (isIP(ip) !== 6) return ip;
+  const parts = ipaddr.IPv6.parse(ip).parts.slice(0, 4);
+  return `${new ipaddr.IPv6([...parts, 0, 0, 0, 0]).toRFC5952String()}/64`;
+}

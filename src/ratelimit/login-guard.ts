@@ -1,0 +1,103 @@
+import type { Redis } from "ioredis";
+import { AppError, tooManyRequests } from "../errors";
+import type { Logger } from "../lib/log";
+import { callLimiter, createLimiter, runLimiter, type OnRefused } from "./limiters";
+
+export interface LoginGuardSettings {
+  maxConsecutiveFailures: number;
+  blockSeconds: number;
+  blockMaxSeconds: number;
+  maxFailuresPerIpPerDay: number;
+}
+
+const DAY_SECONDS = 86_400;
+// Blocks counted in a day; far above any real count, it only has to never refuse.
+const STRIKES_CEILING = 1_000_000;
+
+export const LOGIN_BLOCKED = "Too many failed sign-in attempts. Please try again later.";
+
+// How a login attempt ended, read from the error it threw. Everything else (an OAuth-only account, a
+// dependency down, a bug) says nothing about the password, so the attempt is not counted.
+const WRONG_PASSWORD = new Set(["invalid_credentials"]);
+const RIGHT_PASSWORD = new Set(["email_not_verified", "account_disabled", "otp_required"]);
+
+export type LoginGuard = ReturnType<typeof createLoginGuard>;
+
+/**
+ * Slows password guessing down without letting anyone lock a person out (rate-limiter-flexible's
+ * "login endpoint protection" pattern):
+ * - per address + client IP, `maxConsecutiveFailures` wrong passwords in a row block that pair for
+ *   `blockSeconds`, doubling with each further block in a day up to `blockMaxSeconds`; a right password
+ *   resets the pair. Failures from another IP never block the person's own IP.
+ * - per client IP, `maxFailuresPerIpPerDay` wrong passwords over all addresses (credential stuffing)
+ *   refuse that IP's logins until the day's window ends.
+ * Attempts are counted before the password is checked, so parallel guesses cannot slip past a limit.
+ * Unknown addresses count exactly like known ones: a refusal says nothing about whether an account exists.
+ */
+export function createLoginGuard({ redis, settings, log, onRefused }: {
+  redis: Redis | null;
+  settings: LoginGuardSettings;
+  log: Logger;
+  onRefused?: OnRefused;
+}) {
+  const pairs = createLimiter(redis, { name: "login-fail-pair", points: settings.maxConsecutiveFailures, durationSeconds: DAY_SECONDS });
+  const strikes = createLimiter(redis, { name: "login-blocks", points: STRIKES_CEILING, durationSeconds: DAY_SECONDS });
+  const clients = createLimiter(redis, { name: "login-fail-ip", points: settings.maxFailuresPerIpPerDay, durationSeconds: DAY_SECONDS });
+
+  const blockSecondsFor = (strike: number) =>
+    Math.min(settings.blockMaxSeconds, settings.blockSeconds * 2 ** Math.min(strike - 1, 30));
+
+  function refuse(limiter: string, retryAfterMs: number): never {
+    onRefused?.(limiter);
+    throw tooManyRequests(LOGIN_BLOCKED, "login_blocked", retryAfterMs);
+  }
+
+  // Bookkeeping after the attempt is best effort: if Redis is gone, the next attempt's count fails closed.
+  const settle = async (what: string, work: () => Promise<unknown>) => {
+    try {
+      await work();
+    } catch (error) {
+      log.warn("login limiter bookkeeping failed", { step: what, error: error as Error });
+    }
+  };
+
+  return {
+    /** Runs one password login for `email` from `client` (a client key), counting it against both limits. */
+    async protect<T>(email: string, client: string, attempt: () => Promise<T>): Promise<T> {
+      const pair = `${client}|${email}`;
+      const byClient = await runLimiter(() => clients.consume(client));
+      if (!byClient.allowed) refuse("login-ip", byClient.res.msBeforeNext);
+      const byPair = await runLimiter(() => pairs.consume(pair)).catch(async (error) => {
+        await settle("refund ip", () => clients.reward(client));
+        throw error;
+      });
+      if (!byPair.allowed) {
+        await settle("refund ip", () => clients.reward(client));
+        refuse("login-pair", byPair.res.msBeforeNext);
+      }
+
+      const passwordWasRight = () => settle("reset", () =>
+        Promise.all([pairs.delete(pair), strikes.delete(pair), clients.reward(client)]));
+      try {
+        const result = await attempt();
+        await passwordWasRight();
+        return result;
+      } catch (error) {
+        const code = error instanceof AppError ? error.code : "";
+        if (WRONG_PASSWORD.has(code)) {
+          if (byPair.res.consumedPoints >= settings.maxConsecutiveFailures) {
+            await settle("block", async () => {
+              const strike = await callLimiter(() => strikes.penalty(pair));
+              await callLimiter(() => pairs.block(pair, blockSecondsFor(strike.consumedPoints)));
+            });
+          }
+        } else if (RIGHT_PASSWORD.has(code)) {
+          await passwordWasRight();
+        } else {
+          await settle("refund", () => Promise.all([pairs.reward(pair), clients.reward(client)]));
+        }
+        throw error;
+      }
+    },
+  };
+}
