@@ -38,6 +38,9 @@ function connectCluster(target: Extract<RedisTarget, { kind: "cluster" }>, keyPr
     enableOfflineQueue,
     clusterRetryStrategy: reconnectDelay,
     slotsRefreshTimeout: 1500,
+    // Re-reads the slot map every 5 s (ioredis does not by default): a master back from an outage, or a replica
+    // promoted in its place, is found again without waiting for a request to stumble on it.
+    slotsRefreshInterval: 5000,
     // Hostnames are passed on as they are, so TLS checks the certificate against the name that was configured
     // (the cluster's own answers carry IP addresses, which the nodes' certificates often do not name).
     dnsLookup: (address, callback) => callback(null, address),
@@ -71,25 +74,30 @@ export function connectRedis(target: string | RedisTarget, keyPrefix: string, lo
   return redis;
 }
 
-/** One line when the connection is lost and one when it is back, not one per failed attempt. */
+/**
+ * One line when the connection is lost and one when it is back, not one per failed attempt. On a cluster each
+ * node counts: it is back once every node that went (and still serves slots) answers again.
+ */
 function logOutages(redis: RedisClient, log: Logger) {
-  let healthy = true;
-  const lost = (error: unknown, node?: string) => {
-    if (healthy) log.warn("redis connection lost", { error, ...(node ? { node } : {}) });
-    healthy = false;
+  const WHOLE = "*";
+  const down = new Set<string>();
+  const lost = (what: string, error: unknown) => {
+    if (down.size === 0) log.warn("redis connection lost", { error, ...(what === WHOLE ? {} : { node: what }) });
+    down.add(what);
   };
-  const restored = () => {
-    if (!healthy) log.info("redis connection restored");
-    healthy = true;
+  const back = (what: string) => {
+    if (down.delete(what) && down.size === 0) log.info("redis connection restored");
   };
-  redis.on("error", (error) => lost(error));
-  redis.on("ready", restored);
+  redis.on("error", (error) => lost(WHOLE, error));
+  redis.on("ready", () => back(WHOLE));
   if (redis instanceof Cluster) {
-    // One cluster node can go while the cluster client itself stays ready: follow the nodes too.
-    redis.on("node error", (error: unknown, node: string) => lost(error, node));
-    redis.on("+node", (node: Redis) => node.on("ready", () => {
-      if (redis.status === "ready") restored();
-    }));
+    redis.on("node error", (error: unknown, node: string) => lost(node, error));
+    redis.on("+node", (node: Redis) => node.on("ready", () => back(`${node.options.host}:${node.options.port}`)));
+    // A node that no longer owns slots (replaced by its replica, or removed) is not waited for.
+    redis.on("refresh", () => {
+      const owners = new Set(redis.slots.flatMap((nodes) => nodes?.[0] ?? []));
+      for (const node of down) if (node !== WHOLE && !owners.has(node)) back(node);
+    });
   }
 }
 

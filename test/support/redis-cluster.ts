@@ -36,9 +36,12 @@ async function clusterIsOk(node: ClusterNode, auth: ServerAuth) {
 /**
  * A real Redis Cluster of `masters` masters (no replicas) on loopback: `redis-server --cluster-enabled yes`
  * per node in its own temporary folder, joined by `redis-cli --cluster create`, ready once every node says
- * `cluster_state:ok`. Everything is stopped and removed on failure, and by `stop()`.
+ * `cluster_state:ok`. Everything is stopped and removed on failure, and by `stop()`. The other masters call a
+ * silent one failed (and the whole cluster down, since it has no replica) after `nodeTimeoutMs`.
  */
-export async function startRedisCluster({ masters = 3, auth = {} }: { masters?: number; auth?: ServerAuth } = {}): Promise<RedisCluster> {
+export async function startRedisCluster(
+  { masters = 3, auth = {}, nodeTimeoutMs = 5000 }: { masters?: number; auth?: ServerAuth; nodeTimeoutMs?: number } = {},
+): Promise<RedisCluster> {
   const nodes: ClusterNode[] = [];
   const stop = async () => {
     await Promise.all(nodes.map(async (node) => {
@@ -53,7 +56,7 @@ export async function startRedisCluster({ masters = 3, auth = {} }: { masters?: 
       for (let attempt = 1; ; attempt++) {
         const port = freePortWithPartner(BUS_OFFSET);
         const args = [...serverArgs(port, folder, auth), "--cluster-enabled", "yes",
-          "--cluster-config-file", join(folder, "nodes.conf"), "--cluster-node-timeout", "5000"];
+          "--cluster-config-file", join(folder, "nodes.conf"), "--cluster-node-timeout", String(nodeTimeoutMs)];
         try {
           nodes.push({ port, folder, args, proc: await startServer(port, folder, auth, args) });
           break;
