@@ -51,22 +51,47 @@ async function summary(client: Redis | Cluster, target: RedisTarget): Promise<st
   }
   const version = versionOf(await client.info("server"));
   if (target.kind !== "sentinel") return `Redis ${version} at ${where.replace(/^Redis at /, "")}`;
-  return `Redis ${version}: ${where}; master now at ${client.options.host}:${client.options.port}`;
+  return `Redis ${version}: ${where}; master now at ${client.stream.remoteAddress}:${client.stream.remotePort}`;
+}
+
+/**
+ * The cluster client swallows its nodes' connection errors ("Connection is closed"); one plain connection to
+ * a seed node tells why (an untrusted certificate, a refused password...).
+ */
+async function seedProblem(target: Extract<RedisTarget, { kind: "cluster" }>, already: string): Promise<string> {
+  const { host, port } = target.nodes[0]!;
+  const seed = new Redis({ ...ONCE, host, port, retryStrategy: () => null, password: target.password, tls: target.tls ? {} : undefined });
+  let cause: unknown;
+  seed.on("error", (error) => (cause = error));
+  try {
+    await seed.connect();
+    await seed.cluster("INFO");
+    return "";
+  } catch (error) {
+    const why = reason(cause ?? error);
+    return why === already ? "" : ` (${host}:${port}: ${why})`;
+  } finally {
+    seed.disconnect();
+  }
 }
 
 /** Reaches the configured Redis once and says what answered, or why nothing did. */
 export async function checkRedis(target: RedisTarget): Promise<RedisCheck> {
   const client = clientFor(target);
-  // connect() only says "Connection is closed"; the error events have the cause (ECONNREFUSED, auth...).
+  // connect() only says "Connection is closed" (a cluster: "Failed to refresh slots cache"); the error events
+  // have the cause (ECONNREFUSED, a refused password, an untrusted certificate...).
   let lastError: unknown;
+  let lastNodeError: unknown;
   client.on("error", (error) => (lastError = error));
-  client.on("node error", (error) => (lastError = error));
+  client.on("node error", (error) => (lastNodeError = error));
   try {
-    await client.connect().catch((error) => Promise.reject(lastError ?? error));
+    await client.connect().catch((error) => Promise.reject(lastNodeError ?? lastError ?? error));
     return { name: "redis", ok: true, message: await summary(client, target) };
   } catch (error) {
     const where = describeRedis(target).description;
-    return { name: "redis", ok: false, message: `cannot reach ${where}: ${reason(lastError ?? error)}`, fix: FIX[target.kind] };
+    const why = reason(error);
+    const detail = target.kind === "cluster" ? await seedProblem(target, why) : "";
+    return { name: "redis", ok: false, message: `cannot reach ${where}: ${why}${detail}`, fix: FIX[target.kind] };
   } finally {
     client.disconnect();
   }
