@@ -93,10 +93,13 @@ function logOutages(redis: RedisClient, log: Logger) {
   if (redis instanceof Cluster) {
     redis.on("node error", (error: unknown, node: string) => lost(node, error));
     redis.on("+node", (node: Redis) => node.on("ready", () => back(`${node.options.host}:${node.options.port}`)));
-    // A node that no longer owns slots (replaced by its replica, or removed) is not waited for.
+    // After each read of the slot map: a node that no longer owns slots (replaced by its replica, or removed)
+    // is not waited for, and one whose connection is up again counts as back even if it never dropped (a slot
+    // map read from it that merely timed out also reports a node error).
     redis.on("refresh", () => {
       const owners = new Set(redis.slots.flatMap((nodes) => nodes?.[0] ?? []));
-      for (const node of down) if (node !== WHOLE && !owners.has(node)) back(node);
+      const up = new Set(redis.nodes("all").filter((node) => node.status === "ready").map((node) => `${node.options.host}:${node.options.port}`));
+      for (const node of down) if (node !== WHOLE && (!owners.has(node) || up.has(node))) back(node);
     });
   }
 }
