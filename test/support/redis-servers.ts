@@ -63,6 +63,7 @@ export async function redisCli(port: number, auth: ServerAuth, ...command: strin
 
 /** Starts `redis-server` with these arguments; resolves once it answers PING, or throws with its log. */
 export async function startServer(port: number, folder: string, auth: ServerAuth, args: string[], timeoutMs = 10_000) {
+  // Its log goes to redis.log in its folder; stderr only carries what it says before opening that (a bad option).
   const proc = Bun.spawn(["redis-server", ...args], { cwd: folder, stdout: "ignore", stderr: "pipe", stdin: "ignore" });
   running.add(proc);
   void proc.exited.then(() => running.delete(proc));
@@ -75,7 +76,8 @@ export async function startServer(port: number, folder: string, auth: ServerAuth
   proc.kill("SIGKILL");
   await proc.exited;
   const log = await Bun.file(join(folder, "redis.log")).text().catch(() => "");
-  throw new Error(`redis-server on port ${port} did not come up (exit ${proc.exitCode}):\n${log.slice(-2000)}`);
+  const stderr = await new Response(proc.stderr).text();
+  throw new Error(`redis-server on port ${port} did not come up (exit ${proc.exitCode}):\n${stderr}${log.slice(-2000)}`);
 }
 
 export async function stopServer(proc: Bun.Subprocess, signal: "SIGTERM" | "SIGKILL" = "SIGTERM") {
