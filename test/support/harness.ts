@@ -40,8 +40,9 @@ export interface HarnessOptions {
 }
 
 /**
- * One app with a clock the test moves, on either backend: real PostgreSQL (its own database), real Redis
- * (its own key prefix) and a real SMTP server; or the embedded defaults in a temporary DATA_DIR.
+ * One app with a clock the test moves, on any backend: real PostgreSQL (its own database), real Redis or a
+ * real Redis Cluster (its own key prefix either way) and a real SMTP server; or the embedded defaults in a
+ * temporary DATA_DIR.
  * Log lines are kept in `logs` so tests can read them.
  */
 export async function startHarness({ backend = "services", env = {}, database, inbox, redisCluster }: HarnessOptions = {}) {
