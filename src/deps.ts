@@ -1,7 +1,6 @@
-import type { Redis } from "ioredis";
 import { createAuditLog, type AuditLog } from "./audit/log";
 import { createAuditRepository } from "./audit/repository";
-import { connectRedis, waitForRedis } from "./cache/redis";
+import { connectRedis, describeRedis, redisTargetOf, waitForRedis, type RedisClient, type RedisTarget } from "./cache/redis";
 import { embeddedDatabaseDir, type Config } from "./config/load";
 import { loadOrCreateSecretKey } from "./config/secret-key";
 import { connectDatabase, type DatabaseHandle } from "./db/client";
@@ -47,8 +46,12 @@ export interface Deps {
   /** Prometheus metrics of this instance (GET /metrics); `metrics.rateLimited(name)` is for rate limiters. */
   metrics: Metrics;
   database: DatabaseHandle;
-  /** Null under the embedded defaults (no REDIS_URL): the in-process store serves instead. */
-  redis: Redis | null;
+  /**
+   * One Redis server, the master behind Sentinels, or a Redis Cluster; null under the embedded defaults (no
+   * Redis configured): the in-process stores serve instead. Keys of one multi-key command or script must share
+   * a hash tag (`{...}`) to work on a Cluster.
+   */
+  redis: RedisClient | null;
   /** The development mail catcher, when no SMTP_SERVER is set; its inbox is served at /dev/mailbox. */
   mailCatcher: MailCatcher | null;
   mailer: Mailer;
@@ -91,8 +94,8 @@ async function openDatabase(config: Config, log: Logger): Promise<DatabaseHandle
   return database;
 }
 
-async function openRedis(url: string, config: Config, log: Logger): Promise<Redis> {
-  const redis = connectRedis(url, config.REDIS_KEY_PREFIX, log);
+async function openRedis(target: RedisTarget, config: Config, log: Logger): Promise<RedisClient> {
+  const redis = connectRedis(target, config.REDIS_KEY_PREFIX, log);
   if (!(await waitForRedis(redis, 3000))) log.warn("redis not reachable yet; requests that need it answer 503");
   return redis;
 }
@@ -108,7 +111,8 @@ export async function buildDeps(input: Config, overrides: DepOverrides = {}): Pr
   };
   const config: RuntimeConfig = { ...input, SECRET_KEY: input.SECRET_KEY ?? developmentSecretKey(input.DATA_DIR, log) };
   const database = await openDatabase(config, log);
-  const redis = config.REDIS_URL ? await openRedis(config.REDIS_URL, config, log) : null;
+  const redisTarget = redisTargetOf(config);
+  const redis = redisTarget ? await openRedis(redisTarget, config, log) : null;
   const store = redis ? createRedisOtpStore(redis) : createMemoryOtpStore();
   const mailCatcher = config.backends.mail === "catcher" && !overrides.mailer ? await startMailCatcher() : null;
   const mailer = countingMailer(overrides.mailer ?? createSmtpMailer(
@@ -192,7 +196,7 @@ export async function buildDeps(input: Config, overrides: DepOverrides = {}): Pr
     onRefused,
   });
   const readiness: ReadinessCheck[] = [{ name: "postgres", check: database.ping }];
-  if (redis) readiness.push({ name: "redis", check: store.ping });
+  if (redisTarget) readiness.push({ name: describeRedis(redisTarget).check, check: store.ping });
   return {
     config, clock, log, metrics, database, redis, mailCatcher, mailer, tokens, sessions, audit, auth, passwords: passwordService,
     admin, oauth, routeLimits, loginGuard, readiness,

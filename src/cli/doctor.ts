@@ -1,4 +1,3 @@
-import { Redis } from "ioredis";
 import { accessSync, constants, existsSync } from "node:fs";
 import { dirname } from "node:path";
 import postgres from "postgres";
@@ -6,6 +5,8 @@ import { ConfigError, embeddedDatabaseDir, loadConfig, type Config } from "../co
 import { createSmtpTransport, smtpSettingsFrom } from "../mail/mailer";
 import { SECRET_KEY_FILE } from "../config/secret-key";
 import type { CliContext } from "./context";
+import { redisTargetOf } from "../cache/redis";
+import { checkRedis } from "./doctor-redis";
 import { redactUrl } from "./startup-report";
 
 interface Check {
@@ -50,22 +51,6 @@ async function checkPostgres(url: string): Promise<Check> {
   }
 }
 
-async function checkRedis(url: string): Promise<Check> {
-  const redis = new Redis(url, { lazyConnect: true, connectTimeout: TIMEOUT_MS, commandTimeout: TIMEOUT_MS, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  // connect() only says "Connection is closed"; the error event has the cause (ECONNREFUSED, auth...).
-  let lastError: unknown;
-  redis.on("error", (error) => (lastError = error));
-  try {
-    await redis.connect().catch((error) => Promise.reject(lastError ?? error));
-    const version = /redis_version:(\S+)/.exec(await redis.info("server"))?.[1] ?? "?";
-    return { name: "redis", ok: true, message: `Redis ${version} at ${redactUrl(url)}` };
-  } catch (error) {
-    return { name: "redis", ok: false, message: `cannot reach ${redactUrl(url)}: ${reason(error)}`, fix: "start Redis or correct REDIS_URL" };
-  } finally {
-    redis.disconnect();
-  }
-}
-
 async function checkSmtp(config: Config): Promise<Check> {
   const smtp = smtpSettingsFrom(config);
   const where = `${smtp.host}:${smtp.port} (${smtp.security})`;
@@ -84,10 +69,11 @@ async function checkSmtp(config: Config): Promise<Check> {
 }
 
 async function runChecks(config: Config): Promise<Check[]> {
+  const redis = redisTargetOf(config);
   return Promise.all([
     config.DATABASE_URL ? checkPostgres(config.DATABASE_URL) : checkDataDir(config),
-    config.REDIS_URL
-      ? checkRedis(config.REDIS_URL)
+    redis
+      ? checkRedis(redis)
       : { name: "redis", ok: true, message: "not set: in-process store (one instance only)" },
     config.SMTP_SERVER
       ? checkSmtp(config)

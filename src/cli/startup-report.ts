@@ -1,31 +1,23 @@
+import { describeRedis, redisTargetOf } from "../cache/redis";
 import { embeddedDatabaseDir } from "../config/load";
 import type { RuntimeConfig } from "../deps";
+import { redactUrl } from "../lib/redact-url";
+
+export { redactUrl };
 
 /** Where each part runs, in words a newcomer understands; written once at start-up. */
 export function describeBackends(config: RuntimeConfig): Record<string, string> {
   const { backends } = config;
+  const redis = redisTargetOf(config);
   return {
     database: backends.database === "postgres"
       ? `PostgreSQL at ${redactUrl(config.DATABASE_URL!)}`
       : `embedded PostgreSQL (PGlite) in ${embeddedDatabaseDir(config.DATA_DIR)}`,
-    store: backends.store === "redis"
-      ? `Redis at ${redactUrl(config.REDIS_URL!)}`
-      : "in-process store (one instance only; codes are lost on restart)",
+    store: redis ? describeRedis(redis).description : "in-process store (one instance only; codes are lost on restart)",
     mail: backends.mail === "smtp"
       ? `SMTP ${config.SMTP_SERVER}:${config.SMTP_PORT} (${config.smtpSecurity})`
       : "development mail catcher (nothing leaves this machine)",
   };
-}
-
-/** A URL without its password, fit for logs and terminals. */
-export function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = "***";
-    return parsed.toString();
-  } catch {
-    return "(unparseable URL)";
-  }
 }
 
 export function mailCatcherBanner(baseUrl: string): string {

@@ -3,7 +3,8 @@ import { envSchema, PRODUCTION_SECRET_MIN_LENGTH, type Env } from "./schema";
 /** Which implementation serves each part; decided by which variables are set. */
 export interface Backends {
   database: "postgres" | "pglite";
-  store: "redis" | "memory";
+  /** `redis`: one server at REDIS_URL; `redis-cluster`: REDIS_CLUSTER_NODES; `redis-sentinel`: REDIS_SENTINELS. */
+  store: "redis" | "redis-cluster" | "redis-sentinel" | "memory";
   mail: "smtp" | "catcher";
 }
 
@@ -24,6 +25,28 @@ export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
     super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
   }
+}
+
+/** The Redis variables that only make sense together, or not at all together; checked on the raw values. */
+function redisProblems(present: Record<string, string | undefined>): string[] {
+  const problems: string[] = [];
+  const chosen = ["REDIS_URL", "REDIS_CLUSTER_NODES", "REDIS_SENTINELS"].filter((name) => present[name] !== undefined);
+  if (chosen.length > 1) problems.push(`${chosen[1]}: set only one of REDIS_URL, REDIS_CLUSTER_NODES and REDIS_SENTINELS (${chosen.join(" and ")} are set)`);
+  const sentinels = present.REDIS_SENTINELS !== undefined;
+  if (sentinels && present.REDIS_SENTINEL_NAME === undefined) problems.push("REDIS_SENTINEL_NAME: is required with REDIS_SENTINELS");
+  if (!sentinels && present.REDIS_SENTINEL_NAME !== undefined) problems.push("REDIS_SENTINEL_NAME: only applies with REDIS_SENTINELS");
+  const cluster = present.REDIS_CLUSTER_NODES !== undefined;
+  if (present.REDIS_PASSWORD !== undefined && !cluster && !sentinels) {
+    problems.push("REDIS_PASSWORD: only applies with REDIS_CLUSTER_NODES or REDIS_SENTINELS (put a single server's password in REDIS_URL: redis://:password@host:6379)");
+  }
+  if (envSchema.shape.REDIS_TLS.safeParse(present.REDIS_TLS).data === true && !cluster) {
+    problems.push("REDIS_TLS: only applies with REDIS_CLUSTER_NODES (for a single server use a rediss:// REDIS_URL)");
+  }
+  // Every key carries its own hash tag ({email}); a brace in the prefix would decide the slot instead.
+  if (cluster && /[{}]/.test(present.REDIS_KEY_PREFIX ?? "")) {
+    problems.push("REDIS_KEY_PREFIX: must not contain { or } with REDIS_CLUSTER_NODES (the keys carry their own hash tags)");
+  }
+  return problems;
 }
 
 /** Reads the environment into a Config, or throws a ConfigError naming every bad variable (never its value). */
@@ -53,6 +76,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   if (present.SMTP_SERVER !== undefined && present.FROM_EMAIL === undefined) {
     problems.push("FROM_EMAIL: is required when SMTP_SERVER is set");
   }
+  problems.push(...redisProblems(present));
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const config = parsed.data;
   return {
@@ -62,7 +86,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     otpRecheckMinutes: config.OTP_RECHECK_MINUTES ?? config.ACCESS_TOKEN_EXPIRE_MINUTES,
     backends: {
       database: config.DATABASE_URL ? "postgres" : "pglite",
-      store: config.REDIS_URL ? "redis" : "memory",
+      store: config.REDIS_CLUSTER_NODES ? "redis-cluster" : config.REDIS_SENTINELS ? "redis-sentinel" : config.REDIS_URL ? "redis" : "memory",
       mail: config.SMTP_SERVER ? "smtp" : "catcher",
     },
   };

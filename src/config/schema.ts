@@ -13,6 +13,18 @@ const commaList = z
   .string()
   .transform((value) => value.split(",").map((item) => item.trim()).filter(Boolean));
 
+// Redis Cluster seed nodes and Sentinels: host:port, the host a name, an IPv4 address or a [bracketed] IPv6 one.
+const hostPort = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?):(\d{1,5})$/;
+const parseHostPort = (item: string) => {
+  const match = hostPort.exec(item);
+  const port = Number(match?.[2]);
+  return match && port >= 1 && port <= 65535 ? { host: match[1]!.replace(/^\[(.*)\]$/, "$1"), port } : null;
+};
+const redisNodes = commaList
+  .refine((list) => list.length > 0 && list.every((item) => parseHostPort(item) !== null),
+    "must be comma-separated host:port pairs (an IPv6 host in [brackets])")
+  .transform((list) => list.map((item) => parseHostPort(item)!));
+
 // OAuth redirect URIs: a comma list, the first one the default; a client may only pick one of these.
 const redirectUris = commaList.refine(
   (list) => list.length > 0 && list.every((item) => URL.canParse(item) && /^https?:$/.test(new URL(item).protocol) && !item.includes("#")),
@@ -53,8 +65,18 @@ export const envSchema = z.object({
     .describe("PostgreSQL URL; the original's `postgresql+asyncpg://` form is accepted. Unset: embedded PostgreSQL (PGlite) in DATA_DIR."),
   DATABASE_POOL_SIZE: positiveInt.max(100).default(10).describe("PostgreSQL connections per instance."),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, "must be a redis:// or rediss:// URL").optional()
-    .describe("Redis URL for codes and send limits. Unset: an in-process store (one instance only)."),
+    .describe("Redis URL for codes, send limits and OAuth states. Unset (and no cluster or Sentinels): an in-process store (one instance only)."),
   REDIS_KEY_PREFIX: z.string().max(64).default("otp-auth:").describe("Prefix of every Redis key."),
+  REDIS_CLUSTER_NODES: redisNodes.optional()
+    .describe("Redis Cluster instead of REDIS_URL: comma-separated host:port of a few of its nodes (the others are discovered)."),
+  REDIS_SENTINELS: redisNodes.optional()
+    .describe("Redis Sentinel instead of REDIS_URL: comma-separated host:port of the Sentinels; with REDIS_SENTINEL_NAME."),
+  REDIS_SENTINEL_NAME: z.string().min(1).max(128).optional()
+    .describe("Name of the master the Sentinels watch (their `sentinel monitor <name> ...`)."),
+  REDIS_PASSWORD: z.string().max(512).optional()
+    .describe("Password of the cluster nodes, or of the servers behind the Sentinels (REDIS_URL carries its own)."),
+  REDIS_TLS: z.stringbool().default(false)
+    .describe("`true`: TLS to the cluster nodes (REDIS_URL: use rediss://)."),
   SECRET_KEY: z.string().min(1).optional()
     .describe("Signs access tokens and keys the code hashes. At least 32 characters in production. Unset outside production: generated once and kept in DATA_DIR."),
   DATA_DIR: z.string().min(1).default("./data")

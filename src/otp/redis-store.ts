@@ -1,5 +1,5 @@
-import { ReplyError, type Redis } from "ioredis";
-import { dependencyUnavailable } from "../errors";
+import { callRedis as call, pingRedis } from "../cache/redis-calls";
+import type { RedisClient } from "../cache/redis";
 import { codeKey, sendsKey } from "./keys";
 import { ISSUE_SCRIPT, VERIFY_SCRIPT, WITHDRAW_SCRIPT } from "./redis-scripts";
 import type { IssueResult, OtpStore, VerifyResult } from "./store";
@@ -12,17 +12,11 @@ interface OtpCommands {
   otpWithdraw(code: string, sends: string, codeHash: string): Promise<number>;
 }
 
-/** Runs a Redis call; a lost or refused connection becomes a 503, a script or reply error stays a bug (500). */
-async function call<T>(run: () => Promise<T>): Promise<T> {
-  try {
-    return await run();
-  } catch (error) {
-    if (error instanceof ReplyError) throw error;
-    throw dependencyUnavailable("Redis", error);
-  }
-}
-
-export function createRedisOtpStore(redis: Redis): OtpStore {
+/**
+ * Codes and send limits in Redis (one server or a Cluster). The two keys of a script share the address's
+ * hash tag, so on a Cluster they sit in one slot, as a multi-key script requires.
+ */
+export function createRedisOtpStore(redis: RedisClient): OtpStore {
   redis.defineCommand("otpIssue", { numberOfKeys: 2, lua: ISSUE_SCRIPT });
   redis.defineCommand("otpVerify", { numberOfKeys: 1, lua: VERIFY_SCRIPT });
   redis.defineCommand("otpWithdraw", { numberOfKeys: 2, lua: WITHDRAW_SCRIPT });
@@ -46,7 +40,7 @@ export function createRedisOtpStore(redis: Redis): OtpStore {
       return expiresAt !== null && now < Number(expiresAt);
     },
     async ping() {
-      await call(() => redis.ping());
+      await call(() => pingRedis(redis));
     },
   };
 }

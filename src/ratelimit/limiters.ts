@@ -1,6 +1,6 @@
-import { ReplyError, type Redis } from "ioredis";
+import type { RedisClient } from "../cache/redis";
+import { callRedis } from "../cache/redis-calls";
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
-import { dependencyUnavailable } from "../errors";
 
 export interface LimiterSpec {
   /** Part of every key (`rl:<name>:<key>`, under REDIS_KEY_PREFIX) and the name `onRefused` reports. */
@@ -21,7 +21,7 @@ export type OnRefused = (limiter: string) => void;
  * A fixed-window counter: in Redis when there is one (every instance shares it; each operation touches a
  * single key, so Redis Cluster works), otherwise in this process.
  */
-export function createLimiter(redis: Redis | null, { name, points, durationSeconds, shieldInMemory }: LimiterSpec): RateLimiterAbstract {
+export function createLimiter(redis: RedisClient | null, { name, points, durationSeconds, shieldInMemory }: LimiterSpec): RateLimiterAbstract {
   const options = { keyPrefix: `rl:${name}`, points, duration: durationSeconds };
   if (!redis) return new RateLimiterMemory(options);
   return new RateLimiterRedis({
@@ -39,22 +39,15 @@ export type LimiterResult = { allowed: boolean; res: RateLimiterRes };
  * Runs one limiter operation. A refusal comes back as `allowed: false`; a lost Redis becomes the usual
  * 503 (fail closed: without the counters nothing is let through); a Redis reply error stays a bug (500).
  */
-export async function runLimiter(operation: () => Promise<RateLimiterRes>): Promise<LimiterResult> {
-  try {
-    return { allowed: true, res: await operation() };
-  } catch (error) {
-    if (error instanceof RateLimiterRes) return { allowed: false, res: error };
-    if (error instanceof ReplyError) throw error;
-    throw dependencyUnavailable("Redis", error);
-  }
+export function runLimiter(operation: () => Promise<RateLimiterRes>): Promise<LimiterResult> {
+  return callRedis(() => operation().then(
+    (res): LimiterResult => ({ allowed: true, res }),
+    (error: unknown): LimiterResult => {
+      if (error instanceof RateLimiterRes) return { allowed: false, res: error };
+      throw error;
+    },
+  ));
 }
 
 /** Like runLimiter for operations that never refuse (get, delete, penalty, reward, block). */
-export async function callLimiter<T>(operation: () => Promise<T>): Promise<T> {
-  try {
-    return await operation();
-  } catch (error) {
-    if (error instanceof ReplyError) throw error;
-    throw dependencyUnavailable("Redis", error);
-  }
-}
+export const callLimiter = callRedis;

@@ -1,4 +1,4 @@
-import type { Redis } from "ioredis";
+import type { RedisClient } from "../cache/redis";
 import { AppError, tooManyRequests } from "../errors";
 import type { Logger } from "../lib/log";
 import { callLimiter, createLimiter, runLimiter, type OnRefused } from "./limiters";
@@ -35,7 +35,7 @@ export type LoginGuard = ReturnType<typeof createLoginGuard>;
  * Unknown addresses count exactly like known ones: a refusal says nothing about whether an account exists.
  */
 export function createLoginGuard({ redis, settings, log, onRefused }: {
-  redis: Redis | null;
+  redis: RedisClient | null;
   settings: LoginGuardSettings;
   log: Logger;
   onRefused?: OnRefused;

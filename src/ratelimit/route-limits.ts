@@ -1,4 +1,4 @@
-import type { Redis } from "ioredis";
+import type { RedisClient } from "../cache/redis";
 import type { RateLimiterAbstract } from "rate-limiter-flexible";
 import { tooManyRequests } from "../errors";
 import { createLimiter, runLimiter, type OnRefused } from "./limiters";
@@ -41,7 +41,7 @@ export function quotaHeaders({ limit, remaining, windowSeconds, resetMs }: Quota
 
 export type RouteLimits = ReturnType<typeof createRouteLimits>;
 
-export function createRouteLimits({ redis, settings, onRefused }: { redis: Redis | null; settings: RouteLimitSettings; onRefused?: OnRefused }) {
+export function createRouteLimits({ redis, settings, onRefused }: { redis: RedisClient | null; settings: RouteLimitSettings; onRefused?: OnRefused }) {
   const windows: Record<RouteLimitKind, { points: number; durationSeconds: number }> = {
     mail: { points: settings.mailPerHour, durationSeconds: 3600 },
     password: { points: settings.passwordPerMinute, durationSeconds: 60 },

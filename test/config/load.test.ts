@@ -83,6 +83,64 @@ describe("loadConfig", () => {
     expect(loadConfig(redisOnly).backends).toEqual({ database: "pglite", store: "redis", mail: "catcher" });
   });
 
+  test("REDIS_CLUSTER_NODES picks a Redis Cluster: host:port seed nodes, names, IPv4 and [IPv6]", () => {
+    const { REDIS_URL: _, ...noRedis } = minimal;
+    const config = loadConfig({ ...noRedis, REDIS_CLUSTER_NODES: "10.0.0.1:7000, redis-1.internal:7001,[::1]:7002," });
+    expect(config.REDIS_CLUSTER_NODES).toEqual([
+      { host: "10.0.0.1", port: 7000 }, { host: "redis-1.internal", port: 7001 }, { host: "::1", port: 7002 },
+    ]);
+    expect(config.backends.store).toBe("redis-cluster");
+    expect(config.REDIS_TLS).toBe(false);
+    expect(loadConfig({ ...noRedis, REDIS_CLUSTER_NODES: "a:1", REDIS_PASSWORD: "pw", REDIS_TLS: "true" })).toMatchObject({ REDIS_PASSWORD: "pw", REDIS_TLS: true });
+  });
+
+  test("malformed seed nodes are refused by name, without the value", () => {
+    const { REDIS_URL: _, ...noRedis } = minimal;
+    for (const value of ["127.0.0.1", "redis://node-a:7000", "node-a:0", "node-a:65536", "node-a:7000,node-b", "node a:7000", ",", "::1:7000"]) {
+      const problems = problemsOf({ ...noRedis, REDIS_CLUSTER_NODES: value });
+      expect(problems).toEqual(["REDIS_CLUSTER_NODES: must be comma-separated host:port pairs (an IPv6 host in [brackets])"]);
+    }
+  });
+
+  test("only one way to Redis at a time", () => {
+    expect(problemsOf({ ...minimal, REDIS_CLUSTER_NODES: "a:7000" })).toEqual([
+      "REDIS_CLUSTER_NODES: set only one of REDIS_URL, REDIS_CLUSTER_NODES and REDIS_SENTINELS (REDIS_URL and REDIS_CLUSTER_NODES are set)",
+    ]);
+    const { REDIS_URL: _, ...noRedis } = minimal;
+    expect(problemsOf({ ...noRedis, REDIS_CLUSTER_NODES: "a:7000", REDIS_SENTINELS: "s:26379", REDIS_SENTINEL_NAME: "m" })).toEqual([
+      "REDIS_SENTINELS: set only one of REDIS_URL, REDIS_CLUSTER_NODES and REDIS_SENTINELS (REDIS_CLUSTER_NODES and REDIS_SENTINELS are set)",
+    ]);
+  });
+
+  test("REDIS_SENTINELS picks the master the Sentinels name, and needs that name", () => {
+    const { REDIS_URL: _, ...noRedis } = minimal;
+    const config = loadConfig({ ...noRedis, REDIS_SENTINELS: "s1:26379,s2:26379", REDIS_SENTINEL_NAME: "mymaster", REDIS_PASSWORD: "pw" });
+    expect(config.backends.store).toBe("redis-sentinel");
+    expect(config.REDIS_SENTINELS).toEqual([{ host: "s1", port: 26379 }, { host: "s2", port: 26379 }]);
+    expect(problemsOf({ ...noRedis, REDIS_SENTINELS: "s1:26379" })).toEqual(["REDIS_SENTINEL_NAME: is required with REDIS_SENTINELS"]);
+    expect(problemsOf({ ...minimal, REDIS_SENTINEL_NAME: "mymaster" })).toEqual(["REDIS_SENTINEL_NAME: only applies with REDIS_SENTINELS"]);
+  });
+
+  test("REDIS_PASSWORD and REDIS_TLS are refused where they would be ignored", () => {
+    expect(problemsOf({ ...minimal, REDIS_PASSWORD: "hunter2-redis" })).toEqual([
+      "REDIS_PASSWORD: only applies with REDIS_CLUSTER_NODES or REDIS_SENTINELS (put a single server's password in REDIS_URL: redis://:password@host:6379)",
+    ]);
+    expect(problemsOf({ ...minimal, REDIS_TLS: "true" })).toEqual([
+      "REDIS_TLS: only applies with REDIS_CLUSTER_NODES (for a single server use a rediss:// REDIS_URL)",
+    ]);
+    const { REDIS_URL: _, ...noRedis } = minimal;
+    expect(problemsOf({ ...noRedis, REDIS_SENTINELS: "s:26379", REDIS_SENTINEL_NAME: "m", REDIS_TLS: "yes" })[0]).toStartWith("REDIS_TLS:");
+    expect(loadConfig({ ...minimal, REDIS_TLS: "false" }).REDIS_TLS).toBe(false);
+  });
+
+  test("on a cluster the key prefix may not carry a hash tag of its own", () => {
+    const { REDIS_URL: _, ...noRedis } = minimal;
+    expect(problemsOf({ ...noRedis, REDIS_CLUSTER_NODES: "a:7000", REDIS_KEY_PREFIX: "{otp-auth}:" })).toEqual([
+      "REDIS_KEY_PREFIX: must not contain { or } with REDIS_CLUSTER_NODES (the keys carry their own hash tags)",
+    ]);
+    expect(loadConfig({ ...minimal, REDIS_KEY_PREFIX: "{otp-auth}:" }).REDIS_KEY_PREFIX).toBe("{otp-auth}:");
+  });
+
   test("production refuses the development mail catcher, and needs a sender with SMTP", () => {
     const { SMTP_SERVER: _, FROM_EMAIL: __, ...noMail } = minimal;
     expect(problemsOf({ ...noMail, NODE_ENV: "production", SECRET_KEY: "x".repeat(32) })).toEqual([

@@ -1,12 +1,15 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { Redis } from "ioredis";
+import { Cluster, Redis } from "ioredis";
+import { connectRedis, waitForRedis } from "../../src/cache/redis";
 import { AppError } from "../../src/errors";
+import { createLogger } from "../../src/lib/log";
 import { createMemoryOtpStore } from "../../src/otp/memory-store";
 import { createRedisOtpStore } from "../../src/otp/redis-store";
 import type { OtpStore } from "../../src/otp/store";
 import { createOtpService, type OtpSettings } from "../../src/otp/service";
 import { createFakeClock } from "../support/clock";
 import { TEST_REDIS_URL, uniqueEmail, uniqueId } from "../support/env";
+import { leaseSharedRedisCluster, type RedisCluster } from "../support/redis-cluster";
 
 // The OTP rules, exercised on the service and its Redis store directly (no HTTP).
 const settings: OtpSettings = {
@@ -19,14 +22,29 @@ const settings: OtpSettings = {
 };
 
 let redis: Redis;
-beforeAll(() => {
+// A real 3-master Redis Cluster on loopback, reached with the app's own client (the same one buildDeps makes).
+let lease: Awaited<ReturnType<typeof leaseSharedRedisCluster>>;
+let cluster: RedisCluster;
+let clusterClient: Cluster;
+const clusterPrefix = `otp-auth-test:${uniqueId()}:`;
+beforeAll(async () => {
   redis = new Redis(TEST_REDIS_URL, { keyPrefix: `otp-auth-test:${uniqueId()}:` });
+  lease = await leaseSharedRedisCluster();
+  cluster = lease.cluster;
+  const nodes = cluster.ports.map((port) => ({ host: "127.0.0.1", port }));
+  clusterClient = connectRedis({ kind: "cluster", nodes, tls: false }, clusterPrefix, createLogger("error", () => {})) as Cluster;
+  if (!(await waitForRedis(clusterClient, 5000))) throw new Error("the test cluster is not reachable");
 });
-afterAll(() => redis.disconnect());
+afterAll(async () => {
+  redis.disconnect();
+  clusterClient?.disconnect();
+  await lease?.release();
+});
 
-// One contract, two stores: every rule below must hold on Redis (Lua) and in process alike.
+// One contract, three stores: every rule below must hold on Redis and on a Redis Cluster (Lua) and in process alike.
 const STORES: [string, () => OtpStore][] = [
   ["Redis", () => createRedisOtpStore(redis)],
+  ["Redis Cluster", () => createRedisOtpStore(clusterClient)],
   ["in-process", () => createMemoryOtpStore()],
 ];
 
@@ -155,5 +173,56 @@ describe("OTP service on Redis", () => {
     } finally {
       raw.disconnect();
     }
+  });
+});
+
+describe("OTP service on a Redis Cluster", () => {
+  const settingsForMany = { ...settings, resendCooldownSeconds: 0 };
+
+  /** The masters' keys under this file's prefix, one list per master (read on each master directly). */
+  async function keysPerMaster(pattern: string): Promise<string[][]> {
+    return Promise.all(cluster.ports.map(async (port) => {
+      const node = new Redis({ host: "127.0.0.1", port });
+      try {
+        return await node.keys(`${clusterPrefix}${pattern}`);
+      } finally {
+        node.disconnect();
+      }
+    }));
+  }
+
+  test("the codes of different addresses spread over every master, each address's keys on one", async () => {
+    const otp = createOtpService({ store: createRedisOtpStore(clusterClient), clock: createFakeClock(), settings: settingsForMany });
+    const label = `spread${uniqueId()}`;
+    const emails = Array.from({ length: 60 }, () => uniqueEmail(label));
+    for (const email of emails) await otp.issueOtp(email, "register");
+    const perMaster = await keysPerMaster(`otp:{${label}-*`);
+    // 60 random addresses over 3 masters: the chance that one master gets none is about 3 * (2/3)^60, 1e-10.
+    expect(perMaster.map((keys) => keys.length > 0)).toEqual([true, true, true]);
+    expect(perMaster.flat().length).toBe(emails.length * 2);
+    for (const email of emails) {
+      const holders = perMaster.filter((keys) => keys.some((key) => key.includes(`{${email}}`)));
+      expect(holders.length).toBe(1);
+      expect(holders[0]!.filter((key) => key.includes(`{${email}}`)).sort())
+        .toEqual([`${clusterPrefix}otp:{${email}}:code:register`, `${clusterPrefix}otp:{${email}}:sends`]);
+    }
+  });
+
+  test("with the key prefix applied, both keys of a script hash to one slot: the address's", async () => {
+    const email = uniqueEmail();
+    const slotOf = async (key: string) => Number((await cluster.cli(0, "CLUSTER", "KEYSLOT", key)).trim());
+    const codeSlot = await slotOf(`${clusterPrefix}otp:{${email}}:code:register`);
+    expect(await slotOf(`${clusterPrefix}otp:{${email}}:sends`)).toBe(codeSlot);
+    expect(await slotOf(`${clusterPrefix}otp:{${email}}:code:recheck`)).toBe(codeSlot);
+    expect(await slotOf(email)).toBe(codeSlot);
+  });
+
+  test("codes of addresses on every master verify once and are consumed there", async () => {
+    const otp = createOtpService({ store: createRedisOtpStore(clusterClient), clock: createFakeClock(), settings });
+    const emails = Array.from({ length: 12 }, () => uniqueEmail("owner"));
+    const codes = await Promise.all(emails.map((email) => otp.issueOtp(email, "register")));
+    const results = await Promise.all(emails.map((email, i) => otp.verifyAndConsumeOtp(email, "register", codes[i]!).then(() => "ok", (e) => e)));
+    expect(results).toEqual(emails.map(() => "ok"));
+    expect((await keysPerMaster("otp:{owner-*:code:*")).flat()).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import type { SQL } from "drizzle-orm";
-import { Redis } from "ioredis";
+import { Cluster, Redis } from "ioredis";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -9,10 +9,12 @@ import { queryRows } from "../../src/db/rows";
 import { buildDeps, type Deps } from "../../src/deps";
 import { createLogger } from "../../src/lib/log";
 import type { MailCatcher } from "../../src/mail/catcher";
+import type { RedisClient } from "../../src/cache/redis";
 import { createFakeClock } from "./clock";
 import { createTestDatabase, type TestDatabase } from "./database";
 import { seedEmbeddedDatabase } from "./embedded-template";
 import { TEST_REDIS_URL, uniqueId } from "./env";
+import { leaseSharedRedisCluster, type RedisCluster } from "./redis-cluster";
 import { readMail, startSmtpInbox, type SmtpInbox } from "./smtp-inbox";
 
 export interface SessionTokens {
@@ -30,9 +32,12 @@ export interface CallResult<T = any> {
   headers: Headers;
 }
 
-/** `services`: the real PostgreSQL, Redis and an SMTP inbox; `embedded`: PGlite, the in-process store and the mail catcher. */
-export type Backend = "services" | "embedded";
-export const BACKENDS: Backend[] = ["services", "embedded"];
+/**
+ * `services`: the real PostgreSQL, Redis and an SMTP inbox; `cluster`: the same with a real 3-master Redis
+ * Cluster on loopback instead of the single Redis; `embedded`: PGlite, the in-process store and the mail catcher.
+ */
+export type Backend = "services" | "cluster" | "embedded";
+export const BACKENDS: Backend[] = ["services", "cluster", "embedded"];
 
 /**
  * Every test's requests come from one client (in-process requests have no socket, so they share the
@@ -52,14 +57,17 @@ export interface HarnessOptions {
   env?: Record<string, string>;
   database?: TestDatabase;
   inbox?: SmtpInbox;
+  /** For the `cluster` backend: this cluster instead of the test process's shared one. */
+  redisCluster?: RedisCluster;
 }
 
 /**
- * One app with a clock the test moves, on either backend: real PostgreSQL (its own database), real Redis
- * (its own key prefix) and a real SMTP server; or the embedded defaults in a temporary DATA_DIR.
+ * One app with a clock the test moves, on any backend: real PostgreSQL (its own database), real Redis or a
+ * real Redis Cluster (its own key prefix either way) and a real SMTP server; or the embedded defaults in a
+ * temporary DATA_DIR.
  * Log lines are kept in `logs` so tests can read them.
  */
-export async function startHarness({ backend = "services", env = {}, database, inbox }: HarnessOptions = {}) {
+export async function startHarness({ backend = "services", env = {}, database, inbox, redisCluster }: HarnessOptions = {}) {
   const clock = createFakeClock();
   const logs: string[] = [];
   const log = createLogger("debug", (line) => void logs.push(line));
@@ -67,6 +75,8 @@ export async function startHarness({ backend = "services", env = {}, database, i
   let db: TestDatabase | undefined;
   let smtp: SmtpInbox | undefined;
   let dataDir: string | undefined;
+  let lease: Awaited<ReturnType<typeof leaseSharedRedisCluster>> | undefined;
+  let cluster: RedisCluster | undefined;
   let config: Config;
   if (backend === "embedded") {
     dataDir = await mkdtemp(join(tmpdir(), "otp-auth-harness-"));
@@ -75,10 +85,12 @@ export async function startHarness({ backend = "services", env = {}, database, i
   } else {
     db = database ?? (await createTestDatabase());
     smtp = inbox ?? (await startSmtpInbox());
+    if (backend === "cluster" && !redisCluster) lease = await leaseSharedRedisCluster();
+    cluster = backend === "cluster" ? redisCluster ?? lease!.cluster : undefined;
     config = loadConfig({
       ...common,
       DATABASE_URL: db.url,
-      REDIS_URL: TEST_REDIS_URL,
+      ...(cluster ? cluster.env() : { REDIS_URL: TEST_REDIS_URL }),
       REDIS_KEY_PREFIX: `otp-auth-test:${uniqueId()}:`,
       SMTP_SERVER: "127.0.0.1",
       SMTP_PORT: String(smtp.port),
@@ -138,11 +150,23 @@ export async function startHarness({ backend = "services", env = {}, database, i
   /** Rows of a raw SQL query, whichever driver runs it. */
   const rows = <T>(query: SQL): Promise<T[]> => queryRows<T>(deps.database.db, query);
 
-  /** Every Redis key this app wrote (its prefix stripped), read with a raw client: ioredis does not prefix patterns. */
+  /**
+   * A client of this app's Redis (the single server or the cluster) without the key prefix, for looking at what
+   * the app stored; the caller disconnects it.
+   */
+  function rawRedis(): RedisClient {
+    if (!cluster) return new Redis(TEST_REDIS_URL);
+    return new Cluster(cluster.ports.map((port) => ({ host: "127.0.0.1", port })), { redisOptions: { password: cluster.auth.password } });
+  }
+
+  /** Every Redis key this app wrote (its prefix stripped), from every master of a cluster: ioredis does not prefix patterns. */
   async function redisKeys(): Promise<string[]> {
-    const raw = new Redis(TEST_REDIS_URL);
+    const pattern = `${config.REDIS_KEY_PREFIX}*`;
+    const raw = rawRedis();
     try {
-      const keys = await raw.keys(`${config.REDIS_KEY_PREFIX}*`);
+      const keys = raw instanceof Cluster
+        ? (await waitForClusterClient(raw), (await Promise.all(raw.nodes("master").map((node) => node.keys(pattern)))).flat())
+        : await raw.keys(pattern);
       return keys.map((key) => key.slice(config.REDIS_KEY_PREFIX.length));
     } finally {
       raw.disconnect();
@@ -150,14 +174,21 @@ export async function startHarness({ backend = "services", env = {}, database, i
   }
 
   return {
-    app, deps, config, clock, logs, inbox: mail, database: db, call, callAs, rows, signUp, createVerifiedUser, logIn, redisKeys,
+    app, deps, config, clock, logs, inbox: mail, database: db, backend, redisCluster: cluster,
+    call, callAs, rows, signUp, createVerifiedUser, logIn, redisKeys, rawRedis,
     async close() {
       await deps.close();
+      await lease?.release();
       if (smtp && !inbox) await smtp.close();
       if (db && !database) await db.drop();
       if (dataDir) await rm(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** A new Cluster client knows its masters once it is ready. */
+async function waitForClusterClient(cluster: Cluster) {
+  if (cluster.status !== "ready") await new Promise((resolve) => cluster.once("ready", resolve));
 }
 
 /** The embedded mail catcher read like the test inbox; it cannot be told to refuse mail. */

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
-import { ReplyError, type Redis } from "ioredis";
-import { dependencyUnavailable } from "../../errors";
+import { callRedis } from "../../cache/redis-calls";
+import type { RedisClient } from "../../cache/redis";
 import type { Clock } from "../../lib/clock";
 
 /** What the server keeps about one started sign-in: only what the callback needs, never sent to the browser. */
@@ -36,17 +36,8 @@ const stored = (record: OAuthStateRecord, expiresAt: number): StoredRecord => ({
 const unexpired = (entry: StoredRecord | undefined, now: number): OAuthStateRecord | null =>
   entry && now < entry.expiresAt ? { provider: entry.provider, codeVerifier: entry.codeVerifier, redirectUri: entry.redirectUri } : null;
 
-async function callRedis<T>(run: () => Promise<T>): Promise<T> {
-  try {
-    return await run();
-  } catch (error) {
-    if (error instanceof ReplyError) throw error;
-    throw dependencyUnavailable("Redis", error);
-  }
-}
-
-/** Redis: SET with a TTL (which only collects garbage; the clock decides expiry) and GETDEL to take. */
-export function createRedisOAuthStateStore(redis: Redis, clock: Clock): OAuthStateStore {
+/** Redis (one server or a Cluster: one key per call): SET with a TTL (which only collects garbage; the clock decides expiry) and GETDEL to take. */
+export function createRedisOAuthStateStore(redis: RedisClient, clock: Clock): OAuthStateStore {
   return {
     async save(id, record, ttlSeconds) {
       const value = JSON.stringify(stored(record, clock.now() + ttlSeconds * 1000));

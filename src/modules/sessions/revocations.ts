@@ -1,5 +1,5 @@
-import type { Redis } from "ioredis";
-import { callRedis } from "../../cache/redis";
+import type { RedisClient } from "../../cache/redis";
+import { callRedis } from "../../cache/redis-calls";
 import type { Clock } from "../../lib/clock";
 
 /**
@@ -14,7 +14,7 @@ export interface RevocationStore {
 
 const key = (sessionId: string) => `revoked-session:${sessionId}`;
 
-export function createRedisRevocationStore(redis: Redis, ttlMs: number): RevocationStore {
+export function createRedisRevocationStore(redis: RedisClient, ttlMs: number): RevocationStore {
   return {
     async revoke(sessionIds) {
       if (sessionIds.length === 0) return;

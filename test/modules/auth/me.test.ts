@@ -3,8 +3,8 @@ import { SignJWT } from "jose";
 import { uniqueEmail } from "../../support/env";
 import { BACKENDS, startHarness, TEST_SECRET, type Harness } from "../../support/harness";
 
-// Each describe below runs once per backend (PostgreSQL + Redis + SMTP, and the embedded defaults),
-// with its own harness in `h`.
+// Each describe below runs once per backend (PostgreSQL + SMTP with Redis, the same with a 3-master Redis
+// Cluster, and the embedded defaults), with its own harness in `h`.
 let h: Harness;
 
 const me = (authorization?: string) =>

@@ -5,7 +5,8 @@ import { BACKENDS, startHarness, type Harness } from "../../support/harness";
 import { CLIENTS, startOAuthProvider, type OAuthProvider } from "../../support/oauth-provider";
 import { linksOf, me, signIn, uniqueIdentity, userByEmail } from "./support";
 
-// Everything below runs once per backend (PostgreSQL + Redis, and PGlite + the in-process store).
+// Everything below runs once per backend (PostgreSQL + Redis, PostgreSQL + a Redis Cluster, and PGlite + the
+// in-process store).
 let idp: OAuthProvider;
 let h: Harness;
 beforeAll(async () => {

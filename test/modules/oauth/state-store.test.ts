@@ -1,6 +1,6 @@
-import { afterAll, describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { Redis } from "ioredis";
-import { connectRedis, waitForRedis } from "../../../src/cache/redis";
+import { connectRedis, waitForRedis, type RedisClient } from "../../../src/cache/redis";
 import { AppError } from "../../../src/errors";
 import { createLogger } from "../../../src/lib/log";
 import {
@@ -9,11 +9,17 @@ import {
 import { createFakeClock } from "../../support/clock";
 import { TEST_REDIS_URL, uniqueId } from "../../support/env";
 import { freePort } from "../../support/free-port";
+import { leaseSharedRedisCluster } from "../../support/redis-cluster";
 
 const quiet = createLogger("error", () => {});
-const clients: Redis[] = [];
-afterAll(() => {
+const clients: RedisClient[] = [];
+let lease: Awaited<ReturnType<typeof leaseSharedRedisCluster>>;
+beforeAll(async () => {
+  lease = await leaseSharedRedisCluster();
+});
+afterAll(async () => {
   for (const client of clients) client.disconnect();
+  await lease?.release();
 });
 
 type Clock = ReturnType<typeof createFakeClock>;
@@ -25,8 +31,18 @@ async function connectedRedis(prefix = `otp-auth-test:${uniqueId()}:`) {
   return redis;
 }
 
+// The same client on a real 3-master Redis Cluster: each state's key lands on whichever master owns its slot.
+async function connectedCluster() {
+  const nodes = lease.cluster.ports.map((port) => ({ host: "127.0.0.1", port }));
+  const cluster = connectRedis({ kind: "cluster", nodes, tls: false }, `otp-auth-test:${uniqueId()}:`, quiet);
+  clients.push(cluster);
+  if (!(await waitForRedis(cluster, 5000))) throw new Error("the test cluster is not reachable");
+  return cluster;
+}
+
 const backends: [string, (clock: Clock) => Promise<OAuthStateStore>][] = [
   ["redis", async (clock) => createRedisOAuthStateStore(await connectedRedis(), clock)],
+  ["redis cluster", async (clock) => createRedisOAuthStateStore(await connectedCluster(), clock)],
   ["memory", async (clock) => createMemoryOAuthStateStore(clock)],
 ];
 
