@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { sql } from "drizzle-orm";
 import { uniqueEmail } from "../support/env";
-import { BACKENDS, startHarness, type CallResult, type Harness } from "../support/harness";
+import { CORE_BACKENDS, startHarness, type CallResult, type Harness } from "../support/harness";
 import { from, nextIp } from "./support";
 
 const PASSWORD = "correct horse battery";
@@ -27,7 +27,7 @@ async function fire(h: Harness, emails: string[], codes: string[], headers: Reco
 const isVerified = async (h: Harness, email: string) =>
   (await h.rows<{ is_verified: boolean }>(sql`select is_verified from users where email = ${email}`))[0]!.is_verified;
 
-describe.each(BACKENDS)("brute force and mail bombing (%s)", (backend) => {
+describe.each(CORE_BACKENDS)("brute force and mail bombing (%s)", (backend) => {
   let h: Harness;
   beforeAll(async () => {
     // No per-address cooldown or hourly cap to hide behind: only the per-IP mail limit can stop a mail loop.

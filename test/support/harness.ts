@@ -38,6 +38,11 @@ export interface CallResult<T = any> {
  */
 export type Backend = "services" | "cluster" | "embedded";
 export const BACKENDS: Backend[] = ["services", "cluster", "embedded"];
+/**
+ * For suites whose Redis use is single-key commands that other suites already run on the cluster (revocations
+ * in sessions.test.ts, rate limits in client-limits.test.ts): the cluster would add minutes, not coverage.
+ */
+export const CORE_BACKENDS: Backend[] = ["services", "embedded"];
 
 /**
  * Every test's requests come from one client (in-process requests have no socket, so they share the

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { sql } from "drizzle-orm";
 import { uniqueEmail } from "../../support/env";
-import { BACKENDS, startHarness, type Harness } from "../../support/harness";
+import { CORE_BACKENDS, startHarness, type Harness } from "../../support/harness";
 
 // Each describe below runs once per backend (PostgreSQL + Redis + SMTP, and the embedded defaults).
 let h: Harness;
@@ -17,7 +17,7 @@ const auditOf = async (query: string): Promise<{ events: AuditRow[]; next_cursor
   return res.body;
 };
 
-describe.each(BACKENDS)("audit log (%s)", (backend) => {
+describe.each(CORE_BACKENDS)("audit log (%s)", (backend) => {
   beforeAll(async () => {
     h = await startHarness({ backend, env: ADMIN });
   });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { sql } from "drizzle-orm";
 import { uniqueEmail, uniqueId } from "../../support/env";
-import { BACKENDS, startHarness, type Harness } from "../../support/harness";
+import { CORE_BACKENDS, startHarness, type Harness } from "../../support/harness";
 
 // Each describe below runs once per backend (PostgreSQL + Redis + SMTP, and the embedded defaults).
 let h: Harness;
@@ -12,7 +12,7 @@ const GOOD = basic(ADMIN.ADMIN_EMAIL, ADMIN.ADMIN_PASSWORD);
 const admin = <T = any>(method: string, path: string, body?: unknown, authorization = GOOD) =>
   h.call<T>(method, `/auth/admin${path}`, body, { authorization });
 
-describe.each(BACKENDS)("admin API (%s)", (backend) => {
+describe.each(CORE_BACKENDS)("admin API (%s)", (backend) => {
   beforeAll(async () => {
     h = await startHarness({ backend, env: ADMIN });
   });

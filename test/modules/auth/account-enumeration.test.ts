@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { sql } from "drizzle-orm";
 import { uniqueEmail } from "../../support/env";
-import { BACKENDS, startHarness, type Harness } from "../../support/harness";
+import { CORE_BACKENDS, startHarness, type Harness } from "../../support/harness";
 
 // HIDE_ACCOUNT_EXISTENCE=true; each describe runs once per backend.
 let h: Harness;
@@ -9,7 +9,7 @@ const PASSWORD = "correct horse battery";
 const afterCooldown = () => h.clock.advance(61_000);
 const withoutId = (res: { status: number; body: unknown }) => ({ status: res.status, body: res.body });
 
-describe.each(BACKENDS)("HIDE_ACCOUNT_EXISTENCE (%s)", (backend) => {
+describe.each(CORE_BACKENDS)("HIDE_ACCOUNT_EXISTENCE (%s)", (backend) => {
   beforeAll(async () => {
     h = await startHarness({ backend, env: { HIDE_ACCOUNT_EXISTENCE: "true" } });
   });

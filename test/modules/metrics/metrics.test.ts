@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { uniqueEmail } from "../../support/env";
-import { BACKENDS, startHarness, type Harness } from "../../support/harness";
+import { CORE_BACKENDS, startHarness, type Harness } from "../../support/harness";
 import { parseMetrics, sampleValue, type Sample } from "../../support/metrics";
 
 const PASSWORD = "correct horse battery";
@@ -16,7 +16,7 @@ async function scrape(h: Harness, headers: Record<string, string> = {}): Promise
 const change = (before: Sample[], after: Sample[]) => (name: string, labels: Record<string, string> = {}) =>
   (sampleValue(after, name, labels) ?? 0) - (sampleValue(before, name, labels) ?? 0);
 
-for (const backend of BACKENDS) {
+for (const backend of CORE_BACKENDS) {
   describe(`GET /metrics (${backend})`, () => {
     let h: Harness;
     beforeAll(async () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { uniqueEmail } from "../../support/env";
-import { BACKENDS, startHarness, type Harness } from "../../support/harness";
+import { CORE_BACKENDS, startHarness, type Harness } from "../../support/harness";
 
 // Each describe below runs once per backend (PostgreSQL + Redis + SMTP, and the embedded defaults).
 let h: Harness;
@@ -23,7 +23,7 @@ async function resetCode(email: string, n: number): Promise<string> {
   return h.inbox.latestCode(email);
 }
 
-describe.each(BACKENDS)("forgotten password (%s)", (backend) => {
+describe.each(CORE_BACKENDS)("forgotten password (%s)", (backend) => {
   beforeAll(async () => {
     h = await startHarness({ backend });
   });
@@ -137,7 +137,7 @@ describe.each(BACKENDS)("forgotten password (%s)", (backend) => {
   });
 });
 
-describe.each(BACKENDS)("changing the password (%s)", (backend) => {
+describe.each(CORE_BACKENDS)("changing the password (%s)", (backend) => {
   beforeAll(async () => {
     h = await startHarness({ backend });
   });

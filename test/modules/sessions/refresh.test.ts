@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { sql } from "drizzle-orm";
 import { uniqueEmail } from "../../support/env";
-import { BACKENDS, startHarness, type Harness } from "../../support/harness";
+import { CORE_BACKENDS, startHarness, type Harness } from "../../support/harness";
 
 // Each describe below runs once per backend (PostgreSQL + Redis + SMTP, and the embedded defaults).
 let h: Harness;
@@ -11,7 +11,7 @@ const DAY = 24 * 60 * MINUTE;
 const refresh = (refresh_token: string) => h.call("POST", "/auth/refresh", { refresh_token });
 const me = (token: string) => h.callAs(token, "GET", "/auth/me");
 
-describe.each(BACKENDS)("POST /auth/refresh (%s)", (backend) => {
+describe.each(CORE_BACKENDS)("POST /auth/refresh (%s)", (backend) => {
   beforeAll(async () => {
     h = await startHarness({ backend });
   });
@@ -132,7 +132,7 @@ describe.each(BACKENDS)("POST /auth/refresh (%s)", (backend) => {
   });
 });
 
-describe.each(BACKENDS)("refresh token lifetime (%s)", (backend) => {
+describe.each(CORE_BACKENDS)("refresh token lifetime (%s)", (backend) => {
   beforeAll(async () => {
     h = await startHarness({ backend, env: { REFRESH_TOKEN_EXPIRE_DAYS: "2", OTP_RECHECK_MINUTES: "100000" } });
   });
