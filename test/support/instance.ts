@@ -26,7 +26,7 @@ export async function startInstance(name: string, env: Record<string, string>, c
   const port = freePort();
   const base = `http://127.0.0.1:${port}`;
   const proc = Bun.spawn([...DEV_ENTRY, "serve"], {
-    env: { PATH: process.env.PATH ?? "", HOST: "127.0.0.1", PORT: String(port), ...env }, cwd, stdout: "pipe", stderr: "pipe", stdin: "ignore",
+    env: { PATH: process.env.PATH ?? "", HOST: "127.0.0.1", PORT: String(port), LOG_FORMAT: "json", ...env }, cwd, stdout: "pipe", stderr: "pipe", stdin: "ignore",
   });
   const chunks: string[] = [];
   void collect(proc.stdout, chunks);
