@@ -58,8 +58,9 @@ describe("OAuth sign-in in the browser", () => {
     await saveScreens(page, "oauth-01-signed-in");
     expect(problems).toEqual([]);
 
-    // The page keeps its token under `otp-auth:token:<API base>`.
-    const token = await page.evaluate((key) => sessionStorage.getItem(key), `otp-auth:token:${base}`);
+    // The page keeps its tokens under `otp-auth:token:<API base>`.
+    const stored = await page.evaluate((key) => sessionStorage.getItem(key), `otp-auth:token:${base}`);
+    const token = JSON.parse(stored!).access_token;
     const profile = await harness.call("GET", "/auth/me", undefined, { authorization: `Bearer ${token}` });
     expect(profile.body).toMatchObject({ email, auth_provider: "github", is_verified: true });
   });
