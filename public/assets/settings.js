@@ -1,5 +1,5 @@
 // What the forms are drawn from: GET /auth/config (code length and timings, password rules, providers, dev mailbox).
-import { $, whileBusy } from "./views.js";
+import { $, on, whileBusy } from "./views.js";
 
 /** Defaults until the server's answer arrives (or when it never does). */
 export const settings = {
@@ -43,6 +43,6 @@ export function loadSettings(api, changed) {
         : `Cannot reach the sign-in service at ${host}. Check your connection, then try again.`;
     }
   });
-  $("banner-retry").onclick = load;
+  on("banner-retry", "click", load);
   return load();
 }

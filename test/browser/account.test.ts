@@ -3,7 +3,7 @@ import type { Browser, Page } from "playwright-core";
 import { AUTH_MESSAGES } from "../../src/modules/auth/messages";
 import { PASSWORD_MESSAGES } from "../../src/modules/passwords/messages";
 import { OTP_ERRORS } from "../../src/otp/service";
-import { launchChromium, listenOnLoopback, openPage, saveScreens, waitUntilReady } from "../support/browser";
+import { launchChromium, listenOnLoopback, openPage, saveScreens, storedTokens, waitUntilReady } from "../support/browser";
 import { uniqueEmail } from "../support/env";
 import { startHarness, type Harness } from "../support/harness";
 
@@ -29,8 +29,7 @@ afterAll(async () => {
 
 const open = () => openPage(browser, `${base}/`);
 const focusedId = (page: Page) => page.evaluate("document.activeElement && document.activeElement.id");
-const stored = async (page: Page) =>
-  JSON.parse((await page.evaluate(`sessionStorage.getItem(${JSON.stringify(`otp-auth:token:${base}`)})`)) ?? "null");
+const stored = (page: Page) => storedTokens(page, base);
 /** The visible one: the reset step and the change form each have a "New password". */
 const label = (page: Page, text: string) => page.getByLabel(text, { exact: true }).filter({ visible: true });
 const heading = (page: Page, name: string) => page.getByRole("heading", { name, exact: true }).waitFor();
@@ -45,6 +44,14 @@ async function signIn(page: Page, email: string, password: string) {
 async function expectSignedIn(page: Page, email: string) {
   await heading(page, "You're signed in");
   expect(await page.locator("#me-email").textContent()).toBe(email);
+}
+
+/** A fresh page signed in to `email` with the old password. */
+async function openSignedIn(email: string) {
+  const opened = await open();
+  await signIn(opened.page, email, OLD);
+  await expectSignedIn(opened.page, email);
+  return opened;
 }
 
 /** An account whose sign-up code is past the resend cooldown (on the server's clock), so a reset code can be sent. */
@@ -211,9 +218,7 @@ describe("change password", () => {
   test("a wrong current password shows the message; then the change ends the other sessions", async () => {
     const email = uniqueEmail("change");
     const other = await harness.signUp(email, OLD); // another device's session
-    const { page, problems } = await open();
-    await signIn(page, email, OLD);
-    await expectSignedIn(page, email);
+    const { page, problems } = await openSignedIn(email);
     await page.getByRole("button", { name: "Change password" }).click();
     await heading(page, "Change password");
     expect(await focusedId(page)).toBe("current-password");
@@ -237,7 +242,7 @@ describe("change password", () => {
 
     // The other session is over; this one goes on.
     expect((await me(other.access_token)).status).toBe(401);
-    expect((await me((await stored(page)).access_token)).status).toBe(200);
+    expect((await me((await stored(page))!.access_token)).status).toBe(200);
     expect((await harness.call("POST", "/auth/login", { email, password: OLD })).status).toBe(401);
     expect((await harness.call("POST", "/auth/login", { email, password: NEW })).status).toBe(200);
     await page.reload();
@@ -249,13 +254,11 @@ describe("change password", () => {
   test("too short a new password is refused before sending; Back returns to the account", async () => {
     const email = uniqueEmail("change-short");
     await harness.createVerifiedUser(email, OLD);
-    const { page } = await open();
+    const { page } = await openSignedIn(email);
     const changes: string[] = [];
     page.on("request", (request) => {
       if (request.url().endsWith("/auth/password/change")) changes.push(request.method());
     });
-    await signIn(page, email, OLD);
-    await expectSignedIn(page, email);
     await page.getByRole("button", { name: "Change password" }).click();
     await label(page, "Current password").fill(OLD);
     await label(page, "New password").fill("short");
@@ -276,10 +279,8 @@ describe("log out", () => {
   test("ends the session at the server: its access and refresh tokens stop working", async () => {
     const email = uniqueEmail("logout-server");
     await harness.createVerifiedUser(email, OLD);
-    const { page } = await open();
-    await signIn(page, email, OLD);
-    await expectSignedIn(page, email);
-    const tokens = await stored(page);
+    const { page } = await openSignedIn(email);
+    const tokens = (await stored(page))!;
     expect((await me(tokens.access_token)).status).toBe(200);
     await page.getByRole("button", { name: "Log out" }).click();
     await heading(page, "Sign in");
@@ -295,10 +296,8 @@ describe("log out", () => {
   test("when the server cannot be reached, the tab forgets the tokens anyway and says so", async () => {
     const email = uniqueEmail("logout-offline");
     await harness.createVerifiedUser(email, OLD);
-    const { page } = await open();
-    await signIn(page, email, OLD);
-    await expectSignedIn(page, email);
-    const tokens = await stored(page);
+    const { page } = await openSignedIn(email);
+    const tokens = (await stored(page))!;
     await page.route("**/auth/logout", (route) => route.abort("internetdisconnected"));
     await page.getByRole("button", { name: "Log out" }).click();
     await heading(page, "Sign in");

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { Browser, Page } from "playwright-core";
 import { AUTH_MESSAGES } from "../../src/modules/auth/messages";
-import { launchChromium, listenOnLoopback, openPage, saveScreens, waitUntilReady } from "../support/browser";
+import { launchChromium, listenOnLoopback, openPage, saveScreens, storedTokens, waitUntilReady } from "../support/browser";
 import { uniqueEmail } from "../support/env";
 import { startHarness, type Harness } from "../support/harness";
 
@@ -25,7 +25,6 @@ afterAll(async () => {
 
 const open = () => openPage(browser, `${base}/`);
 const focusedId = (page: Page) => page.evaluate("document.activeElement && document.activeElement.id");
-const storedToken = (page: Page) => page.evaluate(`sessionStorage.getItem(${JSON.stringify(`otp-auth:token:${base}`)})`) as Promise<string | null>;
 
 async function signIn(page: Page, email: string, password = PASSWORD) {
   await page.getByLabel("Email address").fill(email);
@@ -47,7 +46,7 @@ describe("signing in on the page", () => {
     await expectSignedIn(page, email);
     expect(await page.locator("#me-provider").textContent()).toBe("Email and password");
     expect(await page.title()).toBe("Your account · otp-auth");
-    const stored = JSON.parse((await storedToken(page))!);
+    const stored = (await storedTokens(page, base))!;
     expect((await harness.callAs(stored.access_token, "GET", "/auth/me")).body.email).toBe(email);
     expect(stored.refresh_token).toBeString();
     expect(stored.renew_at).toBeGreaterThan(Date.now());
@@ -123,7 +122,7 @@ describe("signing in on the page", () => {
     await page.getByRole("button", { name: "Log out" }).click();
     await page.getByRole("heading", { name: "Sign in" }).waitFor();
     expect(await page.locator("#auth-status").textContent()).toBe("You have been signed out.");
-    expect(await storedToken(page)).toBeNull();
+    expect(await storedTokens(page, base)).toBeNull();
     expect(await page.getByLabel("Email address").inputValue()).toBe(email);
     await saveScreens(page, "12-signed-out");
     await page.reload();

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { Browser, Page } from "playwright-core";
 import { AUTH_MESSAGES } from "../../src/modules/auth/messages";
-import { launchChromium, listenOnLoopback, openPage, saveScreens, waitUntilReady } from "../support/browser";
+import { launchChromium, listenOnLoopback, openPage, saveScreens, storedTokens, type StoredTokens, waitUntilReady } from "../support/browser";
 import { uniqueEmail } from "../support/env";
 import { startHarness, type Harness } from "../support/harness";
 
@@ -27,13 +27,7 @@ afterAll(async () => {
   await harness?.close();
 });
 
-interface Stored {
-  access_token: string;
-  refresh_token: string;
-}
-
-const stored = async (page: Page): Promise<Stored | null> =>
-  JSON.parse((await page.evaluate(`sessionStorage.getItem(${JSON.stringify(`otp-auth:token:${base}`)})`)) ?? "null");
+const stored = (page: Page) => storedTokens(page, base);
 const me = (token: string) => fetch(`${base}/auth/me`, { headers: { authorization: `Bearer ${token}` } });
 const heading = (page: Page, name: string) => page.getByRole("heading", { name, exact: true }).waitFor();
 
@@ -56,7 +50,7 @@ async function passTime(page: Page, ms: number) {
 }
 
 /** Waits (on the real clock) until the page keeps a refresh token other than `previous`. */
-async function renewedFrom(page: Page, previous: string): Promise<Stored> {
+async function renewedFrom(page: Page, previous: string): Promise<StoredTokens> {
   const deadline = Date.now() + 5000;
   for (;;) {
     const now = await stored(page);
