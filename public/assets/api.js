@@ -1,4 +1,4 @@
-// Talking to the otp-auth API: where it is, requests and their errors, what a token says.
+// Talking to the otp-auth API: where it is, requests and their errors.
 
 /** `?api=` wins, then `<meta name="otp-auth-api">` when non-empty, else this page's own origin. */
 export function resolveApiBase() {
@@ -44,17 +44,8 @@ export function createApi(base) {
   }
   return {
     base,
-    get: (path, token) => request("GET", path, undefined, token),
-    post: (path, body, token) => request("POST", path, body, token),
+    request,
+    get: (path) => request("GET", path),
+    post: (path, body) => request("POST", path, body),
   };
-}
-
-/** The `exp` claim of a JWT in milliseconds, or 0 when it cannot be read. The server checks the signature. */
-export function readTokenExpiry(token) {
-  try {
-    const payload = token.split(".")[1].replace(/-/g, "+").replace(/_/g, "/");
-    return JSON.parse(atob(payload.padEnd(Math.ceil(payload.length / 4) * 4, "="))).exp * 1000 || 0;
-  } catch {
-    return 0;
-  }
 }

@@ -1,5 +1,6 @@
 // "Continue with Google/GitHub": start at the API, go to the provider, finish when it sends the person back.
 import { ApiError, resolveApiBase } from "./api.js";
+import { say, whileBusy } from "./views.js";
 
 const PENDING_KEY = "otp-auth:oauth";
 export const PROVIDER_NAMES = { google: "Google", github: "GitHub" };
@@ -45,4 +46,23 @@ export async function finishOAuth(api, { code, state, error, pending }) {
   if (error === "access_denied") throw new ApiError(0, `Sign-in with ${name} was cancelled.`);
   if (error) throw new ApiError(0, `Sign-in with ${name} failed${/^[a-z_]{1,40}$/.test(error) ? ` (${error})` : ""}.`);
   return api.post(`/auth/oauth/${pending.provider}/callback`, { code, state, redirect_uri: pending.redirectUri });
+}
+
+/** The "Continue with …" buttons: busy until this page is left for the provider. */
+export function wireProviders(api) {
+  for (const button of document.querySelectorAll("[data-provider]")) {
+    const provider = button.dataset.provider;
+    button.addEventListener("click", () => {
+      say("oauth-error");
+      whileBusy(button, `Opening ${PROVIDER_NAMES[provider]}…`, async () => {
+        try {
+          await startOAuth(api, provider);
+          // Or until it is shown again from the back-forward cache.
+          await new Promise((resolve) => addEventListener("pageshow", resolve, { once: true }));
+        } catch (error) {
+          say("oauth-error", error.detail);
+        }
+      });
+    });
+  }
 }

@@ -1,4 +1,4 @@
-// Small DOM helpers: views, messages, busy buttons, countdowns, times.
+// Small DOM helpers: views, messages, form errors, busy buttons, countdowns.
 
 export const $ = (id) => document.getElementById(id);
 export const on = (id, type, listener) => $(id).addEventListener(type, listener);
@@ -6,13 +6,37 @@ export const on = (id, type, listener) => $(id).addEventListener(type, listener)
 /** Shows one view and hides the others; focus moves to its heading, so screen readers hear where they are. */
 export function showView(id, { focus = true } = {}) {
   for (const view of document.querySelectorAll("section[id^='view-']")) view.hidden = view.id !== id;
-  if (focus) $(id).querySelector("h1").focus();
+  const heading = $(id).querySelector("h1");
+  document.title = `${heading.dataset.title ?? heading.textContent} · otp-auth`;
+  if (focus) heading.focus();
 }
 
 /** Writes into a live region; an empty text hides it. */
 export function say(id, text = "") {
   $(id).textContent = text;
   $(id).classList.toggle("shown", Boolean(text));
+}
+
+/** Says `message` in a form's alert and marks `field` alone invalid; focus goes there, or to the submit button. */
+export function showError(alert, message, field, focus = true) {
+  say(alert, message);
+  const form = $(alert).closest("form");
+  for (const input of form.querySelectorAll("input")) {
+    if (input.id === field) input.setAttribute("aria-invalid", "true");
+    else input.removeAttribute("aria-invalid");
+  }
+  if (focus) (field ? $(field) : form.querySelector("[type=submit]")).focus();
+}
+
+/** Empties the password fields in `container`, hiding what a show/hide toggle revealed. */
+export function clearPasswords(container) {
+  for (const reveal of container.querySelectorAll(".reveal")) {
+    const input = $(reveal.getAttribute("aria-controls"));
+    input.value = "";
+    input.type = "password";
+    reveal.firstChild.textContent = "Show";
+  }
+  for (const rules of container.querySelectorAll(".rule")) rules.classList.remove("ok");
 }
 
 export const isBusy = (button) => button.getAttribute("aria-busy") === "true";
@@ -40,22 +64,6 @@ export function formatClock(seconds) {
   return `${Math.floor(total / 60)}:${String(total % 60).padStart(2, "0")}`;
 }
 
-/** 1800 → "in 30 minutes". */
-export function formatFromNow(seconds) {
-  const minutes = Math.round(seconds / 60);
-  if (minutes < 1) return "in less than a minute";
-  if (minutes < 90) return `in ${minutes} minute${minutes === 1 ? "" : "s"}`;
-  return `in about ${Math.round(minutes / 60)} hours`;
-}
-
-/** Fills a <time>: the exact instant in `datetime`, and the date or (today) the time as text. */
-export function setTime(element, date, dateOnly = false) {
-  element.dateTime = date.toISOString();
-  const today = date.toDateString() === new Date().toDateString();
-  const style = dateOnly ? { dateStyle: "medium" } : today ? { timeStyle: "short" } : { dateStyle: "medium", timeStyle: "short" };
-  element.textContent = new Intl.DateTimeFormat(undefined, style).format(date);
-}
-
 /**
  * Calls `tick(secondsLeft)` four times a second for `seconds`, then `done()`; returns a cancel function.
  * It reads the clock each time, so it stays right after the tab slept.
@@ -72,4 +80,13 @@ export function countdown(seconds, tick, done) {
   timer = setInterval(step, 250);
   step();
   return () => clearInterval(timer);
+}
+
+/** Disables `button` for `seconds` ("Resend code in 0:42"), then offers `label`; returns a cancel function. */
+export function holdButton(button, seconds, label) {
+  button.disabled = seconds > 0;
+  return countdown(seconds, (left) => (button.textContent = `${label} in ${formatClock(left)}`), () => {
+    button.disabled = false;
+    button.textContent = label;
+  });
 }

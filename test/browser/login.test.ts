@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { Browser, Page } from "playwright-core";
 import { AUTH_MESSAGES } from "../../src/modules/auth/messages";
-import { launchChromium, listenOnLoopback, openPage, saveScreens, waitUntilReady } from "../support/browser";
+import { launchChromium, listenOnLoopback, openPage, saveScreens, storedTokens, waitUntilReady } from "../support/browser";
 import { uniqueEmail } from "../support/env";
 import { startHarness, type Harness } from "../support/harness";
 
@@ -25,8 +25,6 @@ afterAll(async () => {
 
 const open = () => openPage(browser, `${base}/`);
 const focusedId = (page: Page) => page.evaluate("document.activeElement && document.activeElement.id");
-const storedToken = (page: Page) => page.evaluate(`sessionStorage.getItem(${JSON.stringify(`otp-auth:token:${base}`)})`) as Promise<string | null>;
-const tokenExpiry = (token: string) => JSON.parse(Buffer.from(token.split(".")[1]!, "base64url").toString()).exp as number;
 
 async function signIn(page: Page, email: string, password = PASSWORD) {
   await page.getByLabel("Email address").fill(email);
@@ -40,7 +38,7 @@ async function expectSignedIn(page: Page, email: string) {
 }
 
 describe("signing in on the page", () => {
-  test("a verified user signs in and sees who they are and when the session ends", async () => {
+  test("a verified user signs in and sees who they are; the tab keeps both tokens", async () => {
     const email = uniqueEmail("login");
     await harness.createVerifiedUser(email);
     const { page, problems } = await open();
@@ -48,12 +46,10 @@ describe("signing in on the page", () => {
     await expectSignedIn(page, email);
     expect(await page.locator("#me-provider").textContent()).toBe("Email and password");
     expect(await page.title()).toBe("Your account · otp-auth");
-    const token = await storedToken(page);
-    expect(token).toBeString();
-    // "Session ends" is the token's own `exp`.
-    const sessionEnd = await page.locator("#session-end").getAttribute("datetime");
-    expect(sessionEnd).toBe(new Date(tokenExpiry(token!) * 1000).toISOString());
-    expect(await page.locator("#session-left").textContent()).toMatch(/^\(in (29|30) minutes\)$/);
+    const stored = (await storedTokens(page, base))!;
+    expect((await harness.callAs(stored.access_token, "GET", "/auth/me")).body.email).toBe(email);
+    expect(stored.refresh_token).toBeString();
+    expect(stored.renew_at).toBeGreaterThan(Date.now());
     expect(await focusedId(page)).toBe("account-title");
     expect(problems).toEqual([]);
   });
@@ -126,28 +122,12 @@ describe("signing in on the page", () => {
     await page.getByRole("button", { name: "Log out" }).click();
     await page.getByRole("heading", { name: "Sign in" }).waitFor();
     expect(await page.locator("#auth-status").textContent()).toBe("You have been signed out.");
-    expect(await storedToken(page)).toBeNull();
+    expect(await storedTokens(page, base)).toBeNull();
     expect(await page.getByLabel("Email address").inputValue()).toBe(email);
     await saveScreens(page, "12-signed-out");
     await page.reload();
     await waitUntilReady(page);
     expect(await page.getByRole("heading", { name: "Sign in" }).isVisible()).toBe(true);
-  });
-
-  test("when the token's exp passes, the page ends the session by itself", async () => {
-    const email = uniqueEmail("expiry");
-    await harness.createVerifiedUser(email);
-    // The browser's clock only; the server keeps its own.
-    const { page, context } = await openPage(browser, `${base}/`, { before: (page) => page.clock.install() });
-    await signIn(page, email);
-    await expectSignedIn(page, email);
-    const exp = tokenExpiry((await storedToken(page))!) * 1000;
-    const now = (await page.evaluate("Date.now()")) as number;
-    await page.clock.fastForward(exp - now + 1000);
-    await page.getByRole("heading", { name: "Sign in" }).waitFor();
-    expect(await page.locator("#auth-status").textContent()).toBe("Your session has ended. Please sign in again.");
-    expect(await storedToken(page)).toBeNull();
-    await context.close();
   });
 
   test("keyboard only: create an account, enter the code, log out, sign in again", async () => {
@@ -177,6 +157,8 @@ describe("signing in on the page", () => {
     await keys.press("Enter");
     await expectSignedIn(page, email);
     expect(await focusedId(page)).toBe("account-title");
+    await keys.press("Tab");
+    expect(await focusedId(page)).toBe("change");
     await keys.press("Tab");
     expect(await focusedId(page)).toBe("logout");
     await keys.press("Enter");

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "bun:test";
 import type { Browser, Page } from "playwright-core";
-import { launchChromium, openPage, saveScreens, type OpenedPage } from "../support/browser";
+import { launchChromium, openPage, saveScreens, storedTokens, type OpenedPage } from "../support/browser";
 import { uniqueEmail } from "../support/env";
 import { freePort } from "../support/free-port";
 import { startHarness, type Harness } from "../support/harness";
@@ -58,8 +58,8 @@ describe("OAuth sign-in in the browser", () => {
     await saveScreens(page, "oauth-01-signed-in");
     expect(problems).toEqual([]);
 
-    // The page keeps its token under `otp-auth:token:<API base>`.
-    const token = await page.evaluate((key) => sessionStorage.getItem(key), `otp-auth:token:${base}`);
+    // The page keeps its tokens under `otp-auth:token:<API base>`.
+    const token = (await storedTokens(page, base))!.access_token;
     const profile = await harness.call("GET", "/auth/me", undefined, { authorization: `Bearer ${token}` });
     expect(profile.body).toMatchObject({ email, auth_provider: "github", is_verified: true });
   });

@@ -48,6 +48,17 @@ export async function openPage(
 
 export const waitUntilReady = (page: Page) => page.waitForSelector("body[data-ready='true']", { state: "attached" });
 
+export interface StoredTokens {
+  access_token: string;
+  refresh_token: string;
+  renew_at: number;
+}
+
+/** The tokens the page keeps for the API at `api` in this tab's sessionStorage, or null. */
+export async function storedTokens(page: Page, api: string): Promise<StoredTokens | null> {
+  return JSON.parse((await page.evaluate((key) => sessionStorage.getItem(key), `otp-auth:token:${api}`)) ?? "null");
+}
+
 /** Saves full-page screenshots of the current screen at phone and desktop width under test/artifacts/. */
 export async function saveScreens(page: Page, name: string): Promise<void> {
   mkdirSync(ARTIFACTS_DIR, { recursive: true });

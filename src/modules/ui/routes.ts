@@ -1,11 +1,14 @@
 import { Elysia } from "elysia";
 import page from "../../../public/index.html" with { type: "file" };
+import accountJs from "../../../public/assets/account.js" with { type: "file" };
 import apiJs from "../../../public/assets/api.js" with { type: "file" };
 import appCss from "../../../public/assets/app.css" with { type: "file" };
 import appJs from "../../../public/assets/app.js" with { type: "file" };
 import codeBoxesJs from "../../../public/assets/code-boxes.js" with { type: "file" };
 import iconSvg from "../../../public/assets/icon.svg" with { type: "file" };
 import oauthJs from "../../../public/assets/oauth.js" with { type: "file" };
+import sessionJs from "../../../public/assets/session.js" with { type: "file" };
+import settingsJs from "../../../public/assets/settings.js" with { type: "file" };
 import viewsJs from "../../../public/assets/views.js" with { type: "file" };
 
 // `connect-src *`: the page may talk to an API on another origin (`?api=` or its meta tag).
@@ -25,10 +28,13 @@ const JS = "text/javascript; charset=utf-8";
 /** Served under /assets/; each file is embedded in the compiled binary through its `type: "file"` import. */
 export const PAGE_ASSETS: Record<string, { path: string; type: string }> = {
   "app.css": { path: appCss, type: "text/css; charset=utf-8" },
+  "account.js": { path: accountJs, type: JS },
   "app.js": { path: appJs, type: JS },
   "api.js": { path: apiJs, type: JS },
   "code-boxes.js": { path: codeBoxesJs, type: JS },
   "oauth.js": { path: oauthJs, type: JS },
+  "session.js": { path: sessionJs, type: JS },
+  "settings.js": { path: settingsJs, type: JS },
   "views.js": { path: viewsJs, type: JS },
   "icon.svg": { path: iconSvg, type: "image/svg+xml" },
 };

@@ -110,7 +110,9 @@ describe("the web page's routes", () => {
     }
     expect(sent).toBeLessThan(30 * 1024);
     const total = ["index.html", ...assetFiles.map((file) => `assets/${file}`)].reduce((sum, name) => sum + statSync(join(PUBLIC, name)).size, 0);
-    expect(total).toBeLessThan(48 * 1024); // uncompressed, as a plain static server sends it
+    // Uncompressed, as a plain static server sends it: about 41 KB before the forgot/reset, change password and
+    // token renewal screens, about 52 KB with them.
+    expect(total).toBeLessThan(54 * 1024);
   });
 
   test("gzip only for clients that accept it", () => {

@@ -1,0 +1,75 @@
+// The signed-in session: its tokens, kept per API in this tab's sessionStorage, renewed before they expire.
+import { ApiError } from "./api.js";
+
+/** The address in an access token (its `email` claim), read without checking: only the server can. */
+const emailIn = (token) =>
+  JSON.parse(new TextDecoder().decode(Uint8Array.from(atob(token.split(".")[1].replace(/-/g, "+").replace(/_/g, "/")), (c) => c.charCodeAt(0)))).email;
+
+/**
+ * A renewal that fails with 401 (the session ended) or `otp_required` (a code was mailed to `error.email`)
+ * forgets the tokens; others are retried. `lost(error)` hears of a renewal nobody was waiting for.
+ */
+export function createSession(api, lost) {
+  const key = `otp-auth:token:${api.base}`;
+  let tokens = null;
+  let timer = 0;
+  let renewing = null;
+
+  const schedule = (ms) => {
+    clearTimeout(timer);
+    timer = setTimeout(() => renewing || renew().catch(lost), ms); // a running renewal has a caller already
+  };
+
+  /** Counted on this browser's clock from `expires_in`, so a clock set wrong does not make every token look expired. */
+  function keep(answer) {
+    const life = answer.expires_in * 1000;
+    tokens = { access_token: answer.access_token, refresh_token: answer.refresh_token, renew_at: Date.now() + life - Math.min(60_000, life / 4) };
+    sessionStorage.setItem(key, JSON.stringify(tokens));
+    schedule(tokens.renew_at - Date.now());
+  }
+
+  function forget() {
+    tokens = null;
+    clearTimeout(timer);
+    sessionStorage.removeItem(key);
+  }
+
+  /** One exchange at a time: a refresh token presented twice ends the whole session (reuse detection). */
+  function renew() {
+    const before = tokens;
+    if (!before) return Promise.reject(new ApiError(401, "Your session has ended. Please sign in again."));
+    renewing ??= api.post("/auth/refresh", { refresh_token: before.refresh_token }).then((answer) => {
+      if (tokens === before) keep(answer); // not after a log out meanwhile
+    }, (error) => {
+      if (tokens !== before) return;
+      if (error.code === "otp_required") error.email = emailIn(before.access_token);
+      if (error.status === 401 || error.email) forget();
+      else schedule(15_000); // offline, or server trouble
+      throw error;
+    }).finally(() => (renewing = null));
+    return renewing;
+  }
+
+  /** A call with the access token, renewed first when due, and once more when the server refuses it (401). */
+  async function call(method, path, body) {
+    if (!tokens || Date.now() >= tokens.renew_at) await renew();
+    const token = tokens?.access_token;
+    try {
+      return await api.request(method, path, body, token);
+    } catch (error) {
+      if (error.status !== 401) throw error;
+      if (tokens?.access_token === token) await renew();
+      return api.request(method, path, body, tokens?.access_token);
+    }
+  }
+
+  try {
+    tokens = JSON.parse(sessionStorage.getItem(key));
+  } catch {
+    // unreadable: no session
+  }
+  if (tokens?.refresh_token) schedule(tokens.renew_at - Date.now());
+  else tokens = null;
+
+  return { keep, forget, call, get active() { return Boolean(tokens); } };
+}
