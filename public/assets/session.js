@@ -1,4 +1,6 @@
-// The signed-in session: its tokens, kept per API in this tab's sessionStorage, renewed before they expire.
+// The signed-in session: its tokens, kept per API in this tab's sessionStorage, renewed before they expire
+// while the person uses the page; an idle tab renews on its next call instead, so it never has the server
+// mail a re-check code by itself.
 import { ApiError } from "./api.js";
 
 /** The address in an access token (its `email` claim), read without checking: only the server can. */
@@ -14,16 +16,19 @@ export function createSession(api, lost) {
   let tokens = null;
   let timer = 0;
   let renewing = null;
+  let lastActive = Date.now();
+  for (const type of ["pointerdown", "pointermove", "keydown"]) addEventListener(type, () => (lastActive = Date.now()), { capture: true, passive: true });
 
+  // A running renewal has a caller already; someone idle for a token's whole life renews on their next call.
   const schedule = (ms) => {
     clearTimeout(timer);
-    timer = setTimeout(() => renewing || renew().catch(lost), ms); // a running renewal has a caller already
+    timer = setTimeout(() => renewing || Date.now() - lastActive > (tokens?.life ?? 0) || renew().catch(lost), ms);
   };
 
   /** Counted on this browser's clock from `expires_in`, so a clock set wrong does not make every token look expired. */
   function keep(answer) {
     const life = answer.expires_in * 1000;
-    tokens = { access_token: answer.access_token, refresh_token: answer.refresh_token, renew_at: Date.now() + life - Math.min(60_000, life / 4) };
+    tokens = { access_token: answer.access_token, refresh_token: answer.refresh_token, life, renew_at: Date.now() + life - Math.min(60_000, life / 4) };
     sessionStorage.setItem(key, JSON.stringify(tokens));
     schedule(tokens.renew_at - Date.now());
   }
