@@ -56,8 +56,6 @@ afterAll(async () => {
   await database?.drop();
 });
 
-// ── Helpers for cases across instances (sessions, rate limits: see the end of the file) ─────────────────────
-
 /** Registers on `on`, verifies the mailed code on `verifyOn`; returns the access token. */
 async function verifiedUser(on: Instance, verifyOn: Instance, email: string): Promise<string> {
   expect((await on.call("POST", "/auth/register", { email, password: PASSWORD })).status).toBe(201);
@@ -174,16 +172,38 @@ describe.each(REDIS_SETUPS)("two instances on one PostgreSQL and %s", (_name, ma
     }
   });
 
-  // ── Shared state from other features: add their cases here ─────────────────────────────────────────────
-  // Sessions and rate limits are built separately. Their cross-instance cases belong in this describe, which
-  // runs on both Redis setups, using the helpers above; for example:
-  //   test("a session revoked on A fails on B", async () => {
-  //     const token = await verifiedUser(a, b, uniqueEmail("revoked"));
-  //     /* revoke it through A's logout or sessions route */
-  //     expect((await me(b, token)).status).toBe(401);
-  //   });
-  //   test("rate limits are shared", async () => {
-  //     const statuses = await alternating([a, b], LIMIT + 1, (on) => on.call("POST", "/auth/login", { ... }));
-  //     expect(statuses.at(-1)).toBe(429);
-  //   });
+  test("a session ended on A fails on B at once, access and refresh token alike", async () => {
+    const email = uniqueEmail("revoked");
+    expect((await a.call("POST", "/auth/register", { email, password: PASSWORD })).status).toBe(201);
+    const tokens = (await b.call("POST", "/auth/verify-otp", { email, code: inbox.latestCode(email) })).body;
+    const rotated = (await b.call("POST", "/auth/refresh", { refresh_token: tokens.refresh_token })).body;
+    // The rotation on B is known to A: the used-up token is a reuse there.
+    expect((await a.call("POST", "/auth/refresh", { refresh_token: tokens.refresh_token })).body.code).toBe("refresh_token_reused");
+    const fresh = (await a.call("POST", "/auth/login", { email, password: PASSWORD })).body;
+    expect((await me(b, fresh.access_token)).status).toBe(200);
+    expect((await a.call("POST", "/auth/logout", undefined, { authorization: `Bearer ${fresh.access_token}` })).status).toBe(200);
+    expect((await me(b, fresh.access_token)).status).toBe(401);
+    expect((await b.call("POST", "/auth/refresh", { refresh_token: fresh.refresh_token })).status).toBe(401);
+    expect((await me(b, rotated.access_token)).status).toBe(401);
+  });
+
+  test("per-IP budgets and password-guessing blocks are shared", async () => {
+    // One counter behind both: RateLimit-Remaining falls by one per request, whichever instance answers.
+    const remaining: number[] = [];
+    const statuses = await alternating([a, b], 6, async (on) => {
+      const res = await on.call("POST", "/auth/verify-otp", { email: uniqueEmail("budget"), code: "123456" });
+      remaining.push(Number(res.headers.get("ratelimit-remaining")));
+      return res;
+    });
+    expect(statuses.every((status) => status === 404)).toBe(true);
+    expect(remaining).toEqual(remaining.map((_, i) => remaining[0]! - i));
+
+    const email = uniqueEmail("guessed");
+    await verifiedUser(a, b, email);
+    const guesses = await alternating([a, b], 6, (on) => on.call("POST", "/auth/login", { email, password: "not the password" }));
+    expect(guesses).toEqual([401, 401, 401, 401, 401, 429]);
+    const blocked = await b.call("POST", "/auth/login", { email, password: PASSWORD });
+    expect(blocked.status).toBe(429);
+    expect(blocked.body.code).toBe("login_blocked");
+  });
 });
