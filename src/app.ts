@@ -27,7 +27,7 @@ export function createApp(deps: Deps) {
   });
   return new Elysia()
     // First: it times the request from its very start, and sees every answer, errors included.
-    .use(requestLog({ log: deps.log, metrics: deps.metrics }))
+    .use(requestLog({ log: deps.log, metrics: deps.metrics, trustedProxies: config.TRUST_PROXY }))
     // Before the guards, so that the answers they refuse with carry the headers too.
     .use(securityHeaders({ publicUrl: config.PUBLIC_URL }))
     .use(errorHandler(deps.log))

@@ -1,6 +1,7 @@
 import { Elysia } from "elysia";
 import type { Logger } from "../lib/log";
 import type { Metrics } from "../lib/metrics";
+import { clientIp as clientIpOf, UNKNOWN_CLIENT } from "./client-ip";
 
 /** The route label of requests that reached no route: unknown paths, and bodies the guards refused before routing. */
 export const UNMATCHED_ROUTE = "(unmatched)";
@@ -15,7 +16,7 @@ interface Seen {
  * or a hook that answered before routing (the CORS preflight). Only the route pattern is recorded, never the
  * path or query, which may carry a code or a token.
  */
-export const requestLog = ({ log, metrics }: { log: Logger; metrics: Metrics }) => {
+export const requestLog = ({ log, metrics, trustedProxies }: { log: Logger; metrics: Metrics; trustedProxies: number }) => {
   const seen = new WeakMap<Request, Seen>();
   const note = (request: Request, update: Seen) => seen.set(request, { ...seen.get(request), ...update });
 
@@ -37,8 +38,8 @@ export const requestLog = ({ log, metrics }: { log: Logger; metrics: Metrics }) 
 
   return new Elysia({ name: "request-log" })
     .onRequest(({ request, server }) => {
-      const clientIp = server?.requestIP(request)?.address;
-      if (clientIp) note(request, { clientIp });
+      const clientIp = clientIpOf(request, server?.requestIP(request)?.address, trustedProxies);
+      if (clientIp !== UNKNOWN_CLIENT) note(request, { clientIp });
     })
     // The route is known from routing on; transform runs for every matched request that is not refused
     // while its body is parsed, and the error hook catches those.

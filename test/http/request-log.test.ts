@@ -75,7 +75,7 @@ describe("request log", () => {
     const logs: string[] = [];
     const log = createLogger("debug", (line) => void logs.push(line));
     const app = new Elysia()
-      .use(requestLog({ log, metrics: createMetrics() }))
+      .use(requestLog({ log, metrics: createMetrics(), trustedProxies: 0 }))
       .use(errorHandler(log))
       .use(requestGuards({ maxBodyBytes: 1024 }))
       .get("/bug/:id", () => {
@@ -87,6 +87,22 @@ describe("request log", () => {
     expect(entries.map((entry) => entry.message).sort()).toEqual(["request", "unhandled error"]);
     expect(entries.find((entry) => entry.message === "request")).toMatchObject({ level: "warn", route: "/bug/:id", status: 500 });
     expect(logs.join("\n")).not.toContain("123456");
+  });
+});
+
+describe("the client address in the request log", () => {
+  const appWith = (trustedProxies: number, logs: string[]) => new Elysia()
+    .use(requestLog({ log: createLogger("info", (line) => void logs.push(line)), metrics: createMetrics(), trustedProxies }))
+    .get("/ping", () => "pong");
+
+  test("with TRUST_PROXY it is the address the proxy appended to X-Forwarded-For; without, the header is ignored", async () => {
+    const forwarded = { "x-forwarded-for": "198.51.100.7, 203.0.113.9" };
+    const trusting: string[] = [];
+    await appWith(1, trusting).handle(new Request("http://localhost/ping", { headers: forwarded }));
+    expect(parse(trusting)[0]!.client_ip).toBe("203.0.113.9");
+    const plain: string[] = [];
+    await appWith(0, plain).handle(new Request("http://localhost/ping", { headers: forwarded }));
+    expect(parse(plain)[0]!.client_ip).toBeUndefined();
   });
 });
 
