@@ -15,6 +15,13 @@ export interface EmbeddedDatabase extends DatabaseHandle {
   created: boolean;
 }
 
+// Compiled once per process: a module can be instantiated any number of times (several opens, as in tests).
+let compiled: Promise<[WebAssembly.Module, WebAssembly.Module]> | undefined;
+const compileWasm = () => (compiled ??= Promise.all([
+  Bun.file(pgliteWasm).arrayBuffer().then((bytes) => WebAssembly.compile(bytes)),
+  Bun.file(initdbWasm).arrayBuffer().then((bytes) => WebAssembly.compile(bytes)),
+]));
+
 /**
  * PostgreSQL compiled to WebAssembly, keeping its files in `dataDir`, one process at a time.
  * Its wasm and data files are imported as files so that `bun build --compile` embeds them: inside the
@@ -25,10 +32,7 @@ export async function openEmbeddedDatabase(dataDir: string): Promise<EmbeddedDat
   mkdirSync(dataDir, { recursive: true });
   const unlock = lockDataDir(`${dataDir}.lock`);
   try {
-    const [pgliteWasmModule, initdbWasmModule] = await Promise.all([
-      WebAssembly.compile(await Bun.file(pgliteWasm).arrayBuffer()),
-      WebAssembly.compile(await Bun.file(initdbWasm).arrayBuffer()),
-    ]);
+    const [pgliteWasmModule, initdbWasmModule] = await compileWasm();
     const client = await PGlite.create(dataDir, { pgliteWasmModule, initdbWasmModule, fsBundle: Bun.file(pgliteData) });
     const db = drizzle({ client, schema });
     await migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
