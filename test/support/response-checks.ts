@@ -44,3 +44,12 @@ export function answerProblems(response: SeenResponse, { method, secrets = [], a
   if (looksLikeStackTrace(text)) problems.push(`answer holds a stack trace: ${text.slice(0, 200)}`);
   return problems;
 }
+
+/**
+ * Whether `text` holds `secret`. A code (all digits) counts only as a whole number, so that a request id
+ * or a timestamp that happens to contain its digits is not taken for it.
+ */
+export function holdsSecret(text: string, secret: string): boolean {
+  if (!/^\d+$/.test(secret)) return text.includes(secret);
+  return new RegExp(`(?<![0-9A-Za-z])${secret}(?![0-9A-Za-z])`).test(text);
+}
