@@ -189,13 +189,45 @@ export function createFuzzer(random: SeededRandom, credentials: FuzzCredentials)
     }
   }
 
-  /** One malformed (or, now and then, well-formed) request to `route`. */
+  /** A request the route accepts, as far as the fuzzer can tell: valid credentials, body and query. */
+  function wellFormed(route: ApiRoute): { url: string; init: RequestInit; session: boolean } {
+    const path = route.path.replace(/\{(\w+)\}/g, (_, name: string) => {
+      const param = route.pathParams.find((p) => p.name === name);
+      return encodeURIComponent(String(validValue(name, param?.schema ?? {})));
+    });
+    const query = route.queryParams.filter(() => random.chance(0.5))
+      .map((param) => `${param.name}=${safeEncode(String(validValue(param.name, param.schema)))}`).join("&");
+    const headers: Record<string, string> = {};
+    if (route.auth === "admin") headers.authorization = credentials.validBasic;
+    if (route.auth === "metrics") headers.authorization = `Bearer ${credentials.metricsToken}`;
+    const properties = Object.entries(route.body?.properties ?? {});
+    const body = route.body ? JSON.stringify(Object.fromEntries(properties.map(([name, schema]) => [name, validValue(name, schema)]))) : undefined;
+    if (body) headers["content-type"] = "application/json";
+    return { url: `http://localhost${path}${query ? `?${query}` : ""}`, init: { method: route.method, headers, body }, session: route.auth === "bearer" };
+  }
+
+  /** One malformed (or, about one time in eight, well-formed) request to `route`. */
   async function next(route: ApiRoute): Promise<FuzzCase> {
     // Every random draw happens before the one await, so that a seed gives the same requests however
     // the concurrent requests interleave.
+    secrets = [];
+    const { url, init, session, description } = random.chance(0.12)
+      ? { ...wellFormed(route), description: "" }
+      : malformed(route);
+    const caseSecrets = secrets;
+    const headers = init.headers as Record<string, string>;
+    if (session) headers.authorization = `Bearer ${(await credentials.session()).access}`;
+    return {
+      route,
+      description: `${init.method} ${url.slice(0, 300)} [${description || "well-formed"}]`,
+      request: new Request(url, init),
+      secrets: caseSecrets,
+    };
+  }
+
+  function malformed(route: ApiRoute): { url: string; init: RequestInit; session: boolean; description: string } {
     const auth = authorization(route);
     notes = auth.note ? [auth.note] : [];
-    secrets = [];
     let path = route.path.replace(/\{(\w+)\}/g, (_, name: string) => segment(route.pathParams.find((p) => p.name === name) ?? { name, in: "path", schema: {} }));
     let method = route.method;
     if (random.chance(0.04)) {
@@ -220,10 +252,7 @@ export function createFuzzer(random: SeededRandom, credentials: FuzzCredentials)
     if (method === "OPTIONS") Object.assign(headers, { origin: random.pick(["https://evil.example", "null", "http://127.0.0.1:5500"]), "access-control-request-method": random.pick(["POST", "DELETE", "TRACE"]) });
     if (method === "GET" || method === "HEAD") requestBody = undefined;
     const url = `http://localhost${path}${query(route)}`;
-    const description = `${method} ${url.slice(0, 300)} [${notes.join("; ") || "well-formed"}]`;
-    const caseSecrets = secrets;
-    if (auth.session) headers.authorization = `Bearer ${(await credentials.session()).access}`;
-    return { route, description, request: new Request(url, { method, headers, body: requestBody }), secrets: caseSecrets };
+    return { url, init: { method, headers, body: requestBody }, session: auth.session === true, description: notes.join("; ") || "malformed" };
   }
 
   return { next };
