@@ -20,13 +20,18 @@ export function connectDatabase(url: string, poolSize: number): DatabaseHandle {
   // postgres.js does not expose its pool; the sockets it asks us for are its connections, so they are counted here.
   let connectionsOpen = 0;
   // `socket` is a documented postgres.js option that its type definitions leave out.
-  const socket = async (options: unknown) => {
-    const opened = await openPostgresSocket(options as PostgresSocketOptions);
-    connectionsOpen++;
-    opened.once("close", () => connectionsOpen--);
+  const socket = (options: unknown) => {
+    const opened = openPostgresSocket(options as PostgresSocketOptions);
+    opened.once("connect", () => {
+      connectionsOpen++;
+      opened.once("close", () => connectionsOpen--);
+    });
     return opened;
   };
-  const sql = postgres(url, { max: poolSize, connect_timeout: 1.5, idle_timeout: 60, onnotice: () => {}, ...{ socket } });
+  // postgres.js waits `backoff` seconds, growing with every failure to 20 s, before a query may try a
+  // connection again: while PostgreSQL is down requests would hang that long instead of answering 503, and
+  // they would come back that late. A query tries once, at once (nothing retries without a query).
+  const sql = postgres(url, { max: poolSize, connect_timeout: 1.5, idle_timeout: 60, backoff: () => 0, onnotice: () => {}, ...{ socket } });
   return {
     db: drizzle(sql, { schema }),
     ping: async () => void (await sql`select 1`),

@@ -17,11 +17,22 @@ const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 
 // Field names whose values are secrets: they are replaced before a line is written, whoever logs them.
 const SECRET_FIELD = /(^|_)(password|secret|token|otp|authorization|cookie|code)s?($|_)|secret_key/i;
 
+// drizzle-orm writes a failed query's parameters (addresses, password and token hashes) into its message.
+const QUERY_PARAMS = /\nparams: [\s\S]*?(?=\n\s+at\s|$)/;
+const withoutParams = (text: string | undefined) => text?.replace(QUERY_PARAMS, "\nparams: [redacted]");
+
+/** An error as a log field: its name, message and stack, with any query parameters cut out, and its cause's code. */
+function describeError(error: Error): LogFields {
+  const cause = (error as { cause?: { code?: unknown } }).cause;
+  const code = typeof cause?.code === "string" ? cause.code : undefined;
+  return { name: error.name, message: withoutParams(error.message), stack: withoutParams(error.stack), cause_code: code };
+}
+
 function redact(fields: LogFields): LogFields {
   const clean: LogFields = {};
   for (const [key, value] of Object.entries(fields)) {
     if (SECRET_FIELD.test(key)) clean[key] = "[redacted]";
-    else if (value instanceof Error) clean[key] = { name: value.name, message: value.message, stack: value.stack };
+    else if (value instanceof Error) clean[key] = describeError(value);
     else clean[key] = value;
   }
   return clean;

@@ -16,6 +16,12 @@ function appWithFailures() {
     .get("/bug", () => {
       throw new Error("internal detail: connection string postgres://user:pw@db");
     })
+    .get("/failed-query", () => {
+      // drizzle-orm's DrizzleQueryError: the query, then its parameters, in the message.
+      throw Object.assign(new Error(`Failed query: update "users" set "password_hash" = $1 where "users"."id" = $2\nparams: $argon2id$v=19$secret-hash,ann@example.com`), {
+        cause: Object.assign(new Error("value too long"), { code: "22001" }),
+      });
+    })
     .get("/db-down", () => {
       throw Object.assign(new Error("wrapped"), { cause: Object.assign(new Error("refused"), { code: "ECONNREFUSED" }) });
     })
@@ -44,6 +50,18 @@ describe("error handler", () => {
     expect(res.status).toBe(500);
     expect(res.body).toEqual({ detail: "Internal server error.", code: "internal_error" });
     expect(logs.join("\n")).toContain("unhandled error");
+  });
+
+  test("a failed query is logged with its SQL and the driver's code, never its parameters", async () => {
+    const { get, logs } = appWithFailures();
+    expect((await get("/failed-query")).status).toBe(500);
+    const line = logs.find((entry) => entry.includes("unhandled error"))!;
+    const { error } = JSON.parse(line);
+    expect(error.message).toBe('Failed query: update "users" set "password_hash" = $1 where "users"."id" = $2\nparams: [redacted]');
+    expect(error.stack).toContain("params: [redacted]\n");
+    expect(error.cause_code).toBe("22001");
+    expect(line).not.toContain("secret-hash");
+    expect(line).not.toContain("ann@example.com");
   });
 
   test("a PostgreSQL connection failure, even wrapped, is 503", async () => {

@@ -2,11 +2,14 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { createTestDatabase, type TestDatabase } from "../support/database";
 import { TEST_REDIS_URL, uniqueEmail } from "../support/env";
 import { startHarness, type CallResult, type Harness } from "../support/harness";
+import { looksLikeStackTrace } from "../support/response-checks";
 import { startTcpProxy } from "../support/tcp-proxy";
 
 /**
  * PostgreSQL and Redis are reached through loopback TCP proxies, so the test can make either one vanish
- * (every connection dropped, new ones refused) and come back, while the real servers keep running.
+ * (every connection dropped, new ones accepted and closed at once, as docker-proxy or HAProxy do in front
+ * of a stopped server) and come back, while the real servers keep running. The servers themselves stopped
+ * and started under load: real-servers.test.ts.
  */
 
 type Proxy = Awaited<ReturnType<typeof startTcpProxy>>;
@@ -84,12 +87,6 @@ async function timedCall(what: string, method: string, path: string, body?: unkn
   }
   outageResponses.push({ what, result });
   return { ...result, elapsedMs };
-}
-
-/** A stack trace in any form: V8/JSC frames, Bun's source locations, or a `stack` field. */
-function looksLikeStackTrace(text: string): boolean {
-  return /\n\s+at\s/.test(text) || /\bat\s+\S+\s+\(?[^\s()]+\.(ts|js):\d+/.test(text) || /"stack"\s*:/.test(text) ||
-    /node_modules\//.test(text) || /\/src\/[\w/-]+\.ts/.test(text);
 }
 
 /** An error body is JSON with a string `detail`, never the password and never a stack trace. */

@@ -2,13 +2,14 @@ import type { Socket, TCPSocketListener } from "bun";
 
 /**
  * A loopback TCP proxy in front of a real server. `cut()` drops every open connection and, from then on,
- * closes each new one at once, as a proxy in front of a stopped server does; `restore()` lets traffic
- * through again.
+ * closes each new one at once, as a proxy in front of a stopped server does; `stall()` accepts new
+ * connections and never answers on them, as a hung server does; `restore()` lets traffic through again.
  */
 export async function startTcpProxy(targetHost: string, targetPort: number) {
   type Pair = { upstream?: Socket<unknown>; pending: Uint8Array[] };
   const clients = new Set<Socket<Pair>>();
   let open = true;
+  let stalled = false;
 
   const listener: TCPSocketListener<Pair> = Bun.listen<Pair>({
     hostname: "127.0.0.1",
@@ -18,6 +19,7 @@ export async function startTcpProxy(targetHost: string, targetPort: number) {
         if (!open) return void client.end();
         client.data = { pending: [] };
         clients.add(client);
+        if (stalled) return;
         try {
           client.data.upstream = await Bun.connect({
             hostname: targetHost,
@@ -35,6 +37,7 @@ export async function startTcpProxy(targetHost: string, targetPort: number) {
         }
       },
       data(client, chunk) {
+        if (stalled && !client.data.upstream) return;
         if (client.data.upstream) client.data.upstream.write(chunk);
         else client.data.pending.push(new Uint8Array(chunk));
       },
@@ -55,8 +58,12 @@ export async function startTcpProxy(targetHost: string, targetPort: number) {
       }
       clients.clear();
     },
+    stall() {
+      stalled = true;
+    },
     restore() {
       open = true;
+      stalled = false;
     },
     close() {
       this.cut();

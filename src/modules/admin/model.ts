@@ -7,13 +7,20 @@ export const ADMIN_PAGE_MAX = 200;
 export const userView = profileResponse;
 
 const pageLimit = z.coerce.number().int().min(1).max(ADMIN_PAGE_MAX).default(50).meta({ description: `Items per page (1-${ADMIN_PAGE_MAX}).` });
-const pageCursor = z.string().regex(/^\d{1,18}$/, "must be a cursor from next_cursor").optional()
+const MAX_INT = 2_147_483_647;
+const cursorOf = (max: number) => z.string().regex(/^\d{1,18}$/, "must be a cursor from next_cursor")
+  .refine((cursor) => Number(cursor) <= max, "must be a cursor from next_cursor").optional()
   .meta({ description: "The `next_cursor` of the previous page." });
+// User ids are PostgreSQL integers, audit event ids bigints: a cursor past them would fail the query.
+const pageCursor = cursorOf(Number.MAX_SAFE_INTEGER);
+const userCursor = cursorOf(MAX_INT);
 
 export const listUsersQuery = z.object({
   limit: pageLimit,
-  cursor: pageCursor,
-  q: z.string().trim().min(1).max(254).optional().meta({ description: "Only users whose email contains this text (case-insensitive)." }),
+  cursor: userCursor,
+  // PostgreSQL text cannot hold a NUL character, so a search for one would fail the query.
+  q: z.string().trim().min(1).max(254).regex(/^[^\u0000]*$/, "must not contain NUL characters").optional()
+    .meta({ description: "Only users whose email contains this text (case-insensitive)." }),
 });
 
 export const userListResponse = z.object({
@@ -35,12 +42,12 @@ export const updateUserBody = z.object({
   is_verified: z.boolean().optional(),
 }).refine((body) => Object.values(body).some((value) => value !== undefined), "give at least one field to change");
 
-export const userParams = z.object({ id: z.coerce.number().int().positive().max(2_147_483_647) });
+export const userParams = z.object({ id: z.coerce.number().int().positive().max(MAX_INT) });
 
 export const auditListQuery = z.object({
   limit: pageLimit,
   cursor: pageCursor,
-  user_id: z.coerce.number().int().positive().max(2_147_483_647).optional().meta({ description: "Only this user's events." }),
+  user_id: z.coerce.number().int().positive().max(MAX_INT).optional().meta({ description: "Only this user's events." }),
   event: z.enum(AUDIT_EVENTS).optional().meta({ description: "Only this kind of event." }),
   email: emailField.optional().meta({ description: "Only events about this address." }),
 });

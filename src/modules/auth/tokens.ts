@@ -10,6 +10,7 @@ export interface AccessClaims {
 
 export type TokenIssuer = ReturnType<typeof createTokenIssuer>;
 
+const MAX_USER_ID = 2_147_483_647;
 const SESSION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** HS256 access tokens (`sub` = user id, `email`, `sid` = session id, `iat`, `exp`) signed through @elysiajs/jwt's signer. */
@@ -25,7 +26,8 @@ export function createTokenIssuer({ secret, expireMinutes, clock }: { secret: st
         requiredClaims: ["sub", "exp", "sid"],
         currentDate: new Date(clock.now()),
       });
-      if (!claims || !/^\d+$/.test(String(claims.sub)) || typeof claims.email !== "string") return null;
+      // A user id is a PostgreSQL integer; a larger one would fail the query instead of finding nobody.
+      if (!claims || !/^\d{1,10}$/.test(String(claims.sub)) || Number(claims.sub) > MAX_USER_ID || typeof claims.email !== "string") return null;
       if (typeof claims.sid !== "string" || !SESSION_ID.test(claims.sid)) return null;
       return { userId: Number(claims.sub), email: claims.email, sessionId: claims.sid };
     },

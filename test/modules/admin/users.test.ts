@@ -85,6 +85,13 @@ describe.each(CORE_BACKENDS)("admin API (%s)", (backend) => {
     expect((await admin("GET", `/users?q=${encodeURIComponent("%")}`)).body.users).toEqual([]);
     expect((await admin("GET", "/users?limit=0")).status).toBe(422);
     expect((await admin("GET", "/users?cursor=abc")).status).toBe(422);
+    // Beyond any user id, or a NUL that PostgreSQL text cannot hold: 422, never a failed query.
+    for (const query of ["cursor=2147483648", "cursor=999999999999999999", "q=a%00b"]) {
+      const res = await admin("GET", `/users?${query}`);
+      expect(res.status, query).toBe(422);
+      expect(res.body.code).toBe("validation_failed");
+    }
+    expect((await admin("GET", "/users?cursor=2147483647")).body).toEqual({ users: [], next_cursor: null });
   });
 
   test("updates email, password and flags; unknown ids are 404 and taken emails 409", async () => {

@@ -54,6 +54,9 @@ describe.each(BACKENDS)("GET /auth/me (%s)", (backend) => {
       `Bearer ${await sign({ sub, email }, "another-secret-another-secret-another")}`,
       `Bearer ${await sign({ sub, email }, TEST_SECRET, Math.floor(h.clock.now() / 1000) - 1)}`,
       `Bearer ${await sign({ sub: "999999999", email })}`,
+      // Correctly signed, but no PostgreSQL integer: refused, not a failed query.
+      `Bearer ${await sign({ sub: "9".repeat(40), email, sid: crypto.randomUUID() })}`,
+      `Bearer ${await sign({ sub: "2147483648", email, sid: crypto.randomUUID() })}`,
     ];
     for (const authorization of cases) {
       const res = await me(authorization);
