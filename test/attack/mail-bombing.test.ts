@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { from, nextIp } from "../ratelimit/support";
 import { uniqueEmail } from "../support/env";
-import { BACKENDS, startHarness, type CallResult, type Harness } from "../support/harness";
+import { CORE_BACKENDS, startHarness, type CallResult, type Harness } from "../support/harness";
 
 /**
  * Mail bombing through "forgot password" (register and resend-otp are in test/ratelimit/brute-force.test.ts):
@@ -16,7 +16,7 @@ const MAILS_PER_IP = 5;
 const PASSWORD = "correct horse battery";
 const SETTLE_MS = 300;
 
-describe.each(BACKENDS)("mail bombing through forgot password (%s)", (backend) => {
+describe.each(CORE_BACKENDS)("mail bombing through forgot password (%s)", (backend) => {
   let h: Harness;
   beforeAll(async () => {
     h = await startHarness({
