@@ -56,6 +56,10 @@ export const errorHandler = (log: Logger) =>
         if (error.type === "response") break;
         return json(422, { detail: describeValidation(error), code: "validation_failed" }, headers);
       case "PARSE":
+        // No body at all is a missing field, as the original answered it, not malformed JSON.
+        if (request.headers.get("content-length") === "0" || (!request.headers.has("content-length") && request.body === null)) {
+          return json(422, { detail: "Invalid request. body: a JSON object is required.", code: "validation_failed" }, headers);
+        }
         return json(400, { detail: "The request body is not valid JSON.", code: "malformed_body" }, headers);
       case "NOT_FOUND":
         return json(404, { detail: "Not Found", code: "not_found" }, headers);

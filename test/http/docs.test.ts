@@ -50,6 +50,12 @@ describe("API documentation", () => {
       expect(spec.paths[path][method].responses["401"]).toBeDefined();
     }
     expect(spec.components.securitySchemes.adminBasic).toMatchObject({ type: "http", scheme: "basic" });
+    // Only JSON is accepted (anything else is 415), so only JSON is offered.
+    for (const [path, methods] of Object.entries(spec.paths as Record<string, Record<string, { requestBody?: { content: object } }>>)) {
+      for (const [method, op] of Object.entries(methods)) {
+        if (op.requestBody) expect({ path, method, types: Object.keys(op.requestBody.content) }).toEqual({ path, method, types: ["application/json"] });
+      }
+    }
     const list = spec.paths["/auth/admin/users"].get;
     expect(list.parameters.map((p: { name: string }) => p.name).sort()).toEqual(["cursor", "limit", "q"]);
   });

@@ -24,6 +24,7 @@ export const adminRoutes = (admin: AdminService, context: RequestContext, creden
     .post("/users", async ({ body, status, client }) => status(201, await admin.createUser(body, client)), {
       admin: true,
       body: createUserBody,
+      parse: "json",
       response: { 201: userView, ...errors(401, 409, 422, 503) },
       detail: { summary: "Create a user", ...basicAuth },
     })
@@ -31,6 +32,7 @@ export const adminRoutes = (admin: AdminService, context: RequestContext, creden
       admin: true,
       params: userParams,
       body: updateUserBody,
+      parse: "json",
       response: { 200: userView, ...errors(401, 404, 409, 422, 503) },
       detail: {
         summary: "Change a user's email, password, is_active or is_verified",

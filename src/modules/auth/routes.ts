@@ -13,18 +13,21 @@ export const authRoutes = (auth: AuthService, context: RequestContext, loginGuar
     .use(context)
     .post("/register", async ({ body, status, client }) => status(201, { message: await auth.register(body.email, body.password, client) }), {
       body: registerBody,
+      parse: "json",
       rateLimit: "mail",
       response: { 201: messageResponse, ...errors(400, 422, 429, 503) },
       detail: { summary: "Create an account (or renew an unverified one) and email a verification code" },
     })
     .post("/verify-otp", ({ body, client }) => auth.verifyOtp(body.email, body.code, client), {
       body: verifyOtpBody,
+      parse: "json",
       rateLimit: "code",
       response: { 200: verifyOtpResponse, ...errors(400, 403, 404, 422, 429, 503) },
       detail: { summary: "Confirm a code: verifies the account, or completes a login re-check; signs in with a new session" },
     })
     .post("/resend-otp", async ({ body, client }) => ({ message: await auth.resendOtp(body.email, client) }), {
       body: resendOtpBody,
+      parse: "json",
       rateLimit: "mail",
       response: { 200: messageResponse, ...errors(400, 404, 422, 429, 503) },
       detail: { summary: "Email a new code; earlier codes stop working" },
@@ -32,6 +35,7 @@ export const authRoutes = (auth: AuthService, context: RequestContext, loginGuar
     .post("/login", ({ body, client, clientKey }) =>
       loginGuard.protect(body.email, clientKey, () => auth.login(body.email, body.password, client)), {
       body: loginBody,
+      parse: "json",
       rateLimit: "password",
       response: { 200: sessionTokensResponse, ...errors(400, 401, 403, 422, 429, 503) },
       detail: {
@@ -42,6 +46,7 @@ export const authRoutes = (auth: AuthService, context: RequestContext, loginGuar
     })
     .post("/refresh", ({ body, client }) => auth.refresh(body.refresh_token, client), {
       body: refreshBody,
+      parse: "json",
       response: { 200: sessionTokensResponse, ...errors(400, 401, 422, 429, 503) },
       detail: {
         summary: "Exchange a refresh token for a new access token and a new refresh token",

@@ -21,6 +21,7 @@ export const oauthRoutes = (oauth: OAuthService, context: RequestContext) =>
     .post("/:provider/callback", ({ params, body, client }) => oauth.completeSignIn(params.provider, body, client), {
       params: providerParams,
       body: callbackBody,
+      parse: "json",
       rateLimit: "oauth",
       response: { 200: callbackResponse, ...errors(400, 403, 409, 422, 429, 502, 503) },
       detail: {

@@ -10,6 +10,7 @@ export const passwordRoutes = (passwords: PasswordService, context: RequestConte
     .use(context)
     .post("/forgot", async ({ body, client }) => ({ message: await passwords.forgotPassword(body.email, client) }), {
       body: forgotPasswordBody,
+      parse: "json",
       rateLimit: "mail",
       response: { 200: messageResponse, ...errors(422, 429, 503) },
       detail: {
@@ -20,6 +21,7 @@ export const passwordRoutes = (passwords: PasswordService, context: RequestConte
     })
     .post("/reset", async ({ body, client }) => ({ message: await passwords.resetPassword(body.email, body.code, body.new_password, client) }), {
       body: resetPasswordBody,
+      parse: "json",
       rateLimit: "code",
       response: { 200: messageResponse, ...errors(400, 422, 429, 503) },
       detail: {
@@ -32,6 +34,7 @@ export const passwordRoutes = (passwords: PasswordService, context: RequestConte
     }), {
       auth: true,
       body: changePasswordBody,
+      parse: "json",
       rateLimit: "password",
       response: { 200: messageResponse, ...errors(400, 401, 422, 429, 503) },
       detail: { summary: "Change the password; the other sessions end, this one stays, and a notice is mailed", ...bearerAuth },
