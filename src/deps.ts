@@ -137,10 +137,14 @@ export async function buildDeps(input: Config, overrides: DepOverrides = {}): Pr
   // A revocation must outlive every access token issued before it; a minute more covers clock skew.
   const revocationTtlMs = (config.ACCESS_TOKEN_EXPIRE_MINUTES + 1) * 60_000;
   const audit = createAuditLog({ db: database.db, clock, log, settings: { flushDelayMs: 250, maxBatch: 200 } });
+  const sessionRepository = createSessionRepository(database.db);
+  const recentlyRevoked = () => sessionRepository.listRevokedSince(new Date(clock.now() - revocationTtlMs));
   const sessions = createSessionService({
-    repository: createSessionRepository(database.db),
+    repository: sessionRepository,
     audit,
-    revocations: redis ? createRedisRevocationStore(redis, revocationTtlMs) : createMemoryRevocationStore(clock, revocationTtlMs),
+    revocations: redis
+      ? createRedisRevocationStore(redis, revocationTtlMs, recentlyRevoked)
+      : createMemoryRevocationStore(clock, revocationTtlMs, recentlyRevoked),
     tokens,
     clock,
     log,

@@ -117,11 +117,17 @@ export function createSessionRepository(db: Database) {
       return rows.map((row) => row.id);
     },
 
+    /** Sessions ended since `since`: what a revocation set that lost its contents must hold again. */
+    async listRevokedSince(since: Date): Promise<string[]> {
+      const rows = await db.select({ id: sessions.id }).from(sessions).where(gt(sessions.revokedAt, since));
+      return rows.map((row) => row.id);
+    },
+
     /** Drops a user's sessions that can never be used again, so the table only grows with live ones. */
     async pruneEnded(userId: number, now: Date): Promise<void> {
       await db.delete(sessions).where(and(
         eq(sessions.userId, userId),
-        sql`(${sessions.expiresAt} <= ${iso(now)} or ${sessions.revokedAt} <= ${iso(now)} - interval '1 day')`,
+        sql`(${sessions.expiresAt} <= ${iso(now)} or ${sessions.revokedAt} <= ${iso(now)} - interval '2 days')`,
       ));
     },
   };

@@ -6,35 +6,70 @@ import type { Clock } from "../../lib/clock";
  * The sessions ended before their access tokens expired. Checked on every authenticated request, so a
  * revoked session's access token stops working at once without a database read per request. An entry
  * only has to outlive the longest access token issued before the revocation.
+ *
+ * The set is a copy of what the sessions table says: a store that starts empty (a new process, or a Redis
+ * that lost its data) fills itself from the database before it answers, so an ended session never comes
+ * back. `recentlyRevoked` lists the sessions ended within the last `ttlMs`.
  */
 export interface RevocationStore {
   revoke(sessionIds: string[]): Promise<void>;
   isRevoked(sessionId: string): Promise<boolean>;
 }
 
-const key = (sessionId: string) => `revoked-session:${sessionId}`;
+export type RecentlyRevoked = () => Promise<string[]>;
 
-export function createRedisRevocationStore(redis: RedisClient, ttlMs: number): RevocationStore {
+// One hash tag for all of them: the marker and an entry are read with one MGET, also on Redis Cluster.
+const key = (sessionId: string) => `revoked-session:{revoked}:${sessionId}`;
+const COMPLETE = "revoked-session:{revoked}:complete";
+
+/** Runs `fill` once at a time; callers that come while it runs wait for the same run. */
+function once(fill: () => Promise<void>): () => Promise<void> {
+  let running: Promise<void> | null = null;
+  return () => (running ??= fill().finally(() => (running = null)));
+}
+
+export function createRedisRevocationStore(redis: RedisClient, ttlMs: number, recentlyRevoked: RecentlyRevoked): RevocationStore {
+  const write = (sessionIds: string[], complete: boolean) => {
+    const batch = redis.multi();
+    for (const id of sessionIds) batch.set(key(id), "1", "PX", ttlMs);
+    if (complete) batch.set(COMPLETE, "1");
+    return callRedis(() => batch.exec());
+  };
+  const refill = once(async () => void (await write(await recentlyRevoked(), true)));
+
   return {
     async revoke(sessionIds) {
-      if (sessionIds.length === 0) return;
-      // One key per session (no multi-key command), so this works unchanged on Redis Cluster.
-      await callRedis(() => Promise.all(sessionIds.map((id) => redis.set(key(id), "1", "PX", ttlMs))));
+      if (sessionIds.length > 0) await write(sessionIds, false);
     },
-    isRevoked: async (sessionId) => (await callRedis(() => redis.exists(key(sessionId)))) === 1,
+    async isRevoked(sessionId) {
+      const [complete, entry] = await callRedis(() => redis.mget(COMPLETE, key(sessionId)));
+      if (complete !== null) return entry !== null;
+      await refill();
+      return (await callRedis(() => redis.exists(key(sessionId)))) === 1;
+    },
   };
 }
 
-/** One process's revocations (no REDIS_URL), expiring by the service's clock. */
-export function createMemoryRevocationStore(clock: Clock, ttlMs: number): RevocationStore {
+/** One process's revocations (no Redis), expiring by the service's clock; filled from the database at start. */
+export function createMemoryRevocationStore(clock: Clock, ttlMs: number, recentlyRevoked: RecentlyRevoked): RevocationStore {
   const until = new Map<string, number>();
+  let filled = false;
+  const add = (sessionIds: string[]) => {
+    const now = clock.now();
+    for (const [id, expiresAt] of until) if (expiresAt <= now) until.delete(id);
+    for (const id of sessionIds) until.set(id, now + ttlMs);
+  };
+  const refill = once(async () => {
+    add(await recentlyRevoked());
+    filled = true;
+  });
+
   return {
     async revoke(sessionIds) {
-      const now = clock.now();
-      for (const [id, expiresAt] of until) if (expiresAt <= now) until.delete(id);
-      for (const id of sessionIds) until.set(id, now + ttlMs);
+      add(sessionIds);
     },
     async isRevoked(sessionId) {
+      if (!filled) await refill();
       const expiresAt = until.get(sessionId);
       return expiresAt !== undefined && expiresAt > clock.now();
     },

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { uniqueEmail } from "../../support/env";
+import { createSessionRepository } from "../../../src/modules/sessions/repository";
+import { createMemoryRevocationStore, createRedisRevocationStore } from "../../../src/modules/sessions/revocations";
 import { BACKENDS, startHarness, type Harness } from "../../support/harness";
 
 // Each describe below runs once per backend (PostgreSQL + Redis + SMTP, and the embedded defaults).
@@ -105,6 +107,43 @@ describe.each(BACKENDS)("logout and sessions (%s)", (backend) => {
   });
 });
 
+describe.each(BACKENDS)("the revocation set after it lost its contents (%s)", (backend) => {
+  beforeAll(async () => {
+    h = await startHarness({ backend });
+  });
+  afterAll(() => h.close());
+
+  test("an ended session stays ended: the set is filled again from the sessions table before it answers", async () => {
+    const email = uniqueEmail();
+    const ended = await h.signUp(email);
+    const live = await h.logIn(email);
+    await h.callAs(ended.access_token, "POST", "/auth/logout");
+    // What a Redis restart without persistence, or a new process under the embedded defaults, starts with.
+    const ttlMs = 31 * 60_000;
+    const repository = createSessionRepository(h.deps.database.db);
+    const recentlyRevoked = () => repository.listRevokedSince(new Date(h.clock.now() - ttlMs));
+    let store;
+    if (h.deps.redis) {
+      const raw = h.rawRedis();
+      try {
+        const keys = (await h.redisKeys()).filter((key) => key.startsWith("revoked-session:"));
+        expect(keys.length).toBeGreaterThan(0);
+        for (const key of keys) await raw.del(`${h.config.REDIS_KEY_PREFIX}${key}`);
+      } finally {
+        raw.disconnect();
+      }
+      store = createRedisRevocationStore(h.deps.redis, ttlMs, recentlyRevoked);
+      expect((await h.callAs(ended.access_token, "GET", "/auth/me")).status).toBe(401);
+    } else {
+      store = createMemoryRevocationStore(h.clock, ttlMs, recentlyRevoked);
+    }
+    const sid = (token: string) => JSON.parse(Buffer.from(token.split(".")[1]!, "base64url").toString()).sid;
+    expect(await store.isRevoked(sid(ended.access_token))).toBe(true);
+    expect(await store.isRevoked(sid(live.access_token))).toBe(false);
+    expect((await h.callAs(live.access_token, "GET", "/auth/me")).status).toBe(200);
+  });
+});
+
 describe("the revocation set lives in Redis", () => {
   beforeAll(async () => {
     h = await startHarness({ backend: "services" });
@@ -115,8 +154,8 @@ describe("the revocation set lives in Redis", () => {
     const tokens = await h.signUp(uniqueEmail());
     const sid = JSON.parse(Buffer.from(tokens.access_token.split(".")[1]!, "base64url").toString()).sid;
     await h.callAs(tokens.access_token, "POST", "/auth/logout");
-    expect(await h.redisKeys()).toContain(`revoked-session:${sid}`);
-    const ttl = await h.deps.redis!.pttl(`revoked-session:${sid}`);
+    expect(await h.redisKeys()).toContain(`revoked-session:{revoked}:${sid}`);
+    const ttl = await h.deps.redis!.pttl(`revoked-session:{revoked}:${sid}`);
     expect(ttl).toBeGreaterThan(29 * 60_000);
     expect(ttl).toBeLessThanOrEqual(31 * 60_000);
   });
