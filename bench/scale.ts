@@ -1,0 +1,3 @@
+export async function runScale({ work }: { work: string }): Promise<string> {
+  return `scale: todo ${work}`;
+}
