@@ -1,6 +1,7 @@
 import { Elysia } from "elysia";
 import type { Logger } from "../lib/log";
 import type { Metrics } from "../lib/metrics";
+import { peerAddress } from "./client-ip";
 
 /** The route label of requests that reached no route: unknown paths, and bodies the guards refused before routing. */
 export const UNMATCHED_ROUTE = "(unmatched)";
@@ -37,7 +38,7 @@ export const requestLog = ({ log, metrics }: { log: Logger; metrics: Metrics }) 
 
   return new Elysia({ name: "request-log" })
     .onRequest(({ request, server }) => {
-      const clientIp = server?.requestIP(request)?.address;
+      const clientIp = peerAddress(request, server);
       if (clientIp) note(request, { clientIp });
     })
     // The route is known from routing on; transform runs for every matched request that is not refused
