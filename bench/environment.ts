@@ -15,6 +15,11 @@ export const PASSWORD_TIME_COST = 2;
 
 export const OUT_OF_REACH = "1000000";
 
+/** The password of every seeded user, hashed once with the service's argon2id parameters. */
+export const BENCH_PASSWORD = "bench-password-1";
+export const passwordHash = () =>
+  Bun.password.hash(BENCH_PASSWORD, { algorithm: "argon2id", memoryCost: PASSWORD_MEMORY_KIB, timeCost: PASSWORD_TIME_COST });
+
 export interface BenchEnvironment {
   sql: postgres.Sql;
   sink: MailSink;

@@ -4,7 +4,7 @@
 // `bun run bench -- --scale` adds the cost-growth figures (10 thousand and 1 million users, memory per
 // pending code in the in-process store). BENCH_SECONDS shortens every scenario (for trying the script).
 import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { describeMachine } from "./machine";
 import { ensureWrk } from "./load";
@@ -19,6 +19,7 @@ try {
   console.log(await describeMachine());
   if (!process.argv.includes("--scale-only")) console.log(`\n${await runMainScenarios({ seconds, work })}`);
   if (scale || process.argv.includes("--scale-only")) console.log(`\n${await runScale({ work })}`);
+  console.log(`\nload average at the end: ${loadavg().map((l) => l.toFixed(2)).join(" ")}`);
 } finally {
   await rm(work, { recursive: true, force: true });
 }

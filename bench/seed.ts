@@ -4,8 +4,6 @@
 import type postgres from "postgres";
 import { hmacHex, randomToken } from "../src/lib/crypto";
 
-export const BENCH_PASSWORD = "bench-password-1";
-
 export const emailOf = (group: string, i: number) => `${group}-${i}@bench.test`;
 
 /** Inserts users `group-<from..to-1>@bench.test`; verified ones have just proven their address. */
