@@ -20,10 +20,14 @@ export async function hashCeiling(seconds: number, concurrency: number): Promise
   return { seconds: r.seconds, requests: r.verifies, rps: r.rps, p50Ms: r.p50Ms, p90Ms: r.p90Ms, p99Ms: r.p99Ms, maxMs: r.maxMs, errors: 0, exhausted: 0, statuses: {} };
 }
 
-/** The service's PostgreSQL backends (the bench's own connections are named otp-auth-bench and left out). */
+/**
+ * The service's PostgreSQL backends: client connections to the run's database, but not the bench's own (named
+ * otp-auth-bench) nor autovacuum workers, which would bill their work to whichever scenario they overlap.
+ */
 async function backendPids(sql: postgres.Sql): Promise<number[]> {
   const rows = await sql<{ pid: number }[]>`
-    select pid from pg_stat_activity where datname = current_database() and application_name <> 'otp-auth-bench'`;
+    select pid from pg_stat_activity
+    where datname = current_database() and backend_type = 'client backend' and application_name <> 'otp-auth-bench'`;
   return rows.map((r) => r.pid);
 }
 

@@ -2,8 +2,12 @@
 // from the mail the service sent to the benchmark's SMTP server. Not measured.
 import type { MailSink } from "./mail-sink";
 
-/** Asks for a code for every address (`concurrency` requests at a time) and returns `{email, code}` bodies. */
-export async function requestCodes(url: string, emails: string[], sink: MailSink, concurrency = 32): Promise<{ email: string; code: string }[]> {
+/**
+ * Asks for a code for every address and returns `{email, code}` bodies. Each request waits on several SMTP
+ * round trips between two processes, so many run at once: 128 prepared codes about 1.7 times faster than 32
+ * here (and 64 or 256 no faster than 128).
+ */
+export async function requestCodes(url: string, emails: string[], sink: MailSink, concurrency = 128): Promise<{ email: string; code: string }[]> {
   let next = 0;
   const failures: string[] = [];
   await Promise.all(Array.from({ length: concurrency }, async () => {

@@ -18,7 +18,7 @@ export const LOGIN_CONNECTIONS = 16;
 const PROBE = { connections: 4, delayMs: 10 };
 // Prepared single-use inputs per second of scenario, above the highest rate seen on this machine (if they run
 // out, each request past the end is counted as an error). Codes cost a mail each, refresh tokens nothing.
-const CODES_PER_SECOND = Number(process.env.BENCH_CODES_PER_SECOND ?? 3000);
+const CODES_PER_SECOND = Number(process.env.BENCH_CODES_PER_SECOND ?? 2500);
 const REFRESHES_PER_SECOND = Number(process.env.BENCH_REFRESHES_PER_SECOND ?? 8000);
 const ACTIVE_USERS = 1000;
 
