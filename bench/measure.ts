@@ -17,22 +17,29 @@ export async function hashCeiling(seconds: number, concurrency: number): Promise
   const out = await new Response(proc.stdout).text();
   if ((await proc.exited) !== 0) throw new Error(`hash ceiling failed: ${out}`);
   const r = JSON.parse(out.trim().split("\n").at(-1)!);
-  return { seconds: r.seconds, requests: r.verifies, rps: r.rps, p50Ms: r.p50Ms, p90Ms: r.p90Ms, p99Ms: r.p99Ms, maxMs: r.maxMs, errors: 0, exhausted: 0, statuses: {} };
+  return {
+    seconds: r.seconds, requests: r.verifies, rps: r.rps, p50Ms: r.p50Ms, p90Ms: r.p90Ms, p99Ms: r.p99Ms, maxMs: r.maxMs,
+    errors: 0, exhausted: 0, statuses: {}, cpuMs: { service: r.cpuMsPerVerify, postgres: 0 },
+  };
 }
 
 /**
  * The service's PostgreSQL backends: client connections to the run's database, but not the bench's own (named
  * otp-auth-bench) nor autovacuum workers, which would bill their work to whichever scenario they overlap.
  */
-async function backendPids(sql: postgres.Sql): Promise<number[]> {
+async function clientBackends(sql: postgres.Sql): Promise<number[]> {
   const rows = await sql<{ pid: number }[]>`
     select pid from pg_stat_activity
     where datname = current_database() and backend_type = 'client backend' and application_name <> 'otp-auth-bench'`;
   return rows.map((r) => r.pid);
 }
 
-/** Runs one load and adds the CPU time the service and its PostgreSQL backends spent per request. */
-export async function measured(service: Running, sql: postgres.Sql, spec: LoadSpec): Promise<LoadResult> {
+/**
+ * Runs one load and adds the CPU time the service and its PostgreSQL backends (without `sql`: none) spent per
+ * request.
+ */
+export async function measured(service: Running, sql: postgres.Sql | null, spec: LoadSpec): Promise<LoadResult> {
+  const backendPids = (db: postgres.Sql | null) => (db ? clientBackends(db) : Promise.resolve([]));
   const pids = [service.pid, ...(await backendPids(sql))];
   const before = [await cpuSeconds([service.pid]), await cpuSeconds(pids.slice(1))];
   const result = await runLoad(spec);

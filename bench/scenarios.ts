@@ -36,7 +36,7 @@ export async function runMainScenarios({ seconds, work }: { seconds: number; wor
   const file = (name: string) => join(work, name);
 
   const bareServer = await startBareServer();
-  const bare = await runLoad({ url: `${bareServer.url}/health`, connections: CONNECTIONS, seconds: wanted("bare") ? seconds : 1 });
+  const bare = await measured(bareServer, null, { url: `${bareServer.url}/health`, connections: CONNECTIONS, seconds: wanted("bare") ? seconds : 1 });
   await bareServer.stop();
   rows.push({ scenario: "ceiling: bare Elysia GET /health", connections: CONNECTIONS, result: bare, target: "zero errors", met: bare.errors === 0 });
   const hashing = await hashCeiling(wanted("hashing") ? seconds : 1, LOGIN_CONNECTIONS);
