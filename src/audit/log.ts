@@ -1,5 +1,7 @@
+import { sql } from "drizzle-orm";
 import { AppError } from "../errors";
 import type { Database } from "../db/client";
+import { preparedStatement } from "../db/prepared";
 import { auditEvents } from "../db/schema";
 import type { Clock } from "../lib/clock";
 import type { Logger } from "../lib/log";
@@ -34,8 +36,33 @@ export type AuditLog = ReturnType<typeof createAuditLog>;
  * adds no database round trip to a request; entries still buffered when the process dies are lost, and a
  * batch that cannot be written is dropped with a warning rather than growing memory while PostgreSQL is away.
  */
+const column = (name: string, type: string) => sql`${sql.placeholder(name)}::${sql.raw(type)}[]`;
+
+// The whole buffer in one prepared statement whatever its length: one array per column, unnested into rows.
+// A multi-row VALUES list is new SQL text for every batch size, built by drizzle and parsed by PostgreSQL
+// again each time. Times travel as text (drizzle's postgres.js setup passes timestamp arrays through raw).
+const INSERT_ROWS = sql`
+  insert into ${auditEvents} (created_at, event, outcome, user_id, email, ip, user_agent, detail)
+  select created_at::timestamptz, event, outcome, user_id, email, ip, user_agent, detail
+  from unnest(${column("createdAt", "text")}, ${column("event", "text")}, ${column("outcome", "text")},
+    ${column("userId", "int")}, ${column("email", "text")}, ${column("ip", "text")}, ${column("userAgent", "text")},
+    ${column("detail", "text")}) as row(created_at, event, outcome, user_id, email, ip, user_agent, detail)`;
+
+type AuditRow = typeof auditEvents.$inferInsert;
+
 export function createAuditLog({ db, clock, log, settings }: { db: Database; clock: Clock; log: Logger; settings: AuditSettings }) {
-  let buffer: (typeof auditEvents.$inferInsert)[] = [];
+  const insertRows = preparedStatement(db, "audit_events_insert", INSERT_ROWS);
+  const write = (rows: AuditRow[]) => insertRows({
+    createdAt: rows.map((row) => row.createdAt.toISOString()),
+    event: rows.map((row) => row.event),
+    outcome: rows.map((row) => row.outcome),
+    userId: rows.map((row) => row.userId ?? null),
+    email: rows.map((row) => row.email ?? null),
+    ip: rows.map((row) => row.ip ?? null),
+    userAgent: rows.map((row) => row.userAgent ?? null),
+    detail: rows.map((row) => row.detail ?? null),
+  });
+  let buffer: AuditRow[] = [];
   let timer: Timer | undefined;
   let writing: Promise<void> = Promise.resolve();
 
@@ -45,7 +72,7 @@ export function createAuditLog({ db, clock, log, settings }: { db: Database; clo
     const rows = buffer;
     buffer = [];
     if (rows.length > 0) {
-      writing = writing.then(() => db.insert(auditEvents).values(rows).then(() => undefined, (error) => {
+      writing = writing.then(() => write(rows).then(() => undefined, (error) => {
         log.warn("audit events could not be written", { dropped: rows.length, error: (error as Error).message });
       }));
     }

@@ -63,7 +63,9 @@ export const envSchema = z.object({
   PORT: port.default(8000).describe("Port to listen on."),
   DATABASE_URL: databaseUrl.optional()
     .describe("PostgreSQL URL; the original's `postgresql+asyncpg://` form is accepted. Unset: embedded PostgreSQL (PGlite) in DATA_DIR."),
-  DATABASE_POOL_SIZE: positiveInt.max(100).default(10).describe("PostgreSQL connections per instance."),
+  // 4, not postgres.js's 10: on 2 cores fewer backends each pipelining more queries did more with less CPU
+  // (see README, Benchmarks); postgres.js keeps up to 100 queries in flight on one connection.
+  DATABASE_POOL_SIZE: positiveInt.max(100).default(4).describe("PostgreSQL connections per instance."),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, "must be a redis:// or rediss:// URL").optional()
     .describe("Redis URL for codes, send limits and OAuth states. Unset (and no cluster or Sentinels): an in-process store (one instance only)."),
   REDIS_KEY_PREFIX: z.string().max(64).default("otp-auth:").describe("Prefix of every Redis key."),

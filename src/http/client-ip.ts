@@ -48,6 +48,36 @@ export function clientIp(request: Request, socketAddress: string | null | undefi
   return socket ?? UNKNOWN_CLIENT;
 }
 
+/** What Bun's server tells of a request's connection. */
+export interface PeerSource {
+  requestIP(request: Request): { address: string } | null;
+}
+
+const peers = new WeakMap<Request, string | null>();
+const clients = new WeakMap<Request, { trustedHops: number; ip: string }>();
+
+/**
+ * The address of the connection a request came on, or null without one (`app.handle`). Asked of Bun once per
+ * request: the request log, the client info and the rate limits all want it, and each call builds an object.
+ */
+export function peerAddress(request: Request, server: PeerSource | null | undefined): string | null {
+  let address = peers.get(request);
+  if (address === undefined) {
+    address = server?.requestIP(request)?.address ?? null;
+    peers.set(request, address);
+  }
+  return address;
+}
+
+/** clientIp for a request being served, worked out once per request (the client info and the rate limits both need it). */
+export function requestClientIp(request: Request, server: PeerSource | null | undefined, trustedHops: number): string {
+  const known = clients.get(request);
+  if (known?.trustedHops === trustedHops) return known.ip;
+  const ip = clientIp(request, peerAddress(request, server), trustedHops);
+  clients.set(request, { trustedHops, ip });
+  return ip;
+}
+
 /**
  * The key one client's budget is kept under: the IPv4 address, or the /64 network of an IPv6 address,
  * since one subscriber usually holds a whole /64 and could otherwise rotate through 2^64 budgets.

@@ -1,6 +1,6 @@
 import { Elysia } from "elysia";
 import { quotaHeaders, type RouteLimitKind, type RouteLimits } from "../ratelimit/route-limits";
-import { clientIp, clientKey } from "./client-ip";
+import { clientKey, requestClientIp } from "./client-ip";
 
 export type { RouteLimitKind } from "../ratelimit/route-limits";
 
@@ -15,7 +15,7 @@ export const rateLimit = ({ limits, trustedProxies }: { limits: RouteLimits; tru
   new Elysia({ name: "rate-limit" }).macro({
     rateLimit: (kind: RouteLimitKind) => ({
       async resolve({ request, server, set }) {
-        const ip = clientIp(request, server?.requestIP(request)?.address, trustedProxies);
+        const ip = requestClientIp(request, server, trustedProxies);
         const key = clientKey(ip);
         const quota = await limits.consume(kind, key);
         Object.assign(set.headers, quotaHeaders(quota));

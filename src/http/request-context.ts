@@ -3,14 +3,14 @@ import { authGuard } from "../modules/auth/guard";
 import type { TokenIssuer } from "../modules/auth/tokens";
 import type { ClientInfo } from "../modules/sessions/repository";
 import type { RouteLimits } from "../ratelimit/route-limits";
-import { clientIp, UNKNOWN_CLIENT } from "./client-ip";
+import { requestClientIp, UNKNOWN_CLIENT } from "./client-ip";
 import { rateLimit } from "./rate-limit";
 
 const MAX_USER_AGENT = 512;
 
 /** The caller's address (TRUST_PROXY decides whether X-Forwarded-For counts) and user agent. */
 export function readClientInfo(request: Request, server: Context["server"], trustedProxies: number): ClientInfo {
-  const ip = clientIp(request, server?.requestIP(request)?.address, trustedProxies);
+  const ip = requestClientIp(request, server, trustedProxies);
   return {
     ip: ip === UNKNOWN_CLIENT ? null : ip,
     userAgent: request.headers.get("user-agent")?.slice(0, MAX_USER_AGENT) ?? null,

@@ -1,7 +1,7 @@
 import { Elysia } from "elysia";
 import type { Logger } from "../lib/log";
 import type { Metrics } from "../lib/metrics";
-import { clientIp as clientIpOf, UNKNOWN_CLIENT } from "./client-ip";
+import { requestClientIp, UNKNOWN_CLIENT } from "./client-ip";
 
 /** The route label of requests that reached no route: unknown paths, and bodies the guards refused before routing. */
 export const UNMATCHED_ROUTE = "(unmatched)";
@@ -38,7 +38,7 @@ export const requestLog = ({ log, metrics, trustedProxies }: { log: Logger; metr
 
   return new Elysia({ name: "request-log" })
     .onRequest(({ request, server }) => {
-      const clientIp = clientIpOf(request, server?.requestIP(request)?.address, trustedProxies);
+      const clientIp = requestClientIp(request, server, trustedProxies);
       if (clientIp !== UNKNOWN_CLIENT) note(request, { clientIp });
     })
     // The route is known from routing on; transform runs for every matched request that is not refused

@@ -89,10 +89,8 @@ export function createAuthService({ users, otp, codes, passwords, sessions, audi
         // Checked for unknown addresses too (hidden mode), so they fail exactly like a wrong code.
         await otp.verifyAndConsumeOtp(email, purpose, code);
         if (!user) throw new AppError(400, OTP_ERRORS.invalid, "otp_invalid");
-        const now = new Date(clock.now());
-        if (purpose === "register") await users.markVerified(user.id, now);
-        else await users.markOtpRechecked(user.id, now);
-        return { message: M.verified, ...(await sessions.startSession(user, client, now)) };
+        // Verifying the account (or recording the re-check) and opening the session are one statement.
+        return { message: M.verified, ...(await sessions.startSession(user, client, new Date(clock.now()), purpose)) };
       }),
 
     async resendOtp(email: string, client: ClientInfo): Promise<string> {

@@ -1,16 +1,17 @@
-import { and, eq, sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { users, type User } from "../../db/schema";
 
 export type UserRepository = ReturnType<typeof createUserRepository>;
 
 export function createUserRepository(db: Database) {
+  // Every sign-in and every /auth/me reads one of these: prepared (see db/prepared.ts), one index probe each.
+  const byEmail = db.select().from(users).where(eq(users.email, sql.placeholder("email"))).limit(1).prepare("users_by_email");
+  const byId = db.select().from(users).where(eq(users.id, sql.placeholder("id"))).limit(1).prepare("users_by_id");
   return {
-    findByEmail: async (email: string): Promise<User | undefined> =>
-      (await db.select().from(users).where(eq(users.email, email)).limit(1))[0],
+    findByEmail: async (email: string): Promise<User | undefined> => (await byEmail.execute({ email }))[0],
 
-    findById: async (id: number): Promise<User | undefined> =>
-      (await db.select().from(users).where(eq(users.id, id)).limit(1))[0],
+    findById: async (id: number): Promise<User | undefined> => (await byId.execute({ id }))[0],
 
     /**
      * Creates the unverified account, or replaces the password of one that is still unverified.
@@ -28,12 +29,6 @@ export function createUserRepository(db: Database) {
         })
         .returning({ id: users.id });
       return rows[0] ?? null;
-    },
-
-    async markVerified(id: number, at: Date): Promise<void> {
-      await db.update(users)
-        .set({ isVerified: true, isActive: true, lastOtpVerifiedAt: at, updatedAt: sql`now()` })
-        .where(eq(users.id, id));
     },
 
     /**
@@ -54,12 +49,6 @@ export function createUserRepository(db: Database) {
 
     async setPassword(id: number, passwordHash: string): Promise<void> {
       await db.update(users).set({ passwordHash, updatedAt: sql`now()` }).where(eq(users.id, id));
-    },
-
-    async markOtpRechecked(id: number, at: Date): Promise<void> {
-      await db.update(users)
-        .set({ lastOtpVerifiedAt: at, updatedAt: sql`now()` })
-        .where(and(eq(users.id, id), eq(users.isVerified, true)));
     },
   };
 }

@@ -4,7 +4,7 @@ import type { Clock } from "../../lib/clock";
 import { hmacHex, randomToken } from "../../lib/crypto";
 import type { Logger } from "../../lib/log";
 import type { TokenIssuer } from "../auth/tokens";
-import type { ClientInfo, RefreshRefusal, SessionRepository } from "./repository";
+import type { ClientInfo, RefreshRefusal, SessionRepository, SignInProof } from "./repository";
 import type { RevocationStore } from "./revocations";
 
 export interface SessionSettings {
@@ -80,14 +80,14 @@ export function createSessionService({ repository, revocations, audit, tokens, c
   return {
     /**
      * Opens a session for a user who just proved who they are; `verifiedAt` is when the address was last
-     * proven (a code, or an OAuth sign-in). A user disabled meanwhile gets 403.
+     * proven (a code, or an OAuth sign-in). A code check passes its purpose as `proof`, recorded on the user in
+     * the same statement. A user disabled meanwhile gets 403.
      */
-    async startSession(user: { id: number; email: string }, client: ClientInfo, verifiedAt: Date): Promise<SessionTokens> {
+    async startSession(user: { id: number; email: string }, client: ClientInfo, verifiedAt: Date, proof: SignInProof = "none"): Promise<SessionTokens> {
       const id = crypto.randomUUID();
       const refreshToken = randomToken(32);
-      await repository.pruneEnded(user.id, now());
-      const opened = await repository.create({
-        id, userId: user.id, refreshTokenHash: hashRefreshToken(refreshToken), now: now(), expiresAt: expiry(), verifiedAt, client,
+      const opened = await repository.open({
+        id, userId: user.id, refreshTokenHash: hashRefreshToken(refreshToken), now: now(), expiresAt: expiry(), verifiedAt, client, proof,
       });
       if (!opened) throw new AppError(403, "This account is disabled.", "account_disabled");
       return tokensFor(user, id, refreshToken);

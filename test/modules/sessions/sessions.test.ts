@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { sql } from "drizzle-orm";
 import { uniqueEmail } from "../../support/env";
 import { createSessionRepository } from "../../../src/modules/sessions/repository";
 import { createMemoryRevocationStore, createRedisRevocationStore } from "../../../src/modules/sessions/revocations";
-import { BACKENDS, startHarness, type Harness } from "../../support/harness";
+import { BACKENDS, CORE_BACKENDS, startHarness, type Harness } from "../../support/harness";
 
 // Each describe below runs once per backend (PostgreSQL + Redis + SMTP, and the embedded defaults).
 let h: Harness;
@@ -141,6 +142,44 @@ describe.each(BACKENDS)("the revocation set after it lost its contents (%s)", (b
     expect(await store.isRevoked(sid(ended.access_token))).toBe(true);
     expect(await store.isRevoked(sid(live.access_token))).toBe(false);
     expect((await h.callAs(live.access_token, "GET", "/auth/me")).status).toBe(200);
+  });
+});
+
+const HOUR = 3_600_000;
+const claimsOf = (token: string) => JSON.parse(Buffer.from(token.split(".")[1]!, "base64url").toString());
+
+describe.each(CORE_BACKENDS)("ended sessions are deleted (%s)", (backend) => {
+  beforeAll(async () => {
+    // A re-check window of about 3.5 days, so that password logins a day apart need no code.
+    h = await startHarness({ backend, env: { OTP_RECHECK_MINUTES: "5000" } });
+  });
+  afterAll(() => h.close());
+
+  test("at the next sign-in, sessions ended over two days ago and expired ones go; the others stay", async () => {
+    const email = uniqueEmail();
+    const first = await h.signUp(email);
+    const second = await h.logIn(email);
+    const userId = Number(claimsOf(first.access_token).sub);
+    const sid = (tokens: { access_token: string }) => claimsOf(tokens.access_token).sid as string;
+    const stored = async () =>
+      (await h.rows<{ id: string }>(sql`select id from sessions where user_id = ${userId}`)).map((row) => row.id).sort();
+    await h.callAs(first.access_token, "POST", "/auth/logout");
+    await h.callAs(second.access_token, "POST", "/auth/logout");
+
+    h.clock.advance(47 * HOUR);
+    const third = await h.logIn(email);
+    expect(await stored()).toEqual([sid(first), sid(second), sid(third)].sort());
+
+    h.clock.advance(2 * HOUR);
+    const fourth = await h.logIn(email);
+    expect(await stored()).toEqual([sid(third), sid(fourth)].sort());
+
+    // Past REFRESH_TOKEN_EXPIRE_DAYS and the re-check window: the sign-in through a re-check code prunes too.
+    h.clock.advance(31 * 24 * HOUR);
+    expect((await h.call("POST", "/auth/login", { email, password: "correct horse battery" })).body.code).toBe("otp_required");
+    const fifth = await h.call("POST", "/auth/verify-otp", { email, code: h.inbox.latestCode(email) });
+    expect(fifth.status).toBe(200);
+    expect(await stored()).toEqual([sid(fifth.body)]);
   });
 });
 
