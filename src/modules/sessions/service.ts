@@ -1,5 +1,6 @@
 import type { AuditLog } from "../../audit/log";
 import { AppError } from "../../errors";
+import { AUTH_MESSAGES } from "../auth/messages";
 import type { Clock } from "../../lib/clock";
 import { hmacHex, randomToken } from "../../lib/crypto";
 import type { Logger } from "../../lib/log";
@@ -89,7 +90,7 @@ export function createSessionService({ repository, revocations, audit, tokens, c
       const opened = await repository.open({
         id, userId: user.id, refreshTokenHash: hashRefreshToken(refreshToken), now: now(), expiresAt: expiry(), verifiedAt, client, proof,
       });
-      if (!opened) throw new AppError(403, "This account is disabled.", "account_disabled");
+      if (!opened) throw new AppError(403, AUTH_MESSAGES.disabled, "account_disabled");
       return tokensFor(user, id, refreshToken);
     },
 
