@@ -1,16 +1,11 @@
-import type { AuditLog } from "../../audit/log";
 import type { User } from "../../db/schema";
 import { AppError } from "../../errors";
-import type { Clock } from "../../lib/clock";
 import { passwordChangedMail } from "../../mail/templates";
-import { OTP_ERRORS, type OtpService } from "../../otp/service";
-import type { CodeDelivery } from "../auth/code-delivery";
+import { OTP_ERRORS } from "../../otp/service";
 import { invalidToken } from "../auth/guard";
 import { AUTH_MESSAGES } from "../auth/messages";
-import type { PasswordHasher } from "../auth/password";
-import type { UserRepository } from "../auth/users";
+import type { AuthServiceDeps } from "../auth/service";
 import type { ClientInfo } from "../sessions/repository";
-import type { SessionService } from "../sessions/service";
 import { PASSWORD_MESSAGES as M } from "./messages";
 
 export type PasswordService = ReturnType<typeof createPasswordService>;
@@ -18,15 +13,8 @@ export type PasswordService = ReturnType<typeof createPasswordService>;
 /** A verified account that was switched off gets no reset: that would switch it back on. */
 const canReset = (user: User | undefined): user is User => !!user && (user.isActive || !user.isVerified);
 
-export function createPasswordService({ users, otp, codes, passwords, sessions, audit, clock }: {
-  users: UserRepository;
-  otp: OtpService;
-  codes: CodeDelivery;
-  passwords: PasswordHasher;
-  sessions: SessionService;
-  audit: AuditLog;
-  clock: Clock;
-}) {
+export function createPasswordService(deps: Omit<AuthServiceDeps, "settings">) {
+  const { users, otp, codes, passwords, sessions, audit, clock } = deps;
   // The password is changed either way: the notice goes after the answer, and a lost one is only logged.
   const notify = (email: string, how: "reset" | "change", client: ClientInfo) =>
     codes.sendNotice(email, passwordChangedMail(how), "password_changed", client, true);
