@@ -23,6 +23,7 @@ const MODES = { // title, lead, button, busy button
   forgot: ["Reset your password", "Enter your account's email address. We'll send you a code to choose a new password.", "Send code", "Sending…"],
 };
 const SESSION_ENDED = "Your session has ended. Please sign in again.";
+const COPIED_TAB = "This tab was copied from a signed-in tab, which keeps that session. Sign in here for a session of this tab's own.";
 
 function setMode(next) {
   mode = next;
@@ -309,6 +310,7 @@ function wire() {
 }
 
 async function restoreSession() {
+  const copy = await session.ready;
   if (oauthReturn) {
     const name = PROVIDER_NAMES[oauthReturn.pending?.provider] ?? "your provider";
     say("auth-status", `Finishing sign-in with ${name}…`);
@@ -328,6 +330,7 @@ async function restoreSession() {
       say("auth-error", error.detail);
     }
   }
+  if (copy) say("auth-status", COPIED_TAB);
   $("email").focus();
 }
 

@@ -7,6 +7,34 @@ import { ApiError } from "./api.js";
 const emailIn = (token) =>
   JSON.parse(new TextDecoder().decode(Uint8Array.from(atob(token.split(".")[1].replace(/-/g, "+").replace(/_/g, "/")), (c) => c.charCodeAt(0)))).email;
 
+const TAB_KEY = "otp-auth:tab";
+
+/**
+ * A tab copied from another (duplicated, or opened by it) copies its sessionStorage, tokens included, and two
+ * tabs renewing one refresh token would end the session for both (reuse detection). So each tab holds a Web
+ * Lock named by an id kept in its sessionStorage: a copy finds its id's lock held and starts anew (a reload's
+ * old page lets go of the lock within moments, hence the wait). Resolves to true in a copy.
+ */
+async function claimTab() {
+  if (!navigator.locks) return false; // not a secure context: no locks to tell a copy by
+  let release;
+  const hold = (id, options) => new Promise((resolve) => {
+    navigator.locks.request(`otp-auth:tab:${id}`, options, (lock) => {
+      resolve(Boolean(lock));
+      return lock && new Promise((done) => (release = done));
+    }).catch(() => resolve(false)); // waited in vain
+  });
+  // Let go while in the back/forward cache, so that a new page in this tab is not taken for a copy.
+  addEventListener("pagehide", () => release?.());
+  addEventListener("pageshow", (event) => event.persisted && hold(sessionStorage.getItem(TAB_KEY), { ifAvailable: true }));
+  const id = sessionStorage.getItem(TAB_KEY);
+  if (id && ((await hold(id, { ifAvailable: true })) || (await hold(id, { signal: AbortSignal.timeout(1500) })))) return false;
+  const fresh = crypto.randomUUID();
+  sessionStorage.setItem(TAB_KEY, fresh);
+  await hold(fresh, { ifAvailable: true });
+  return Boolean(id);
+}
+
 /**
  * A renewal that fails with 401 (the session ended) or `otp_required` (a code was mailed to `error.email`)
  * forgets the tokens; others are retried. `lost(error)` hears of a renewal nobody was waiting for.
@@ -57,6 +85,7 @@ export function createSession(api, lost) {
 
   /** A call with the access token, renewed first when due, and once more when the server refuses it (401). */
   async function call(method, path, body) {
+    await ready;
     if (!tokens || Date.now() >= tokens.renew_at) await renew();
     const token = tokens?.access_token;
     try {
@@ -68,13 +97,28 @@ export function createSession(api, lost) {
     }
   }
 
-  try {
-    tokens = JSON.parse(sessionStorage.getItem(key));
-  } catch {
-    // unreadable: no session
+  /** The tokens this tab keeps (another page in it may have renewed them meanwhile). */
+  function load() {
+    try {
+      tokens = JSON.parse(sessionStorage.getItem(key));
+    } catch {
+      tokens = null; // unreadable: no session
+    }
+    if (tokens?.refresh_token) schedule(tokens.renew_at - Date.now());
+    else tokens = null;
   }
-  if (tokens?.refresh_token) schedule(tokens.renew_at - Date.now());
-  else tokens = null;
 
-  return { keep, forget, call, get active() { return Boolean(tokens); } };
+  /** True when this tab is a copy whose tokens were set aside; they stay with the tab they came from. */
+  const ready = claimTab().then((copy) => {
+    if (tokens) return false; // signed in meanwhile
+    if (copy && sessionStorage.getItem(key)) {
+      sessionStorage.removeItem(key);
+      return true;
+    }
+    load();
+    return false;
+  });
+  addEventListener("pageshow", (event) => event.persisted && load());
+
+  return { ready, keep, forget, call, get active() { return Boolean(tokens); } };
 }

@@ -130,6 +130,52 @@ describe("signing in on the page", () => {
     expect(await page.getByRole("heading", { name: "Sign in" }).isVisible()).toBe(true);
   });
 
+  test("a copy of a signed-in tab starts signed out and leaves the session to the tab it came from", async () => {
+    const email = uniqueEmail("copied-tab");
+    await harness.createVerifiedUser(email);
+    const { page, context, problems } = await open();
+    await signIn(page, email);
+    await expectSignedIn(page, email);
+    const original = (await storedTokens(page, base))!;
+    const tabId = () => page.evaluate(() => sessionStorage.getItem("otp-auth:tab"));
+    const originalTab = await tabId();
+    expect(originalTab).toMatch(/^[0-9a-f-]{36}$/);
+
+    // window.open copies the opener's sessionStorage, as duplicating a tab does: tokens and tab id included.
+    const [copy] = await Promise.all([context.waitForEvent("page"), page.evaluate("window.open(location.href) && true")]);
+    await waitUntilReady(copy);
+    await copy.getByRole("heading", { name: "Sign in" }).waitFor();
+    expect(await copy.locator("#auth-status").textContent()).toContain("copied from a signed-in tab");
+    expect(await storedTokens(copy, base)).toBeNull();
+    const copyTab = await copy.evaluate(() => sessionStorage.getItem("otp-auth:tab"));
+    expect(copyTab).not.toBe(originalTab);
+
+    // The copy never presented the original's refresh token: that session goes on, and the copy gets its own.
+    expect((await harness.callAs(original.access_token, "GET", "/auth/me")).status).toBe(200);
+    await signIn(copy, email);
+    await expectSignedIn(copy, email);
+    const own = (await storedTokens(copy, base))!;
+    expect(own.refresh_token).not.toBe(original.refresh_token);
+    const refreshed = await harness.call("POST", "/auth/refresh", { refresh_token: original.refresh_token });
+    expect(refreshed.status).toBe(200);
+    expect((await harness.callAs(own.access_token, "GET", "/auth/me")).status).toBe(200);
+
+    // A reload, or leaving the page and coming back, is the same tab, not a copy.
+    await copy.reload();
+    await waitUntilReady(copy);
+    await expectSignedIn(copy, email);
+    await copy.goto(`${base}/docs`);
+    await copy.goBack();
+    await expectSignedIn(copy, email);
+    await copy.goto(`${base}/docs`);
+    await copy.goto(`${base}/`);
+    await waitUntilReady(copy);
+    await expectSignedIn(copy, email);
+    expect(await copy.evaluate(() => sessionStorage.getItem("otp-auth:tab"))).toBe(copyTab);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
   test("keyboard only: create an account, enter the code, log out, sign in again", async () => {
     const email = uniqueEmail("keyboard");
     const { page } = await open();
