@@ -147,6 +147,7 @@ describe("signing in on the page", () => {
     await copy.getByRole("heading", { name: "Sign in" }).waitFor();
     expect(await copy.locator("#auth-status").textContent()).toContain("copied from a signed-in tab");
     expect(await storedTokens(copy, base)).toBeNull();
+    await saveScreens(copy, "14-copied-tab");
     const copyTab = await copy.evaluate(() => sessionStorage.getItem("otp-auth:tab"));
     expect(copyTab).not.toBe(originalTab);
 
