@@ -9,7 +9,7 @@ import { $, clearPasswords, countdown, formatClock, holdButton, isBusy, on, say,
 
 const oauthReturn = takeOAuthReturn(); // first: it may put `?api=` back into the address
 const api = createApi(resolveApiBase());
-// The tokens live in this tab's sessionStorage only: they survive a reload, not the tab. One set per API.
+// Tokens live in this tab's sessionStorage: they survive a reload, not a copy. One set per API.
 const session = createSession(api, sessionLost);
 const boxes = createCodeBoxes($("code-boxes"));
 const account = createAccount({ session, lost: sessionLost, signOut, passwordProblem });
@@ -23,7 +23,7 @@ const MODES = { // title, lead, button, busy button
   forgot: ["Reset your password", "Enter your account's email address. We'll send you a code to choose a new password.", "Send code", "Sending…"],
 };
 const SESSION_ENDED = "Your session has ended. Please sign in again.";
-const COPIED_TAB = "This tab was copied from a signed-in tab, which keeps that session. Sign in here for a session of this tab's own.";
+const COPIED_TAB = "This tab was copied from a signed-in tab, which keeps its session. Sign in to give this tab its own.";
 
 function setMode(next) {
   mode = next;

@@ -10,21 +10,20 @@ const emailIn = (token) =>
 const TAB_KEY = "otp-auth:tab";
 
 /**
- * A tab copied from another (duplicated, or opened by it) copies its sessionStorage, tokens included, and two
- * tabs renewing one refresh token would end the session for both (reuse detection). So each tab holds a Web
- * Lock named by an id kept in its sessionStorage: a copy finds its id's lock held and starts anew (a reload's
- * old page lets go of the lock within moments, hence the wait). Resolves to true in a copy.
+ * A copied tab (duplicated, or opened by this one) gets this tab's sessionStorage; two tabs renewing one
+ * refresh token end the session. Each tab holds a Web Lock named by an id in its storage: a copy finds it
+ * held (a reload's old page lets go soon, hence the wait). True in a copy.
  */
 async function claimTab() {
-  if (!navigator.locks) return false; // not a secure context: no locks to tell a copy by
+  if (!navigator.locks) return false; // not a secure context
   let release;
   const hold = (id, options) => new Promise((resolve) => {
     navigator.locks.request(`otp-auth:tab:${id}`, options, (lock) => {
       resolve(Boolean(lock));
       return lock && new Promise((done) => (release = done));
-    }).catch(() => resolve(false)); // waited in vain
+    }).catch(() => resolve(false));
   });
-  // Let go while in the back/forward cache, so that a new page in this tab is not taken for a copy.
+  // In the back/forward cache, let go: the next page in this tab is no copy.
   addEventListener("pagehide", () => release?.());
   addEventListener("pageshow", (event) => event.persisted && hold(sessionStorage.getItem(TAB_KEY), { ifAvailable: true }));
   const id = sessionStorage.getItem(TAB_KEY);
@@ -97,26 +96,24 @@ export function createSession(api, lost) {
     }
   }
 
-  /** The tokens this tab keeps (another page in it may have renewed them meanwhile). */
+  /** This tab's tokens (another page in it may have renewed them). */
   function load() {
     try {
       tokens = JSON.parse(sessionStorage.getItem(key));
     } catch {
-      tokens = null; // unreadable: no session
+      tokens = null;
     }
     if (tokens?.refresh_token) schedule(tokens.renew_at - Date.now());
     else tokens = null;
   }
 
-  /** True when this tab is a copy whose tokens were set aside; they stay with the tab they came from. */
+  // True in a copy: its tokens stay with the tab it came from.
   const ready = claimTab().then((copy) => {
     if (tokens) return false; // signed in meanwhile
-    if (copy && sessionStorage.getItem(key)) {
-      sessionStorage.removeItem(key);
-      return true;
-    }
-    load();
-    return false;
+    const copied = copy && Boolean(sessionStorage.getItem(key));
+    if (copied) forget();
+    else load();
+    return copied;
   });
   addEventListener("pageshow", (event) => event.persisted && load());
 
