@@ -137,8 +137,8 @@ describe("signing in on the page", () => {
     await signIn(page, email);
     await expectSignedIn(page, email);
     const original = (await storedTokens(page, base))!;
-    const tabId = () => page.evaluate(() => sessionStorage.getItem("otp-auth:tab"));
-    const originalTab = await tabId();
+    const tabId = (tab: Page) => tab.evaluate(() => sessionStorage.getItem("otp-auth:tab"));
+    const originalTab = await tabId(page);
     expect(originalTab).toMatch(/^[0-9a-f-]{36}$/);
 
     // window.open copies the opener's sessionStorage, as duplicating a tab does: tokens and tab id included.
@@ -148,7 +148,7 @@ describe("signing in on the page", () => {
     expect(await copy.locator("#auth-status").textContent()).toContain("copied from a signed-in tab");
     expect(await storedTokens(copy, base)).toBeNull();
     await saveScreens(copy, "14-copied-tab");
-    const copyTab = await copy.evaluate(() => sessionStorage.getItem("otp-auth:tab"));
+    const copyTab = await tabId(copy);
     expect(copyTab).not.toBe(originalTab);
 
     // The copy never presented the original's refresh token: that session goes on, and the copy gets its own.
@@ -172,7 +172,7 @@ describe("signing in on the page", () => {
     await copy.goto(`${base}/`);
     await waitUntilReady(copy);
     await expectSignedIn(copy, email);
-    expect(await copy.evaluate(() => sessionStorage.getItem("otp-auth:tab"))).toBe(copyTab);
+    expect(await tabId(copy)).toBe(copyTab);
     expect(problems).toEqual([]);
     await context.close();
   });
