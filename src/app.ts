@@ -21,7 +21,8 @@ import { sessionRoutes } from "./modules/sessions/routes";
 /** Composes the HTTP application from its dependencies; never listens (see cli/serve.ts). */
 export function createApp(deps: Deps) {
   const { config } = deps;
-  const ownOrigins = [`http://127.0.0.1:${config.PORT}`, `http://localhost:${config.PORT}`];
+  // A development convenience (the page at localhost calling 127.0.0.1); in production only CORS_ORIGINS counts.
+  const ownOrigins = config.NODE_ENV === "production" ? [] : [`http://127.0.0.1:${config.PORT}`, `http://localhost:${config.PORT}`];
   const context = requestContext({
     tokens: deps.tokens, isRevoked: deps.sessions.isRevoked, limits: deps.routeLimits, trustedProxies: config.TRUST_PROXY,
   });
@@ -45,10 +46,10 @@ export function createApp(deps: Deps) {
     .use(authRoutes(deps.auth, context, deps.loginGuard))
     .use(sessionRoutes(deps.sessions, context))
     .use(passwordRoutes(deps.passwords, context))
-    .use(adminRoutes(deps.admin, context, { email: config.ADMIN_EMAIL, password: config.ADMIN_PASSWORD },
+    .use(adminRoutes(deps.admin, context, { email: config.ADMIN_EMAIL, password: config.ADMIN_PASSWORD }, deps.adminLoginGuard,
       (client) => deps.audit.record({ event: "admin_auth", outcome: "failure", client })))
     .use(clientConfigRoutes({ config: deps.config, oauthProviders: deps.oauth.listConfiguredProviders(), mailboxUrl: deps.mailCatcher ? "/dev/mailbox" : null }))
-    .use(uiRoutes())
+    .use(uiRoutes({ apiOrigins: config.PAGE_API_ORIGINS }))
     .use(oauthRoutes(deps.oauth, context))
     // Mounted only while the development mail catcher runs, which never happens in production.
     .use((app) => (deps.mailCatcher ? app.use(devMailboxRoutes(deps.mailCatcher)) : app));

@@ -66,6 +66,8 @@ export interface Deps {
   routeLimits: RouteLimits;
   /** Password-guessing protection around the login. */
   loginGuard: LoginGuard;
+  /** The same around the admin API's Basic auth, with the login's settings and counters of its own. */
+  adminLoginGuard: LoginGuard;
   readiness: ReadinessCheck[];
   close(): Promise<void>;
 }
@@ -131,6 +133,8 @@ export async function buildDeps(input: Config, overrides: DepOverrides = {}): Pr
       maxAttempts: config.OTP_MAX_ATTEMPTS,
       resendCooldownSeconds: config.OTP_RESEND_COOLDOWN_SECONDS,
       maxSendsPerHour: config.OTP_MAX_SENDS_PER_HOUR,
+      maxFailuresPerWindow: config.OTP_MAX_FAILURES_PER_WINDOW,
+      failureWindowSeconds: config.OTP_FAILURE_WINDOW_HOURS * 3600,
     },
   });
   const tokens = createTokenIssuer({ secret: config.SECRET_KEY, expireMinutes: config.ACCESS_TOKEN_EXPIRE_MINUTES, clock });
@@ -188,22 +192,19 @@ export async function buildDeps(input: Config, overrides: DepOverrides = {}): Pr
     },
     onRefused,
   });
-  const loginGuard = createLoginGuard({
-    redis,
-    log,
-    settings: {
-      maxConsecutiveFailures: config.LOGIN_MAX_CONSECUTIVE_FAILURES,
-      blockSeconds: config.LOGIN_BLOCK_SECONDS,
-      blockMaxSeconds: config.LOGIN_BLOCK_MAX_SECONDS,
-      maxFailuresPerIpPerDay: config.LOGIN_MAX_FAILURES_PER_IP_PER_DAY,
-    },
-    onRefused,
-  });
+  const loginGuardSettings = {
+    maxConsecutiveFailures: config.LOGIN_MAX_CONSECUTIVE_FAILURES,
+    blockSeconds: config.LOGIN_BLOCK_SECONDS,
+    blockMaxSeconds: config.LOGIN_BLOCK_MAX_SECONDS,
+    maxFailuresPerIpPerDay: config.LOGIN_MAX_FAILURES_PER_IP_PER_DAY,
+  };
+  const loginGuard = createLoginGuard({ redis, log, settings: loginGuardSettings, onRefused });
+  const adminLoginGuard = createLoginGuard({ redis, log, settings: loginGuardSettings, onRefused, name: "admin" });
   const readiness: ReadinessCheck[] = [{ name: "postgres", check: database.ping }];
   if (redisTarget) readiness.push({ name: describeRedis(redisTarget).check, check: store.ping });
   return {
     config, clock, log, metrics, database, redis, mailCatcher, mailer, tokens, sessions, audit, auth, passwords: passwordService,
-    admin, oauth, routeLimits, loginGuard, readiness,
+    admin, oauth, routeLimits, loginGuard, adminLoginGuard, readiness,
     async close() {
       await audit.flush();
       mailer.close();

@@ -1,10 +1,14 @@
-/** The one error type the HTTP layer turns into `{"detail": ..., "code": ...}`. */
+/**
+ * The one error type the HTTP layer turns into `{"detail": ..., "code": ...}`; `fields` adds to that body what
+ * the client needs to go on (the `otp_token` of a code step).
+ */
 export class AppError extends Error {
   constructor(
     readonly status: number,
     readonly detail: string,
     readonly code: string,
     readonly headers: Record<string, string> = {},
+    readonly fields: Record<string, string> = {},
   ) {
     super(detail);
     this.name = "AppError";

@@ -1,26 +1,31 @@
 // Talking to the otp-auth API: where it is, requests and their errors.
 
-/** `?api=` wins, then `<meta name="otp-auth-api">` when non-empty, else this page's own origin. */
+/**
+ * `?api=` wins, then `<meta name="otp-auth-api">` when non-empty, else this page's own origin. Only this origin
+ * and those of `<meta name="otp-auth-api-origins">` count (a link must not choose where passwords go); `ignored`
+ * is the first one refused.
+ */
 export function resolveApiBase() {
-  const candidates = [
-    new URLSearchParams(location.search).get("api"),
-    document.querySelector('meta[name="otp-auth-api"]')?.content.trim(),
-  ];
-  for (const candidate of candidates.filter(Boolean)) {
+  const meta = (name) => document.querySelector(`meta[name="${name}"]`)?.content.trim();
+  const allowed = [location.origin, ...(meta("otp-auth-api-origins") ?? "").split(/[\s,]+/)];
+  let ignored = null;
+  for (const candidate of [new URLSearchParams(location.search).get("api"), meta("otp-auth-api")].filter(Boolean)) {
     try {
       const url = new URL(candidate, location.href);
-      if (/^https?:$/.test(url.protocol)) return url.href.replace(/\/+$/, "");
+      if (!/^https?:$/.test(url.protocol)) continue;
+      if (allowed.includes(url.origin)) return { base: url.href.replace(/\/+$/, ""), ignored };
+      ignored ??= url.origin;
     } catch {
       // not a URL: the next source decides
     }
   }
-  return location.origin;
+  return { base: location.origin, ignored };
 }
 
 export class ApiError extends Error {
-  constructor(status, detail, code = "", retryAfter = 0) {
+  constructor(status, detail, code = "", retryAfter = 0, token) {
     super(detail);
-    Object.assign(this, { status, detail, code, retryAfter });
+    Object.assign(this, { status, detail, code, retryAfter, token });
   }
 }
 
@@ -40,7 +45,7 @@ export function createApi(base) {
     if (response.ok) return data ?? {};
     const detail = typeof data?.detail === "string" && data.detail ? data.detail
       : response.status >= 500 ? "The server could not handle the request. Please try again shortly." : `Request failed (${response.status}).`;
-    throw new ApiError(response.status, detail, data?.code, Number(response.headers.get("Retry-After")) || 0);
+    throw new ApiError(response.status, detail, data?.code, Number(response.headers.get("Retry-After")) || 0, data?.otp_token);
   }
   return {
     base,

@@ -8,7 +8,8 @@ import { loadSettings, settings } from "./settings.js";
 import { $, clearPasswords, countdown, formatClock, holdButton, isBusy, on, say, showError, showView, whileBusy } from "./views.js";
 
 const oauthReturn = takeOAuthReturn(); // first: it may put `?api=` back into the address
-const api = createApi(resolveApiBase());
+const { base, ignored } = resolveApiBase();
+const api = createApi(base);
 // Tokens live in this tab's sessionStorage: they survive a reload, not a copy. One set per API.
 const session = createSession(api, sessionLost);
 const boxes = createCodeBoxes($("code-boxes"));
@@ -78,11 +79,13 @@ async function submitAuth(event) {
   await whileBusy(button, MODES[mode][3], async () => {
     try {
       if (mode === "login") await enterSession(await api.post("/auth/login", { email, password }));
-      else if (mode === "register") enterCodeStep(email, "register", (await api.post("/auth/register", { email, password })).message);
-      else enterCodeStep(email, "reset", (await api.post("/auth/password/forgot", { email })).message);
+      else if (mode === "register") {
+        const { message, otp_token } = await api.post("/auth/register", { email, password });
+        enterCodeStep(email, "register", message, otp_token);
+      } else enterCodeStep(email, "reset", (await api.post("/auth/password/forgot", { email })).message);
     } catch (error) {
-      if (error.code === "otp_required") enterCodeStep(email, "recheck", error.detail);
-      else if (error.code === "email_not_verified") enterCodeStep(email, "unverified", error.detail);
+      if (error.code === "otp_required") enterCodeStep(email, "recheck", error.detail, error.token);
+      else if (error.code === "email_not_verified") enterCodeStep(email, "unverified", error.detail, error.token);
       else failure = error;
     }
   });
@@ -118,8 +121,9 @@ function resetBoxes() {
   boxes.setInvalid(false);
 }
 
-function enterCodeStep(email, purpose, message) {
-  pending = { email, purpose };
+// `token` (otp_token) goes back with the code: this tab started the step.
+function enterCodeStep(email, purpose, message, token) {
+  pending = { email, purpose, token };
   $("password").value = "";
   clearPasswords($("reset-field"));
   resetBoxes();
@@ -199,7 +203,7 @@ async function submitCode(event) {
     try {
       if (reset) toSignIn((await api.post("/auth/password/reset", { email, code, new_password: password })).message, email);
       else {
-        const answer = await api.post("/auth/verify-otp", { email, code });
+        const answer = await api.post("/auth/verify-otp", { email, code, otp_token: pending.token });
         await enterSession(answer, answer.message);
       }
     } catch (error) {
@@ -335,6 +339,7 @@ async function restoreSession() {
 }
 
 $("api-host").textContent = new URL(api.base).host;
+if (ignored) say("api-ignored", `${new URL(ignored).host} is not a sign-in service this page may use, so nothing is sent there. Using ${new URL(base).host}.`);
 $("docs-link").href = `${api.base}/docs`;
 boxes.build(settings.otp_length);
 wire();

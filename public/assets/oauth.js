@@ -32,7 +32,7 @@ export function takeOAuthReturn() {
     // unreadable: treated as not started here
   }
   sessionStorage.removeItem(PENDING_KEY);
-  const api = params.get("api") ?? (pending?.api !== resolveApiBase() ? pending?.api : null);
+  const api = params.get("api") ?? (pending?.api !== resolveApiBase().base ? pending?.api : null);
   history.replaceState(null, "", location.pathname + (api ? `?${new URLSearchParams({ api })}` : ""));
   return { code: params.get("code"), state: params.get("state"), error: params.get("error"), pending };
 }

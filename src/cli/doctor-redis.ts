@@ -4,6 +4,8 @@ import { describeRedis, type RedisTarget } from "../cache/redis";
 export interface RedisCheck {
   name: "redis";
   ok: boolean;
+  /** Reached, but set up in a way that weakens the service: shown, without failing doctor. */
+  warn?: boolean;
   message: string;
   fix?: string;
 }
@@ -75,8 +77,31 @@ async function seedProblem(target: Extract<RedisTarget, { kind: "cluster" }>, al
   }
 }
 
-/** Reaches the configured Redis once and says what answered, or why nothing did. */
-export async function checkRedis(target: RedisTarget): Promise<RedisCheck> {
+const EVICTION_FIX = "set maxmemory-policy noeviction (redis.conf, CONFIG SET, or a managed service's parameter group)";
+
+/**
+ * A Redis that evicts keys under memory pressure drops revocations (ended sessions work again) and rate-limit
+ * counters (budgets start over); only `noeviction` keeps them, since every key here has a TTL (volatile-* too).
+ * Managed services often refuse CONFIG: that is said, as a warning.
+ */
+async function evictionWarning(client: Redis | Cluster): Promise<RedisCheck[]> {
+  const masters = client instanceof Cluster ? client.nodes("master") : [client];
+  let policies: string[];
+  try {
+    policies = await Promise.all(masters.map(async (node) => String(((await node.config("GET", "maxmemory-policy")) as string[])[1])));
+  } catch (error) {
+    return [{ name: "redis", ok: true, warn: true, message: `could not read maxmemory-policy (${reason(error)}); it must be noeviction`, fix: EVICTION_FIX }];
+  }
+  const evicting = [...new Set(policies.filter((policy) => policy !== "noeviction"))];
+  if (evicting.length === 0) return [];
+  return [{
+    name: "redis", ok: true, warn: true, fix: EVICTION_FIX,
+    message: `maxmemory-policy is ${evicting.join(", ")}: once memory is full Redis drops keys, so ended sessions can work again and rate limits start over`,
+  }];
+}
+
+/** Reaches the configured Redis once and says what answered, or why nothing did; then how it evicts. */
+export async function checkRedis(target: RedisTarget): Promise<RedisCheck[]> {
   const client = clientFor(target);
   // connect() only says "Connection is closed" (a cluster: "Failed to refresh slots cache"); the error events
   // have the cause (ECONNREFUSED, a refused password, an untrusted certificate...).
@@ -86,12 +111,13 @@ export async function checkRedis(target: RedisTarget): Promise<RedisCheck> {
   client.on("node error", (error) => (lastNodeError = error));
   try {
     await client.connect().catch((error) => Promise.reject(lastNodeError ?? lastError ?? error));
-    return { name: "redis", ok: true, message: await summary(client, target) };
+    const reached: RedisCheck = { name: "redis", ok: true, message: await summary(client, target) };
+    return [reached, ...(await evictionWarning(client))];
   } catch (error) {
     const where = describeRedis(target).description;
     const why = reason(error);
     const detail = target.kind === "cluster" ? await seedProblem(target, why) : "";
-    return { name: "redis", ok: false, message: `cannot reach ${where}: ${why}${detail}`, fix: FIX[target.kind] };
+    return [{ name: "redis", ok: false, message: `cannot reach ${where}: ${why}${detail}`, fix: FIX[target.kind] }];
   } finally {
     client.disconnect();
   }

@@ -7,11 +7,13 @@ import { SECRET_KEY_FILE } from "../config/secret-key";
 import type { CliContext } from "./context";
 import { redisTargetOf } from "../cache/redis";
 import { checkRedis } from "./doctor-redis";
-import { redactUrl } from "./startup-report";
+import { redactUrl, trustProxyWarning } from "./startup-report";
 
 interface Check {
   name: string;
   ok: boolean;
+  /** Works, but weakens the service: shown as WARN without failing doctor. */
+  warn?: boolean;
   message: string;
   fix?: string;
 }
@@ -70,7 +72,7 @@ async function checkSmtp(config: Config): Promise<Check> {
 
 async function runChecks(config: Config): Promise<Check[]> {
   const redis = redisTargetOf(config);
-  return Promise.all([
+  const checks = await Promise.all([
     config.DATABASE_URL ? checkPostgres(config.DATABASE_URL) : checkDataDir(config),
     redis
       ? checkRedis(redis)
@@ -79,6 +81,7 @@ async function runChecks(config: Config): Promise<Check[]> {
       ? checkSmtp(config)
       : { name: "smtp", ok: true, message: "not set: development mail catcher (refused in production)" },
   ]);
+  return checks.flat();
 }
 
 /** Checks the configuration and reaches every dependency, one line per check with what to fix. */
@@ -93,11 +96,19 @@ export async function doctor({ env }: CliContext): Promise<number> {
     return 1;
   }
   const secret = config.SECRET_KEY ? "SECRET_KEY set" : `SECRET_KEY not set: the one generated into ${config.DATA_DIR}/${SECRET_KEY_FILE} is used`;
-  const checks: Check[] = [{ name: "config", ok: true, message: `valid (NODE_ENV=${config.NODE_ENV}; ${secret})` }, ...(await runChecks(config))];
+  const proxy = trustProxyWarning(config);
+  const checks: Check[] = [
+    { name: "config", ok: true, message: `valid (NODE_ENV=${config.NODE_ENV}; ${secret})` },
+    ...(proxy ? [{ name: "proxy", ok: true, warn: true, ...proxy }] : []),
+    ...(await runChecks(config)),
+  ];
   for (const check of checks) {
-    console.log(`${check.ok ? "ok  " : "FAIL"} ${check.name.padEnd(9)} ${check.message}${check.fix ? `\n     fix: ${check.fix}` : ""}`);
+    const status = !check.ok ? "FAIL" : check.warn ? "WARN" : "ok  ";
+    console.log(`${status} ${check.name.padEnd(9)} ${check.message}${check.fix ? `\n     fix: ${check.fix}` : ""}`);
   }
   const failed = checks.filter((check) => !check.ok).length;
-  console.log(failed === 0 ? "\nAll checks passed." : `\n${failed} check${failed === 1 ? "" : "s"} failed.`);
+  const warned = checks.filter((check) => check.ok && check.warn).length;
+  const warnings = warned === 0 ? "" : ` ${warned} warning${warned === 1 ? "" : "s"} (WARN) to look at.`;
+  console.log(failed === 0 ? `\nAll checks passed.${warnings}` : `\n${failed} check${failed === 1 ? "" : "s"} failed.${warnings}`);
   return failed === 0 ? 0 : 1;
 }

@@ -1,19 +1,18 @@
 import { createApp } from "../app";
+import { LOOPBACK, listenHost } from "../config/listen";
 import { loadConfig } from "../config/load";
 import { runMigrations } from "../db/migrate";
 import { buildDeps } from "../deps";
 import { CliError, type CliContext } from "./context";
 import { suggestFreePort } from "./port";
-import { describeBackends, mailCatcherBanner } from "./startup-report";
+import { describeBackends, mailCatcherBanner, trustProxyWarning } from "./startup-report";
 
 const SERVER_BODY_CAP_BYTES = 8 * 1024 * 1024;
 const SHUTDOWN_GRACE_MS = 5000;
-const LOOPBACK = "127.0.0.1";
 
 export async function serve({ env }: CliContext): Promise<number> {
   const config = loadConfig(env);
-  // The mail catcher shows every code it catches: it must never be reachable from another machine.
-  const host = config.backends.mail === "catcher" ? LOOPBACK : config.HOST;
+  const host = listenHost(config);
   // External PostgreSQL is migrated here, under its lock; the embedded one migrates when it opens.
   if (config.DATABASE_URL) await runMigrations(config.DATABASE_URL);
   const deps = await buildDeps(config);
@@ -44,6 +43,8 @@ export async function serve({ env }: CliContext): Promise<number> {
     ...(deps.mailCatcher ? { mailbox: `${base}/dev/mailbox` } : {}),
     ...describeBackends(deps.config),
   });
+  const proxyWarning = trustProxyWarning(config);
+  if (proxyWarning) deps.log.warn(proxyWarning.message, { fix: proxyWarning.fix });
   await new Promise<void>((resolve) => {
     process.once("SIGINT", resolve);
     process.once("SIGTERM", resolve);

@@ -1,5 +1,6 @@
 import { describeRedis, redisTargetOf } from "../cache/redis";
-import { embeddedDatabaseDir } from "../config/load";
+import { listenHost, listensBeyondLoopback } from "../config/listen";
+import { embeddedDatabaseDir, type Config } from "../config/load";
 import type { RuntimeConfig } from "../deps";
 import { redactUrl } from "../lib/redact-url";
 
@@ -17,6 +18,20 @@ export function describeBackends(config: RuntimeConfig): Record<string, string> 
     mail: backends.mail === "smtp"
       ? `SMTP ${config.SMTP_SERVER}:${config.SMTP_PORT} (${config.smtpSecurity})`
       : "development mail catcher (nothing leaves this machine)",
+  };
+}
+
+/**
+ * The hop-count TRUST_PROXY believes X-Forwarded-For from whoever connects: on a server others can reach
+ * directly, each client picks its own IP, and so escapes every per-IP limit. Null when that cannot happen.
+ */
+export function trustProxyWarning(config: Config): { message: string; fix: string } | null {
+  const hops = config.TRUST_PROXY;
+  if (typeof hops !== "number" || hops === 0 || !listensBeyondLoopback(config)) return null;
+  return {
+    message: `TRUST_PROXY=${hops} believes X-Forwarded-For from any peer, and the server listens on ${listenHost(config)}: ` +
+      "a client that connects directly picks its own IP and escapes the per-IP limits",
+    fix: "set TRUST_PROXY to your proxies' addresses (e.g. TRUST_PROXY=loopback,10.0.0.0/8), or HOST=127.0.0.1 behind a proxy on this host",
   };
 }
 

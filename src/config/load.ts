@@ -1,4 +1,5 @@
 import { envSchema, PRODUCTION_SECRET_MIN_LENGTH, type Env } from "./schema";
+import { listensBeyondLoopback } from "./listen";
 
 /** Which implementation serves each part; decided by which variables are set. */
 export interface Backends {
@@ -8,8 +9,10 @@ export interface Backends {
   mail: "smtp" | "catcher";
 }
 
-export type Config = Omit<Env, "LOG_FORMAT"> & {
+export type Config = Omit<Env, "LOG_FORMAT" | "CORS_ORIGINS"> & {
   LOG_FORMAT: "json" | "pretty";
+  /** As set; unset: the development origins outside production, none in production. */
+  CORS_ORIGINS: string[];
   smtpSecurity: "starttls" | "tls" | "none";
   /** OTP_RECHECK_MINUTES, or the access token lifetime when it is unset (as in the original). */
   otpRecheckMinutes: number;
@@ -17,6 +20,9 @@ export type Config = Omit<Env, "LOG_FORMAT"> & {
 };
 
 export const ADMIN_PASSWORD_PRODUCTION_MIN_LENGTH = 16;
+
+/** Where the original's instructions serve the page from (`python -m http.server 5500`); never in production. */
+export const DEVELOPMENT_CORS_ORIGINS = ["http://127.0.0.1:5500", "http://localhost:5500"];
 
 /** Where the embedded PostgreSQL keeps its files inside DATA_DIR. */
 export const embeddedDatabaseDir = (dataDir: string) => `${dataDir}/postgres`;
@@ -70,6 +76,13 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       problems.push(`ADMIN_PASSWORD: must be at least ${ADMIN_PASSWORD_PRODUCTION_MIN_LENGTH} characters when NODE_ENV=production`);
     }
   }
+  // A short admin password is refused wherever another machine could try it; the development mail catcher
+  // keeps the server on loopback whatever HOST says (see listenHost), so it counts as loopback.
+  const host = envSchema.shape.HOST.safeParse(present.HOST).data ?? "";
+  const reachable = listensBeyondLoopback({ HOST: host, backends: { mail: present.SMTP_SERVER === undefined ? "catcher" : "smtp" } });
+  if (present.NODE_ENV !== "production" && reachable && (present.ADMIN_PASSWORD?.length ?? Infinity) < ADMIN_PASSWORD_PRODUCTION_MIN_LENGTH) {
+    problems.push(`ADMIN_PASSWORD: must be at least ${ADMIN_PASSWORD_PRODUCTION_MIN_LENGTH} characters when the server listens beyond loopback (HOST not 127.0.0.1, ::1 or localhost)`);
+  }
   if ((present.ADMIN_EMAIL === undefined) !== (present.ADMIN_PASSWORD === undefined)) {
     problems.push(`${present.ADMIN_EMAIL === undefined ? "ADMIN_EMAIL" : "ADMIN_PASSWORD"}: is required when ${present.ADMIN_EMAIL === undefined ? "ADMIN_PASSWORD" : "ADMIN_EMAIL"} is set`);
   }
@@ -82,6 +95,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   return {
     ...config,
     LOG_FORMAT: config.LOG_FORMAT ?? (config.NODE_ENV === "production" ? "json" : "pretty"),
+    CORS_ORIGINS: config.CORS_ORIGINS ?? (config.NODE_ENV === "production" ? [] : DEVELOPMENT_CORS_ORIGINS),
     smtpSecurity: config.SMTP_SECURITY ?? (config.SMTP_PORT === 465 ? "tls" : "starttls"),
     otpRecheckMinutes: config.OTP_RECHECK_MINUTES ?? config.ACCESS_TOKEN_EXPIRE_MINUTES,
     backends: {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { parseTrustProxy, TRUST_PROXY_FORMS, type TrustProxy } from "./trust-proxy";
 
 const port = z.coerce.number().int().min(1).max(65535);
 const positiveInt = z.coerce.number().int().positive();
@@ -12,6 +13,13 @@ const databaseUrl = z
 const commaList = z
   .string()
   .transform((value) => value.split(",").map((item) => item.trim()).filter(Boolean));
+
+// The page compares these with URL.origin and its CSP lists them: scheme://host[:port] only, which also keeps
+// quotes and angle brackets out of the meta tag they are written into.
+const apiOrigins = commaList
+  .refine((list) => list.every((item) => /^https?:\/\/[^/?#@\s"'<>]+\/?$/i.test(item) && URL.canParse(item)),
+    "must be comma-separated http(s) origins (scheme://host[:port], no path)")
+  .transform((list) => [...new Set(list.map((item) => new URL(item).origin))]);
 
 // Redis Cluster seed nodes and Sentinels: host:port, the host a name, an IPv4 address or a [bracketed] IPv6 one.
 const hostPort = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?):(\d{1,5})$/;
@@ -46,11 +54,12 @@ const publicUrl = z.string()
 // A request budget: at least one, and small enough that Redis's counters and the headers stay sane.
 const limit = positiveInt.max(1_000_000);
 
-// TRUST_PROXY: how many proxies in front of the server append to X-Forwarded-For; `true` is one, `false` none.
-const trustProxy = z.string().trim().toLowerCase()
-  .regex(/^(true|false|\d{1,2})$/, "must be true, false or a number of proxies (0-10)")
-  .transform((value) => (value === "true" ? 1 : value === "false" ? 0 : Number(value)))
-  .refine((hops) => hops <= 10, "must be true, false or a number of proxies (0-10)");
+// TRUST_PROXY: a number of proxies (`true` one, `false` none), or the proxies' addresses and CIDRs.
+const trustProxy = z.string().transform((value, context): TrustProxy => {
+  const parsed = parseTrustProxy(value);
+  if (parsed === null) context.addIssue({ code: "custom", message: TRUST_PROXY_FORMS });
+  return parsed ?? 0;
+});
 
 /** Every variable the service reads. The README's configuration table is checked against this list. */
 export const envSchema = z.object({
@@ -93,7 +102,11 @@ export const envSchema = z.object({
   OTP_MAX_ATTEMPTS: positiveInt.max(100).default(5).describe("Wrong tries after which a code is dead."),
   OTP_RESEND_COOLDOWN_SECONDS: z.coerce.number().int().min(0).default(60)
     .describe("Minimum wait between two codes mailed to one address."),
-  OTP_MAX_SENDS_PER_HOUR: positiveInt.default(10).describe("Codes mailed to one address per hour at most."),
+  OTP_MAX_SENDS_PER_HOUR: positiveInt.default(10)
+    .describe("Codes mailed to one address per hour at most, counted apart for codes anyone can request (register, resend, forgot) and for login re-checks."),
+  OTP_MAX_FAILURES_PER_WINDOW: positiveInt.max(1000).default(25)
+    .describe("Wrong codes per address and purpose within OTP_FAILURE_WINDOW_HOURS, over all codes, before that purpose's codes are refused until the window ends (re-check codes entered with their otp_token are counted apart)."),
+  OTP_FAILURE_WINDOW_HOURS: positiveInt.max(720).default(24).describe("The window of OTP_MAX_FAILURES_PER_WINDOW, from the first wrong code."),
   HIDE_ACCOUNT_EXISTENCE: z.stringbool().default(false)
     .describe("Answer register, resend, verify, login and forgot alike whether or not an address has an account (mails go after the answer)."),
   SMTP_SERVER: z.string().min(1).optional()
@@ -108,11 +121,14 @@ export const envSchema = z.object({
   PASSWORD_MEMORY_KIB: z.coerce.number().int().min(1024).max(1048576).default(19456)
     .describe("argon2id memory cost in KiB (OWASP baseline 19456)."),
   PASSWORD_TIME_COST: z.coerce.number().int().min(1).max(20).default(2).describe("argon2id iterations."),
-  CORS_ORIGINS: commaList.default(["http://127.0.0.1:5500", "http://localhost:5500"])
-    .describe("Comma-separated origins allowed to call the API from a browser, besides the server's own."),
+  // No default here: it depends on NODE_ENV (see load.ts).
+  CORS_ORIGINS: commaList.optional()
+    .describe("Comma-separated origins allowed to call the API from a browser. Unset outside production: http://127.0.0.1:5500 and http://localhost:5500; outside production the server's own http://127.0.0.1:PORT and http://localhost:PORT are added. In production only the listed ones."),
+  PAGE_API_ORIGINS: apiOrigins.default([])
+    .describe("Comma-separated http(s) origins (scheme://host[:port]) besides its own that the served page may send sign-ins to when asked by ?api= or its meta tag; its CSP connect-src is 'self' plus these."),
   MAX_BODY_BYTES: positiveInt.max(1048576).default(16384).describe("Largest request body accepted."),
   TRUST_PROXY: trustProxy.default(0)
-    .describe("`false`: the client is the socket's address and X-Forwarded-For is ignored. `true` (one proxy) or a number N of proxies in front: the client is the Nth X-Forwarded-For entry from the right."),
+    .describe("`false`: the client is the socket's address and X-Forwarded-For is ignored. A comma-separated list of the proxies' addresses and CIDRs (`loopback`, `private` shorthands): the header is believed only on connections from them, and the client is its rightmost entry that is not a listed proxy. `true` or a number N of proxies (believed from any peer): the client is the Nth entry from the right."),
   RATE_LIMIT_MAIL_PER_HOUR: limit.default(20)
     .describe("Requests per client IP per hour to routes that send mail (register, resend-otp)."),
   RATE_LIMIT_PASSWORD_PER_MINUTE: limit.default(20)
@@ -132,7 +148,7 @@ export const envSchema = z.object({
   LOG_FORMAT: z.enum(["json", "pretty"]).optional()
     .describe("`json` (one JSON object a line) or `pretty` (readable lines); default `json` when NODE_ENV=production, else `pretty`."),
   METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").max(256).optional()
-    .describe("When set, GET /metrics requires `Authorization: Bearer <METRICS_TOKEN>`; unset, /metrics is open."),
+    .describe("When set, GET /metrics requires `Authorization: Bearer <METRICS_TOKEN>`; unset, /metrics answers only direct connections from loopback that carry no proxy header."),
   GOOGLE_CLIENT_ID: z.string().max(512).optional().describe("Google OAuth client ID; Google sign-in is off until the three GOOGLE_ credentials are set."),
   GOOGLE_CLIENT_SECRET: z.string().max(512).optional().describe("Google OAuth client secret."),
   GOOGLE_REDIRECT_URI: redirectUris.optional()
@@ -152,7 +168,7 @@ export const envSchema = z.object({
   GITHUB_API_URL: endpointUrl("https://api.github.com").describe("GitHub REST API root (GitHub Enterprise: https://HOST/api/v3)."),
   ADMIN_EMAIL: z.string().min(1).max(254).optional()
     .describe("User name of the admin API's HTTP Basic authentication; the admin API answers 503 until ADMIN_EMAIL and ADMIN_PASSWORD are set."),
-  ADMIN_PASSWORD: z.string().min(1).max(1024).optional().describe("Password of the admin API (at least 16 characters in production)."),
+  ADMIN_PASSWORD: z.string().min(1).max(1024).optional().describe("Password of the admin API (at least 16 characters in production, or whenever the server listens beyond loopback)."),
 });
 
 export const PRODUCTION_SECRET_MIN_LENGTH = 32;

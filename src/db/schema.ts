@@ -12,6 +12,13 @@ export const users = pgTable(
     isActive: boolean("is_active").notNull().default(false),
     isVerified: boolean("is_verified").notNull().default(false),
     lastOtpVerifiedAt: timestamp("last_otp_verified_at", { withTimezone: true }),
+    // Set by an administrator's disable and cleared only by their enable: no code or reset switches it back on.
+    isDisabled: boolean("is_disabled").notNull().default(false),
+    // False while the password may have been chosen by someone who never held the mailbox (a registration that
+    // was verified without its otp_token): such a password always needs a code to sign in.
+    passwordProven: boolean("password_proven").notNull().default(true),
+    // Bumped whenever the password changes; a sign-in opens its session only if the version it checked is current.
+    passwordVersion: integer("password_version").notNull().default(0),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
@@ -19,6 +26,18 @@ export const users = pgTable(
 );
 
 export type User = typeof users.$inferSelect;
+
+/**
+ * One registration of a still unverified address: the password it chose, under the keyed hash of the
+ * otp_token its answer carried. Verifying with that token gives the account this password; registrations by
+ * others on the same address never overwrite it.
+ */
+export const registrations = pgTable("registrations", {
+  tokenHash: varchar("token_hash", { length: 64 }).primaryKey(),
+  userId: integer("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+  passwordHash: text("password_hash").notNull(),
+  createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
+}, (table) => [index("registrations_user_id_idx").on(table.userId)]);
 
 /** A Google or GitHub identity linked to a user; the provider's user id, never the email, identifies it. */
 export const oauthAccounts = pgTable(

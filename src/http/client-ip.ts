@@ -1,5 +1,6 @@
 import { isIP } from "node:net";
 import ipaddr from "ipaddr.js";
+import type { TrustProxy } from "../config/trust-proxy";
 
 /**
  * The client of a request that has no socket: one handled in-process with `app.handle` (tests, or an
@@ -29,18 +30,48 @@ export function normaliseIp(raw: string): string | null {
   return address.isIPv4MappedAddress() ? address.toIPv4Address().toString() : address.toRFC5952String();
 }
 
+type Range = [ipaddr.IPv4 | ipaddr.IPv6, number];
+const compiledLists = new WeakMap<object, Range[]>();
+
+/** Whether a normalised address is one of the listed proxies; each list is parsed once. */
+function isListedProxy(list: { proxies: string[] }, address: string): boolean {
+  let ranges = compiledLists.get(list);
+  if (!ranges) compiledLists.set(list, (ranges = list.proxies.map((cidr) => ipaddr.parseCIDR(cidr))));
+  const parsed = ipaddr.parse(address);
+  return ranges.some(([network, bits]) => network.kind() === parsed.kind() && parsed.match(network, bits));
+}
+
+const forwardedFor = (request: Request) =>
+  (request.headers.get("x-forwarded-for") ?? "").split(",").map((entry) => entry.trim()).filter(Boolean);
+
 /**
- * Who sent the request. `trustedHops` is TRUST_PROXY: 0 believes only the socket; N believes that many
- * proxies in front of this server, each of which appended the address it saw to X-Forwarded-For, so the
- * client is the Nth entry from the right. Entries to the left of it were written by the client itself.
+ * Who sent the request. `trust` is TRUST_PROXY:
+ * - a list of proxies: X-Forwarded-For is believed only on a connection from a listed proxy. Read from the
+ *   right, each entry is who connected to the proxy that wrote it; the first one that is not itself a listed
+ *   proxy is the client. An entry that is not an address ends the walk at the proxy that passed it on.
+ * - a number N (0: the socket only): N proxies in front, each of which appended the address it saw, so the
+ *   client is the Nth entry from the right, whoever connected. Entries to the left of it were written by the
+ *   client itself.
  */
-export function clientIp(request: Request, socketAddress: string | null | undefined, trustedHops: number): string {
+export function clientIp(request: Request, socketAddress: string | null | undefined, trust: TrustProxy): string {
   const socket = socketAddress ? normaliseIp(socketAddress) : null;
-  if (trustedHops > 0) {
-    const forwarded = (request.headers.get("x-forwarded-for") ?? "").split(",").map((entry) => entry.trim()).filter(Boolean);
+  if (typeof trust !== "number") {
+    // No connection (app.handle): nothing vouches for the header.
+    if (!socket) return UNKNOWN_CLIENT;
+    let client = socket;
+    const entries = forwardedFor(request);
+    for (let i = entries.length - 1; i >= 0 && isListedProxy(trust, client); i--) {
+      const address = normaliseIp(entries[i]!);
+      if (!address) break;
+      client = address;
+    }
+    return client;
+  }
+  if (trust > 0) {
+    const forwarded = forwardedFor(request);
     if (forwarded.length > 0) {
       // Fewer entries than trusted hops: the farthest one a trusted proxy wrote is the best there is.
-      const entry = forwarded[Math.max(0, forwarded.length - trustedHops)]!;
+      const entry = forwarded[Math.max(0, forwarded.length - trust)]!;
       const address = normaliseIp(entry);
       if (address) return address;
     }
@@ -54,7 +85,7 @@ export interface PeerSource {
 }
 
 const peers = new WeakMap<Request, string | null>();
-const clients = new WeakMap<Request, { trustedHops: number; ip: string }>();
+const clients = new WeakMap<Request, { trust: TrustProxy; ip: string }>();
 
 /**
  * The address of the connection a request came on, or null without one (`app.handle`). Asked of Bun once per
@@ -70,11 +101,11 @@ export function peerAddress(request: Request, server: PeerSource | null | undefi
 }
 
 /** clientIp for a request being served, worked out once per request (the client info and the rate limits both need it). */
-export function requestClientIp(request: Request, server: PeerSource | null | undefined, trustedHops: number): string {
+export function requestClientIp(request: Request, server: PeerSource | null | undefined, trust: TrustProxy): string {
   const known = clients.get(request);
-  if (known?.trustedHops === trustedHops) return known.ip;
-  const ip = clientIp(request, peerAddress(request, server), trustedHops);
-  clients.set(request, { trustedHops, ip });
+  if (known?.trust === trust) return known.ip;
+  const ip = clientIp(request, peerAddress(request, server), trust);
+  clients.set(request, { trust, ip });
   return ip;
 }
 

@@ -48,7 +48,7 @@ export const errorHandler = (log: Logger) =>
       known = dependencyUnavailable("PostgreSQL", error);
     }
     if (known) {
-      return json(known.status, { detail: known.detail, code: known.code }, { ...headers, ...known.headers });
+      return json(known.status, { ...known.fields, detail: known.detail, code: known.code }, { ...headers, ...known.headers });
     }
     switch (code) {
       case "VALIDATION":

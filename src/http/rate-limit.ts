@@ -1,5 +1,6 @@
 import { Elysia } from "elysia";
 import { quotaHeaders, type RouteLimitKind, type RouteLimits } from "../ratelimit/route-limits";
+import type { TrustProxy } from "../config/trust-proxy";
 import { clientKey, requestClientIp } from "./client-ip";
 
 export type { RouteLimitKind } from "../ratelimit/route-limits";
@@ -11,7 +12,7 @@ export type { RouteLimitKind } from "../ratelimit/route-limits";
  * answer. Resolves `clientIp` (TRUST_PROXY decides whether X-Forwarded-For is believed) and `clientKey`
  * (the key its budgets are kept under) for the handler.
  */
-export const rateLimit = ({ limits, trustedProxies }: { limits: RouteLimits; trustedProxies: number }) =>
+export const rateLimit = ({ limits, trustedProxies }: { limits: RouteLimits; trustedProxies: TrustProxy }) =>
   new Elysia({ name: "rate-limit" }).macro({
     rateLimit: (kind: RouteLimitKind) => ({
       async resolve({ request, server, set }) {

@@ -3,13 +3,14 @@ import { authGuard } from "../modules/auth/guard";
 import type { TokenIssuer } from "../modules/auth/tokens";
 import type { ClientInfo } from "../modules/sessions/repository";
 import type { RouteLimits } from "../ratelimit/route-limits";
+import type { TrustProxy } from "../config/trust-proxy";
 import { requestClientIp, UNKNOWN_CLIENT } from "./client-ip";
 import { rateLimit } from "./rate-limit";
 
 const MAX_USER_AGENT = 512;
 
 /** The caller's address (TRUST_PROXY decides whether X-Forwarded-For counts) and user agent. */
-export function readClientInfo(request: Request, server: Context["server"], trustedProxies: number): ClientInfo {
+export function readClientInfo(request: Request, server: Context["server"], trustedProxies: TrustProxy): ClientInfo {
   const ip = requestClientIp(request, server, trustedProxies);
   return {
     ip: ip === UNKNOWN_CLIENT ? null : ip,
@@ -21,7 +22,7 @@ export interface RequestContextOptions {
   tokens: TokenIssuer;
   isRevoked: (sessionId: string) => Promise<boolean>;
   limits: RouteLimits;
-  trustedProxies: number;
+  trustedProxies: TrustProxy;
 }
 
 /**

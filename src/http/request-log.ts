@@ -1,6 +1,7 @@
 import { Elysia } from "elysia";
 import type { Logger } from "../lib/log";
 import type { Metrics } from "../lib/metrics";
+import type { TrustProxy } from "../config/trust-proxy";
 import { requestClientIp, UNKNOWN_CLIENT } from "./client-ip";
 
 /** The route label of requests that reached no route: unknown paths, and bodies the guards refused before routing. */
@@ -16,7 +17,7 @@ interface Seen {
  * or a hook that answered before routing (the CORS preflight). Only the route pattern is recorded, never the
  * path or query, which may carry a code or a token.
  */
-export const requestLog = ({ log, metrics, trustedProxies }: { log: Logger; metrics: Metrics; trustedProxies: number }) => {
+export const requestLog = ({ log, metrics, trustedProxies }: { log: Logger; metrics: Metrics; trustedProxies: TrustProxy }) => {
   const seen = new WeakMap<Request, Seen>();
   const note = (request: Request, update: Seen) => seen.set(request, { ...seen.get(request), ...update });
 

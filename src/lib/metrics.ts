@@ -2,7 +2,7 @@ import { Counter, Gauge, Histogram, Registry } from "prom-client";
 
 export type MailOutcome = "sent" | "failed";
 /** Mirrors the OTP store's VerifyResult: `missing` is never issued, expired or already used. */
-export type OtpVerifyOutcome = "ok" | "invalid" | "missing" | "exhausted";
+export type OtpVerifyOutcome = "ok" | "invalid" | "missing" | "exhausted" | "locked";
 
 export interface RequestObservation {
   method: string;
@@ -62,7 +62,7 @@ export function createMetrics() {
   });
   // Every known outcome is shown from the start (at 0), so rate() and alerts work before the first event.
   for (const outcome of ["sent", "failed"] satisfies MailOutcome[]) mails.inc({ outcome }, 0);
-  for (const outcome of ["ok", "invalid", "missing", "exhausted"] satisfies OtpVerifyOutcome[]) otpVerifications.inc({ outcome }, 0);
+  for (const outcome of ["ok", "invalid", "missing", "exhausted", "locked"] satisfies OtpVerifyOutcome[]) otpVerifications.inc({ outcome }, 0);
   registerProcessMetrics(registry);
 
   return {

@@ -1,7 +1,7 @@
 import { AppError, tooManyRequests } from "../errors";
 import type { Clock } from "../lib/clock";
-import { hmacHex, randomDigits } from "../lib/crypto";
-import type { OtpPurpose, OtpStore, VerifyResult } from "./store";
+import { hmacHex, randomDigits, randomToken } from "../lib/crypto";
+import type { OtpPurpose, OtpStore, SendClass, VerifyResult } from "./store";
 
 export interface OtpSettings {
   secret: string;
@@ -10,14 +10,34 @@ export interface OtpSettings {
   maxAttempts: number;
   resendCooldownSeconds: number;
   maxSendsPerHour: number;
+  /** Wrong tries per address and purpose within `failureWindowSeconds`, over every code (each kind of try apart). */
+  maxFailuresPerWindow: number;
+  failureWindowSeconds: number;
 }
 
 export const OTP_ERRORS = {
   invalid: "Invalid or expired verification code.",
   exhausted: "Too many incorrect attempts. Request a new verification code.",
+  locked: "Too many incorrect codes for this address. Please try again later.",
   cooldown: "A verification code was sent recently. Please wait before requesting another.",
   hourlyCap: "Too many verification codes requested for this address. Please try again later.",
 } as const;
+
+/** How a code is issued: whose budget it uses, and the step it belongs to. */
+export interface IssueOptions {
+  sendClass?: SendClass;
+  /** The otp_token handed to whoever started this step (see OtpService.newOtpToken). */
+  token?: string;
+  passwordVersion?: number;
+  /** A resend: keep the token binding and password version of the code being replaced. */
+  keepBinding?: boolean;
+}
+
+/** A code accepted: whether the request carried its step's token, and the password version it was issued under. */
+export interface AcceptedCode {
+  bound: boolean;
+  passwordVersion: number;
+}
 
 export type OtpService = ReturnType<typeof createOtpService>;
 
@@ -26,17 +46,24 @@ export interface OtpServiceDeps {
   clock: Clock;
   settings: OtpSettings;
   /** Told the outcome of every code check (for metrics). */
-  onVerify?: (outcome: VerifyResult) => void;
+  onVerify?: (outcome: VerifyResult["status"]) => void;
 }
 
 export function createOtpService({ store, clock, settings, onVerify }: OtpServiceDeps) {
   // Keyed by the secret and bound to address and purpose: a leaked Redis dump reveals no usable code.
   const hashCode = (email: string, purpose: OtpPurpose, code: string) =>
     hmacHex(settings.secret, `${purpose}:${email}:${code}`);
+  const hashOtpToken = (token: string | undefined) => (token ? hmacHex(settings.secret, `otp-token:${token}`) : "");
 
   return {
+    /** A fresh otp_token: handed to the client that starts a code step, stored only as hashOtpToken. */
+    newOtpToken: () => randomToken(24),
+
+    /** The keyed hash under which an otp_token is stored ('' for none). */
+    hashOtpToken,
+
     /** Creates and stores a fresh code (replacing any earlier one) and returns it for mailing; 429 when limits say no. */
-    async issueOtp(email: string, purpose: OtpPurpose): Promise<string> {
+    async issueOtp(email: string, purpose: OtpPurpose, options: IssueOptions = {}): Promise<string> {
       const code = randomDigits(settings.length);
       const result = await store.issue({
         email,
@@ -46,6 +73,10 @@ export function createOtpService({ store, clock, settings, onVerify }: OtpServic
         ttlMs: settings.ttlSeconds * 1000,
         cooldownMs: settings.resendCooldownSeconds * 1000,
         maxSendsPerHour: settings.maxSendsPerHour,
+        sendClass: options.sendClass ?? "open",
+        bindingHash: hashOtpToken(options.token),
+        passwordVersion: options.passwordVersion ?? -1,
+        keepBinding: options.keepBinding ?? false,
       });
       if (result.ok) return code;
       if (result.reason === "cooldown") throw tooManyRequests(OTP_ERRORS.cooldown, "otp_cooldown", result.retryAfterMs);
@@ -53,22 +84,31 @@ export function createOtpService({ store, clock, settings, onVerify }: OtpServic
     },
 
     /** Takes back a code whose mail could not be sent, so no valid code exists that nobody received. */
-    withdrawOtp: (email: string, purpose: OtpPurpose, code: string) =>
-      store.withdraw(email, purpose, hashCode(email, purpose, code)),
+    withdrawOtp: (email: string, purpose: OtpPurpose, code: string, sendClass: SendClass = "open") =>
+      store.withdraw(email, purpose, hashCode(email, purpose, code), sendClass),
 
-    /** Succeeds once per code; throws 400 for a wrong, expired or used code and 429 once its tries are used up. */
-    async verifyAndConsumeOtp(email: string, purpose: OtpPurpose, code: string): Promise<void> {
+    /**
+     * Succeeds once per code; throws 400 for a wrong, expired or used code, and 429 once its tries, or the
+     * address's wrong tries for this purpose over the failure window, are used up.
+     */
+    async verifyAndConsumeOtp(email: string, purpose: OtpPurpose, code: string, token?: string): Promise<AcceptedCode> {
       const result = await store.verifyAndConsume({
         email,
         purpose,
         codeHash: hashCode(email, purpose, code),
         now: clock.now(),
         maxAttempts: settings.maxAttempts,
+        bindingHash: hashOtpToken(token),
+        failureWindowMs: settings.failureWindowSeconds * 1000,
+        maxFailuresPerWindow: settings.maxFailuresPerWindow,
       });
-      onVerify?.(result);
-      if (result === "ok") return;
-      if (result === "exhausted") throw new AppError(429, OTP_ERRORS.exhausted, "otp_attempts_exhausted");
-      throw new AppError(400, OTP_ERRORS.invalid, "otp_invalid");
+      onVerify?.(result.status);
+      switch (result.status) {
+        case "ok": return { bound: result.bound, passwordVersion: result.passwordVersion };
+        case "locked": throw tooManyRequests(OTP_ERRORS.locked, "otp_locked", result.retryAfterMs);
+        case "exhausted": throw new AppError(429, OTP_ERRORS.exhausted, "otp_attempts_exhausted");
+        default: throw new AppError(400, OTP_ERRORS.invalid, "otp_invalid");
+      }
     },
 
     hasPendingOtp: (email: string, purpose: OtpPurpose) => store.hasCode(email, purpose, clock.now()),

@@ -18,7 +18,7 @@ export const LOGIN_BLOCKED = "Too many failed sign-in attempts. Please try again
 
 // How a login attempt ended, read from the error it threw. Everything else (an OAuth-only account, a
 // dependency down, a bug) says nothing about the password, so the attempt is not counted.
-const WRONG_PASSWORD = new Set(["invalid_credentials"]);
+const WRONG_PASSWORD = new Set(["invalid_credentials", "invalid_admin_credentials"]);
 const RIGHT_PASSWORD = new Set(["email_not_verified", "account_disabled", "otp_required"]);
 
 export type LoginGuard = ReturnType<typeof createLoginGuard>;
@@ -33,16 +33,18 @@ export type LoginGuard = ReturnType<typeof createLoginGuard>;
  *   refuse that IP's logins until the day's window ends.
  * Attempts are counted before the password is checked, so parallel guesses cannot slip past a limit.
  * Unknown addresses count exactly like known ones: a refusal says nothing about whether an account exists.
+ * `name` keeps the counters of one guarded door (`login`, `admin`) apart from another's.
  */
-export function createLoginGuard({ redis, settings, log, onRefused }: {
+export function createLoginGuard({ redis, settings, log, onRefused, name = "login" }: {
   redis: RedisClient | null;
   settings: LoginGuardSettings;
   log: Logger;
   onRefused?: OnRefused;
+  name?: string;
 }) {
-  const pairs = createLimiter(redis, { name: "login-fail-pair", points: settings.maxConsecutiveFailures, durationSeconds: DAY_SECONDS });
-  const strikes = createLimiter(redis, { name: "login-blocks", points: STRIKES_CEILING, durationSeconds: DAY_SECONDS });
-  const clients = createLimiter(redis, { name: "login-fail-ip", points: settings.maxFailuresPerIpPerDay, durationSeconds: DAY_SECONDS });
+  const pairs = createLimiter(redis, { name: `${name}-fail-pair`, points: settings.maxConsecutiveFailures, durationSeconds: DAY_SECONDS });
+  const strikes = createLimiter(redis, { name: `${name}-blocks`, points: STRIKES_CEILING, durationSeconds: DAY_SECONDS });
+  const clients = createLimiter(redis, { name: `${name}-fail-ip`, points: settings.maxFailuresPerIpPerDay, durationSeconds: DAY_SECONDS });
 
   const blockSecondsFor = (strike: number) =>
     Math.min(settings.blockMaxSeconds, settings.blockSeconds * 2 ** Math.min(strike - 1, 30));
@@ -66,14 +68,14 @@ export function createLoginGuard({ redis, settings, log, onRefused }: {
     async protect<T>(email: string, client: string, attempt: () => Promise<T>): Promise<T> {
       const pair = `${client}|${email}`;
       const byClient = await runLimiter(() => clients.consume(client));
-      if (!byClient.allowed) refuse("login-ip", byClient.res.msBeforeNext);
+      if (!byClient.allowed) refuse(`${name}-ip`, byClient.res.msBeforeNext);
       const byPair = await runLimiter(() => pairs.consume(pair)).catch(async (error) => {
         await settle("refund ip", () => clients.reward(client));
         throw error;
       });
       if (!byPair.allowed) {
         await settle("refund ip", () => clients.reward(client));
-        refuse("login-pair", byPair.res.msBeforeNext);
+        refuse(`${name}-pair`, byPair.res.msBeforeNext);
       }
 
       const passwordWasRight = () => settle("reset", () =>

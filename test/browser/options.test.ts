@@ -6,7 +6,7 @@ import { errorHandler } from "../../src/http/error-handler";
 import { requestContext } from "../../src/http/request-context";
 import { authRoutes } from "../../src/modules/auth/routes";
 import { clientConfigRoutes } from "../../src/modules/client-config/routes";
-import { uiRoutes } from "../../src/modules/ui/routes";
+import { uiRoutes, withApiOrigins } from "../../src/modules/ui/routes";
 import { launchChromium, listenOnLoopback, openPage, saveScreens, servePublicDir } from "../support/browser";
 import { uniqueEmail } from "../support/env";
 import { startHarness, type Harness } from "../support/harness";
@@ -21,7 +21,8 @@ let api: string;
 let site: ReturnType<typeof servePublicDir>;
 
 beforeAll(async () => {
-  site = servePublicDir();
+  // This copy of the page may talk to the API (its meta tag lists it, as PAGE_API_ORIGINS would).
+  site = servePublicDir((path, text) => (path === "index.html" ? withApiOrigins(text, [api]) : text));
   harness = await startHarness({ env: { OTP_RESEND_COOLDOWN_SECONDS: "2" } });
   app = new Elysia()
     .use(errorHandler(harness.deps.log))

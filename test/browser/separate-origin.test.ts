@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { Browser, Page } from "playwright-core";
 import { createApp } from "../../src/app";
+import { withApiOrigins } from "../../src/modules/ui/routes";
 import { launchChromium, listenOnLoopback, openPage, saveScreens, servePublicDir } from "../support/browser";
 import { uniqueEmail } from "../support/env";
 import { freePort } from "../support/free-port";
@@ -15,14 +16,17 @@ let api: string;
 let site: ReturnType<typeof servePublicDir>;
 let metaSite: ReturnType<typeof servePublicDir>;
 
-const withMeta = (content: string) => (path: string, text: string) =>
-  path === "index.html" ? text.replace('<meta name="otp-auth-api" content="">', `<meta name="otp-auth-api" content="${content}">`) : text;
+// The API origins these copies may talk to, listed in their meta tag as the service lists PAGE_API_ORIGINS.
+const allowed: string[] = [UNREACHABLE];
+const withMeta = (content: string) => (path: string, text: string) => path !== "index.html" ? text
+  : withApiOrigins(text, allowed).replace('<meta name="otp-auth-api" content="">', `<meta name="otp-auth-api" content="${content}">`);
 
 beforeAll(async () => {
-  site = servePublicDir();
+  site = servePublicDir(withMeta(""));
   metaSite = servePublicDir(withMeta(UNREACHABLE));
   harness = await startHarness({ env: { CORS_ORIGINS: `${site.origin},${metaSite.origin}`, OTP_LENGTH: "4" } });
   api = listenOnLoopback(harness.app);
+  allowed.push(api);
   browser = await launchChromium();
 });
 
@@ -82,6 +86,7 @@ describe("the page on a separate static server", () => {
 
   test("an unreachable API shows a banner with Try again, which recovers once the API is up", async () => {
     const port = freePort();
+    allowed.push(`http://127.0.0.1:${port}`);
     const { page } = await openPage(browser, `${site.url}/?api=${encodeURIComponent(`http://127.0.0.1:${port}`)}`);
     expect(await page.locator("#banner").isVisible()).toBe(true);
     expect(await page.locator("#code-boxes input").count()).toBe(6); // the default until the settings arrive

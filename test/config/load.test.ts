@@ -10,6 +10,9 @@ const minimal = {
   FROM_EMAIL: "sender@example.com",
 };
 
+const TRUST_PROXY_PROBLEM =
+  "TRUST_PROXY: must be true, false, a number of proxies (0-10), or a comma-separated list of proxy addresses and CIDRs (loopback, private)";
+
 function problemsOf(env: Record<string, string>): string[] {
   try {
     loadConfig(env);
@@ -50,6 +53,24 @@ describe("loadConfig", () => {
   test("CORS_ORIGINS is a comma list", () => {
     expect(loadConfig({ ...minimal, CORS_ORIGINS: "https://a.example, https://b.example," }).CORS_ORIGINS)
       .toEqual(["https://a.example", "https://b.example"]);
+  });
+
+  test("CORS_ORIGINS: the development origins only outside production; in production none unless listed", () => {
+    const production = { ...minimal, NODE_ENV: "production", SECRET_KEY: "x".repeat(32) };
+    expect(loadConfig(production).CORS_ORIGINS).toEqual([]);
+    expect(loadConfig({ ...production, CORS_ORIGINS: "https://app.example" }).CORS_ORIGINS).toEqual(["https://app.example"]);
+    expect(loadConfig({ ...minimal, CORS_ORIGINS: "https://app.example" }).CORS_ORIGINS).toEqual(["https://app.example"]);
+  });
+
+  test("PAGE_API_ORIGINS: empty by default; http(s) origins only, normalised as browsers write them", () => {
+    expect(loadConfig(minimal).PAGE_API_ORIGINS).toEqual([]);
+    expect(loadConfig({ ...minimal, PAGE_API_ORIGINS: "https://API.example.com:443/, http://127.0.0.1:9000,https://api.example.com" }).PAGE_API_ORIGINS)
+      .toEqual(["https://api.example.com", "http://127.0.0.1:9000"]);
+    for (const bad of ["*", "api.example.com", "ftp://api.example.com", "https://api.example.com/v1", "https://api.example.com?x=1",
+      "https://user@api.example.com", 'https://a.example"><script>', "https://a.example, *"]) {
+      expect({ bad, problems: problemsOf({ ...minimal, PAGE_API_ORIGINS: bad }) })
+        .toEqual({ bad, problems: ["PAGE_API_ORIGINS: must be comma-separated http(s) origins (scheme://host[:port], no path)"] });
+    }
   });
 
   test("every bad or missing variable is listed at once, never with its value", () => {
@@ -180,6 +201,21 @@ describe("loadConfig", () => {
     expect(loadConfig({ ...production, ADMIN_PASSWORD: "a-very-long-admin-password" }).ADMIN_EMAIL).toBe("admin@example.com");
   });
 
+  test("a short ADMIN_PASSWORD is refused whenever the server listens beyond loopback, in any mode", () => {
+    const admin = { ...minimal, ADMIN_EMAIL: "admin@example.com", ADMIN_PASSWORD: "short-admin-pw" };
+    const exposed = ["ADMIN_PASSWORD: must be at least 16 characters when the server listens beyond loopback (HOST not 127.0.0.1, ::1 or localhost)"];
+    // HOST defaults to 0.0.0.0.
+    expect(problemsOf(admin)).toEqual(exposed);
+    expect(problemsOf({ ...admin, HOST: "192.0.2.10" })).toEqual(exposed);
+    expect(problemsOf({ ...admin, HOST: "::" })).toEqual(exposed);
+    expect(problemsOf({ ...admin, HOST: "0.0.0.0" }).join()).not.toContain("short-admin-pw");
+    for (const host of ["127.0.0.1", "::1", "localhost", "LOCALHOST"]) expect(loadConfig({ ...admin, HOST: host }).ADMIN_PASSWORD).toBe("short-admin-pw");
+    // The development mail catcher makes the server listen on 127.0.0.1 whatever HOST says.
+    const { SMTP_SERVER: _server, FROM_EMAIL: _from, ...catcher } = admin;
+    expect(loadConfig({ ...catcher, HOST: "0.0.0.0" }).ADMIN_PASSWORD).toBe("short-admin-pw");
+    expect(loadConfig({ ...admin, ADMIN_PASSWORD: "x".repeat(16) }).ADMIN_PASSWORD).toBe("x".repeat(16));
+  });
+
   test("LOG_FORMAT defaults to json in production and pretty elsewhere, and can be set", () => {
     expect(loadConfig(minimal).LOG_FORMAT).toBe("pretty");
     expect(loadConfig({ ...minimal, NODE_ENV: "production", SECRET_KEY: "x".repeat(32) }).LOG_FORMAT).toBe("json");
@@ -206,7 +242,19 @@ describe("loadConfig", () => {
     expect(loadConfig({ ...minimal, TRUST_PROXY: "FALSE" }).TRUST_PROXY).toBe(0);
     expect(loadConfig({ ...minimal, TRUST_PROXY: "2" }).TRUST_PROXY).toBe(2);
     for (const bad of ["yes please", "11", "-1", "1.5"]) {
-      expect(problemsOf({ ...minimal, TRUST_PROXY: bad })).toEqual(["TRUST_PROXY: must be true, false or a number of proxies (0-10)"]);
+      expect(problemsOf({ ...minimal, TRUST_PROXY: bad })).toEqual([TRUST_PROXY_PROBLEM]);
+    }
+  });
+
+  test("TRUST_PROXY also takes the proxies' own addresses and CIDRs, with loopback and private shorthands", () => {
+    expect(loadConfig({ ...minimal, TRUST_PROXY: "loopback, 10.0.0.0/8" }).TRUST_PROXY).toEqual({ proxies: ["127.0.0.0/8", "::1/128", "10.0.0.0/8"] });
+    expect(loadConfig({ ...minimal, TRUST_PROXY: "Private" }).TRUST_PROXY)
+      .toEqual({ proxies: ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7"] });
+    // Bare addresses are one host; host bits of a CIDR are dropped; IPv4-mapped IPv6 is IPv4.
+    expect(loadConfig({ ...minimal, TRUST_PROXY: "203.0.113.7,2001:DB8::1,10.1.2.3/8,::ffff:192.0.2.0/120," }).TRUST_PROXY)
+      .toEqual({ proxies: ["203.0.113.7/32", "2001:db8::1/128", "10.0.0.0/8", "192.0.2.0/24"] });
+    for (const bad of ["10.0.0.0/33", "loopback,nowhere", "127.1", "10.0.0.0/8/8", "0x7f.0.0.1", "fe80::1%eth0", "1,2"]) {
+      expect(problemsOf({ ...minimal, TRUST_PROXY: bad })).toEqual([TRUST_PROXY_PROBLEM]);
     }
   });
 

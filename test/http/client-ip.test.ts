@@ -60,6 +60,32 @@ describe("clientIp", () => {
   });
 });
 
+describe("clientIp with TRUST_PROXY as a list of proxies", () => {
+  const proxies = { proxies: ["10.0.0.0/8", "127.0.0.0/8", "::1/128"] };
+
+  test("a peer outside the list: its own address, whatever X-Forwarded-For says", () => {
+    expect(clientIp(request("198.51.100.9"), "203.0.113.7", proxies)).toBe("203.0.113.7");
+    expect(clientIp(request("10.0.0.5"), "2001:db8::7", proxies)).toBe("2001:db8::7");
+  });
+
+  test("a listed peer: the rightmost entry that is not itself a listed proxy", () => {
+    expect(clientIp(request("198.51.100.9"), "10.0.0.2", proxies)).toBe("198.51.100.9");
+    expect(clientIp(request("1.1.1.1, 198.51.100.9"), "10.0.0.2", proxies)).toBe("198.51.100.9");
+    expect(clientIp(request("1.1.1.1, 198.51.100.9, 10.0.0.5, 10.9.9.9"), "::ffff:127.0.0.1", proxies)).toBe("198.51.100.9");
+    expect(clientIp(request(), "::1", proxies)).toBe("::1");
+  });
+
+  test("every entry a listed proxy: the farthest one; garbage ends the walk at the nearest proxy before it", () => {
+    expect(clientIp(request("10.0.0.7, 10.0.0.5"), "10.0.0.2", proxies)).toBe("10.0.0.7");
+    expect(clientIp(request("198.51.100.9, not-an-ip, 10.0.0.5"), "10.0.0.2", proxies)).toBe("10.0.0.5");
+    expect(clientIp(request(" , "), "10.0.0.2", proxies)).toBe("10.0.0.2");
+  });
+
+  test("no socket (in-process app.handle): nothing vouches for the header, so it is the `unknown` client", () => {
+    expect(clientIp(request("198.51.100.9"), null, proxies)).toBe(UNKNOWN_CLIENT);
+  });
+});
+
 describe("clientKey", () => {
   test("an IPv4 address is its own key; an IPv6 address is keyed by its /64", () => {
     expect(clientKey("203.0.113.7")).toBe("203.0.113.7");

@@ -7,6 +7,8 @@ import { MAILBOX_CSP } from "../../src/modules/dev-mailbox/page";
 import { PAGE_CSP } from "../../src/modules/ui/routes";
 import { startHarness, type Harness } from "../support/harness";
 
+// In-process requests have no connection: without a token /metrics would refuse them all.
+const METRICS_TOKEN = "security-headers-metrics-token";
 const COMMON = { "x-content-type-options": "nosniff", "referrer-policy": "no-referrer", "x-frame-options": "DENY" };
 
 function expectSecurityHeaders(headers: Headers, csp: string) {
@@ -20,7 +22,7 @@ describe("security headers on every response", () => {
   let h: Harness;
   let https: Harness;
   beforeAll(async () => {
-    h = await startHarness({ env: { MAX_BODY_BYTES: "1024", PUBLIC_URL: "http://auth.example.test" } });
+    h = await startHarness({ env: { MAX_BODY_BYTES: "1024", PUBLIC_URL: "http://auth.example.test", METRICS_TOKEN } });
     https = await startHarness({ env: { PUBLIC_URL: "https://auth.example.test" } });
   });
   afterAll(async () => {
@@ -32,7 +34,8 @@ describe("security headers on every response", () => {
     const cases: [string, RequestInit, number][] = [
       ["/health", {}, 200],
       ["/auth/config", {}, 200],
-      ["/metrics", {}, 200],
+      ["/metrics", { headers: { authorization: `Bearer ${METRICS_TOKEN}` } }, 200],
+      ["/metrics", {}, 401],
       ["/docs/json", {}, 200],
       ["/nope", {}, 404],
       ["/auth/login", { method: "POST", body: "{}", headers: { "content-type": "application/json" } }, 422],

@@ -19,6 +19,8 @@ const settings: OtpSettings = {
   maxAttempts: 5,
   resendCooldownSeconds: 60,
   maxSendsPerHour: 10,
+  maxFailuresPerWindow: 25,
+  failureWindowSeconds: 86_400,
 };
 
 let redis: Redis;

@@ -8,15 +8,15 @@ const REDIS_SERVER = "redis-server";
 /**
  * A real redis-server of our own on a spare loopback port, in a temporary folder, without persistence: the
  * tests stop it (losing its data, as a crash would) and start it again on the same port. It is killed when
- * the test process exits, whatever happened.
+ * the test process exits, whatever happened. `args` are more redis-server options (`--maxmemory-policy allkeys-lru`).
  */
-export async function startRedisServer() {
+export async function startRedisServer({ args = [] }: { args?: string[] } = {}) {
   const port = freePort();
   const dir = mkdtempSync(join(tmpdir(), "otp-auth-redis-"));
   let proc: Bun.Subprocess | null = null;
 
   async function start() {
-    proc = Bun.spawn([REDIS_SERVER, "--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir, "--daemonize", "no"], {
+    proc = Bun.spawn([REDIS_SERVER, "--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir, "--daemonize", "no", ...args], {
       stdout: "ignore", stderr: "ignore",
     });
     const deadline = Date.now() + 10_000;

@@ -1,6 +1,8 @@
 import { Elysia } from "elysia";
 import { AppError } from "../../errors";
 import { constantTimeEqual, hmacHex, randomToken } from "../../lib/crypto";
+import { clientKey, UNKNOWN_CLIENT } from "../../http/client-ip";
+import type { LoginGuard } from "../../ratelimit/login-guard";
 import type { ClientInfo } from "../sessions/repository";
 
 export interface AdminCredentials {
@@ -28,24 +30,31 @@ function parseBasic(header: string | undefined): { user: string; password: strin
 /**
  * Macro `admin: true`: HTTP Basic with ADMIN_EMAIL / ADMIN_PASSWORD. Both parts are always compared, as
  * keyed hashes of equal length, so neither the time taken nor an early exit tells which part was wrong.
+ * Each attempt runs through `guard` (the login's protection, with counters of its own): wrong ones in a row
+ * block that user name from that client, and each client has a daily cap of wrong ones (429, Retry-After).
  */
-export const adminGuard = ({ email, password }: AdminCredentials, onRefused: (client: ClientInfo) => void) => {
+export const adminGuard = ({ email, password }: AdminCredentials, guard: LoginGuard, onRefused: (client: ClientInfo) => void) => {
   const key = randomToken(32);
   const expected = email && password ? { user: hmacHex(key, email), password: hmacHex(key, password) } : null;
   return new Elysia().macro({
     admin: {
-      resolve(context) {
+      async resolve(context) {
         const { headers } = context;
         if (!expected) throw new AppError(503, ADMIN_MESSAGES.notConfigured, "admin_not_configured");
         const given = parseBasic(headers.authorization);
-        const userOk = constantTimeEqual(hmacHex(key, given?.user ?? ""), expected.user);
-        const passwordOk = constantTimeEqual(hmacHex(key, given?.password ?? ""), expected.password);
-        if (!(given && userOk && passwordOk)) {
+        // No credentials (a client's first request, before the challenge) guess nothing, so are not counted.
+        if (!given) throw unauthorized();
+        // `client` comes from the request context, which the admin routes use before this guard.
+        const client = (context as unknown as { client: ClientInfo }).client;
+        // Hashed with a fixed key: the counters of every instance agree, and a long name makes no long Redis key.
+        await guard.protect(hmacHex("admin-user", given.user), clientKey(client.ip ?? UNKNOWN_CLIENT), async () => {
+          const userOk = constantTimeEqual(hmacHex(key, given.user), expected.user);
+          const passwordOk = constantTimeEqual(hmacHex(key, given.password), expected.password);
+          if (userOk && passwordOk) return;
           // Only a wrong attempt is recorded: an admin's routine reads would drown the log.
-          // `client` comes from the request context, which the admin routes use before this guard.
-          if (given) onRefused((context as unknown as { client: ClientInfo }).client);
+          onRefused(client);
           throw unauthorized();
-        }
+        });
         return {};
       },
     },

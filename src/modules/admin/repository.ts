@@ -9,6 +9,18 @@ export interface UserChanges {
   isVerified?: boolean;
 }
 
+/**
+ * What the columns become: `is_active` set by an administrator is their decision, kept in `is_disabled` so no
+ * code or reset switches the account back on; a password they set is proven and bumps the password version.
+ */
+function columnsFor({ passwordHash, isActive, ...rest }: UserChanges) {
+  return {
+    ...rest,
+    ...(isActive === undefined ? {} : { isActive, isDisabled: !isActive }),
+    ...(passwordHash === undefined ? {} : { passwordHash, passwordProven: true, passwordVersion: sql`${users.passwordVersion} + 1` }),
+  };
+}
+
 export type AdminUserRepository = ReturnType<typeof createAdminUserRepository>;
 
 // `%`, `_` and `\` in a search are literal characters, not patterns.
@@ -27,12 +39,12 @@ export function createAdminUserRepository(db: Database) {
         .limit(limit + 1),
 
     async create(values: { email: string; passwordHash: string | null; isActive: boolean; isVerified: boolean }): Promise<User> {
-      const [user] = await db.insert(users).values({ ...values, authProvider: "local" }).returning();
+      const [user] = await db.insert(users).values({ ...values, isDisabled: !values.isActive, authProvider: "local" }).returning();
       return user!;
     },
 
     async update(id: number, changes: UserChanges): Promise<User | undefined> {
-      const [user] = await db.update(users).set({ ...changes, updatedAt: sql`now()` }).where(eq(users.id, id)).returning();
+      const [user] = await db.update(users).set({ ...columnsFor(changes), updatedAt: sql`now()` }).where(eq(users.id, id)).returning();
       return user;
     },
 

@@ -3,6 +3,7 @@ import { errors } from "../../http/responses";
 import { messageResponse } from "../auth/model";
 import { adminGuard, type AdminCredentials } from "./basic-auth";
 import type { RequestContext } from "../../http/request-context";
+import type { LoginGuard } from "../../ratelimit/login-guard";
 import {
   auditListQuery, auditListResponse, createUserBody, listUsersQuery, updateUserBody, userListResponse, userParams, userView,
 } from "./model";
@@ -11,21 +12,23 @@ import type { AdminService } from "./service";
 
 const basicAuth = { security: [{ adminBasic: [] }] };
 
-export const adminRoutes = (admin: AdminService, context: RequestContext, credentials: AdminCredentials, onRefused: (client: ClientInfo) => void) =>
+export const adminRoutes = (
+  admin: AdminService, context: RequestContext, credentials: AdminCredentials, guard: LoginGuard, onRefused: (client: ClientInfo) => void,
+) =>
   new Elysia({ prefix: "/auth/admin", tags: ["admin"] })
     .use(context)
-    .use(adminGuard(credentials, onRefused))
+    .use(adminGuard(credentials, guard, onRefused))
     .get("/users", ({ query }) => admin.listUsers(query), {
       admin: true,
       query: listUsersQuery,
-      response: { 200: userListResponse, ...errors(401, 422, 503) },
+      response: { 200: userListResponse, ...errors(401, 422, 429, 503) },
       detail: { summary: "List users in id order, a page at a time, optionally searching by email", ...basicAuth },
     })
     .post("/users", async ({ body, status, client }) => status(201, await admin.createUser(body, client)), {
       admin: true,
       body: createUserBody,
       parse: "json",
-      response: { 201: userView, ...errors(401, 409, 422, 503) },
+      response: { 201: userView, ...errors(401, 409, 422, 429, 503) },
       detail: { summary: "Create a user", ...basicAuth },
     })
     .put("/users/:id", ({ params, body, client }) => admin.updateUser(params.id, body, client), {
@@ -33,7 +36,7 @@ export const adminRoutes = (admin: AdminService, context: RequestContext, creden
       params: userParams,
       body: updateUserBody,
       parse: "json",
-      response: { 200: userView, ...errors(401, 404, 409, 422, 503) },
+      response: { 200: userView, ...errors(401, 404, 409, 422, 429, 503) },
       detail: {
         summary: "Change a user's email, password, is_active or is_verified",
         description: "Disabling a user (`is_active: false`) or setting a password ends all of their sessions at once.",
@@ -46,12 +49,12 @@ export const adminRoutes = (admin: AdminService, context: RequestContext, creden
     }, {
       admin: true,
       params: userParams,
-      response: { 200: messageResponse, ...errors(401, 404, 422, 503) },
+      response: { 200: messageResponse, ...errors(401, 404, 422, 429, 503) },
       detail: { summary: "Delete a user with their sessions and OAuth links", ...basicAuth },
     })
     .get("/audit", ({ query }) => admin.listAuditEvents(query), {
       admin: true,
       query: auditListQuery,
-      response: { 200: auditListResponse, ...errors(401, 422, 503) },
+      response: { 200: auditListResponse, ...errors(401, 422, 429, 503) },
       detail: { summary: "The audit log, newest first, a page at a time; filter by user, event or email", ...basicAuth },
     });

@@ -3,8 +3,8 @@ import { AppError } from "../../errors";
 import type { Logger } from "../../lib/log";
 import type { Mailer } from "../../mail/mailer";
 import { verificationCodeMail, type MailContent } from "../../mail/templates";
-import type { OtpService } from "../../otp/service";
-import type { OtpPurpose } from "../../otp/store";
+import type { IssueOptions, OtpService } from "../../otp/service";
+import type { OtpPurpose, SendClass } from "../../otp/store";
 import type { ClientInfo } from "../sessions/repository";
 import { AUTH_MESSAGES } from "./messages";
 
@@ -53,16 +53,17 @@ export function createCodeDelivery({ otp, mailer, audit, log, settings }: {
     return Promise.resolve();
   }
 
-  /** Mails a code already issued; a code nobody received is withdrawn and its cooldown lifted. */
-  const mailCode = (email: string, purpose: OtpPurpose, code: string, client?: ClientInfo, later = settings.mailAfterAnswer) =>
+  /** Mails a code already issued; a code nobody received is withdrawn and the cooldown of its class lifted. */
+  const mailCode = (email: string, purpose: OtpPurpose, code: string, client?: ClientInfo, later = settings.mailAfterAnswer,
+    sendClass: SendClass = "open") =>
     send(later, () => deliver(email, verificationCodeMail(code, settings.otpTtlSeconds, MAIL_REASON[purpose]), purpose, client,
-      () => otp.withdrawOtp(email, purpose, code)));
+      () => otp.withdrawOtp(email, purpose, code, sendClass)));
 
   return {
     mailCode,
     /** Issues a code (429 when the send limits say no) and mails it. */
-    async sendNewCode(email: string, purpose: OtpPurpose, client?: ClientInfo): Promise<void> {
-      await mailCode(email, purpose, await otp.issueOtp(email, purpose), client);
+    async sendNewCode(email: string, purpose: OtpPurpose, client?: ClientInfo, options: IssueOptions = {}): Promise<void> {
+      await mailCode(email, purpose, await otp.issueOtp(email, purpose, options), client, settings.mailAfterAnswer, options.sendClass);
     },
     /** Mails a notice (no code) under the same rules of timing. */
     sendNotice: (email: string, content: MailContent, kind: string, client?: ClientInfo, later = settings.mailAfterAnswer) =>

@@ -11,10 +11,19 @@ export const codeField = z.string().trim().regex(/^\d{4,10}$/, "must be 4-10 dig
 
 export const registerBody = z.object({ email: emailField, password: passwordField });
 export const loginBody = registerBody;
-export const verifyOtpBody = z.object({ email: emailField, code: codeField });
+/** Hands back the token of the step that mailed the code; optional, as the original's clients do not send it. */
+export const otpTokenField = z.string().min(16).max(64).regex(/^[A-Za-z0-9_-]+$/, "must be the otp_token as received")
+  .meta({ description: "The `otp_token` of the answer that started this code step (register, or a login's `otp_required`)." });
+export const verifyOtpBody = z.object({ email: emailField, code: codeField, otp_token: otpTokenField.optional() });
 export const resendOtpBody = z.object({ email: emailField });
 
 export const messageResponse = z.object({ message: z.string() });
+export const registerResponse = messageResponse.extend({
+  otp_token: z.string().meta({
+    description: "Send it back with the code to /auth/verify-otp: the account then gets this registration's password, " +
+      "and a sign-in right after needs no second code. Without it the password always needs a code to sign in.",
+  }),
+});
 export const refreshTokenField = z.string().min(16).max(128).meta({ description: "The refresh token from the last sign-in or refresh." });
 export const refreshBody = z.object({ refresh_token: refreshTokenField });
 
@@ -38,6 +47,7 @@ export const profileResponse = z.object({
 export const detailError = z.object({
   detail: z.string(),
   code: z.string().optional().meta({ description: "Stable machine-readable reason, e.g. `otp_required`." }),
+  otp_token: z.string().optional().meta({ description: "With `otp_required` and `email_not_verified`: send it back with the code to /auth/verify-otp." }),
 });
 
 export type RegisterBody = z.infer<typeof registerBody>;

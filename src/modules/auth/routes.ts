@@ -3,7 +3,7 @@ import type { RequestContext } from "../../http/request-context";
 import { bearerAuth, errors } from "../../http/responses";
 import type { LoginGuard } from "../../ratelimit/login-guard";
 import {
-  loginBody, messageResponse, profileResponse, refreshBody, registerBody, resendOtpBody,
+  loginBody, messageResponse, profileResponse, refreshBody, registerBody, registerResponse, resendOtpBody,
   sessionTokensResponse, verifyOtpBody, verifyOtpResponse,
 } from "./model";
 import type { AuthService } from "./service";
@@ -11,14 +11,14 @@ import type { AuthService } from "./service";
 export const authRoutes = (auth: AuthService, context: RequestContext, loginGuard: LoginGuard) =>
   new Elysia({ prefix: "/auth", tags: ["auth"] })
     .use(context)
-    .post("/register", async ({ body, status, client }) => status(201, { message: await auth.register(body.email, body.password, client) }), {
+    .post("/register", async ({ body, status, client }) => status(201, await auth.register(body.email, body.password, client)), {
       body: registerBody,
       parse: "json",
       rateLimit: "mail",
-      response: { 201: messageResponse, ...errors(400, 422, 429, 503) },
+      response: { 201: registerResponse, ...errors(400, 422, 429, 503) },
       detail: { summary: "Create an account (or renew an unverified one) and email a verification code" },
     })
-    .post("/verify-otp", ({ body, client }) => auth.verifyOtp(body.email, body.code, client), {
+    .post("/verify-otp", ({ body, client }) => auth.verifyOtp(body.email, body.code, body.otp_token, client), {
       body: verifyOtpBody,
       parse: "json",
       rateLimit: "code",

@@ -4,7 +4,7 @@ import type { Clock } from "../../lib/clock";
 import { alreadyRegisteredMail } from "../../mail/templates";
 import { OTP_ERRORS, type OtpService } from "../../otp/service";
 import type { OtpPurpose } from "../../otp/store";
-import type { ClientInfo } from "../sessions/repository";
+import type { ClientInfo, SignInProof } from "../sessions/repository";
 import type { SessionService, SessionTokens } from "../sessions/service";
 import type { CodeDelivery } from "./code-delivery";
 import { invalidToken } from "./guard";
@@ -33,7 +33,12 @@ export interface AuthServiceDeps {
 
 export type AuthService = ReturnType<typeof createAuthService>;
 
-const recheckRequired = () => new AppError(400, M.recheckRequired, "otp_required");
+export interface RegisterResult {
+  message: string;
+  otp_token: string;
+}
+
+const recheckRequired = (otpToken: string) => new AppError(400, M.recheckRequired, "otp_required", {}, { otp_token: otpToken });
 const badCredentials = () => new AppError(401, M.badCredentials, "invalid_credentials");
 
 export function createAuthService({ users, otp, codes, passwords, sessions, audit, clock, settings }: AuthServiceDeps) {
@@ -41,44 +46,58 @@ export function createAuthService({ users, otp, codes, passwords, sessions, audi
 
   /**
    * Mails a re-check code after a correct password (or a refresh) found the last code check too old; `then`
-   * runs once the code is on its way.
+   * runs once the code is on its way. Only these callers can ask for it, so it comes out of the address's
+   * gated send budget, which no anonymous flood uses up; the answer's otp_token binds the code to this step.
    */
-  async function requireRecheck(user: { id: number; email: string }, client: ClientInfo, then?: () => Promise<unknown>): Promise<never> {
-    await codes.sendNewCode(user.email, "recheck", client);
+  async function requireRecheck(user: { id: number; email: string; passwordVersion: number }, client: ClientInfo,
+    then?: () => Promise<unknown>): Promise<never> {
+    const token = otp.newOtpToken();
+    await codes.sendNewCode(user.email, "recheck", client, { sendClass: "gated", token, passwordVersion: user.passwordVersion });
     await then?.();
     audit.record({ event: "recheck_required", outcome: "success", userId: user.id, email: user.email, client });
-    throw recheckRequired();
+    throw recheckRequired(token);
   }
 
   return {
-    register: (email: string, password: string, client: ClientInfo): Promise<string> =>
+    /**
+     * Records a registration and mails a code. The answer's otp_token names this registration's password:
+     * verifying with it gives the account that password, so a later registration of the same unverified
+     * address by someone else never decides which password the mailbox holder ends up with.
+     */
+    register: (email: string, password: string, client: ClientInfo): Promise<RegisterResult> =>
       audit.track("register", { email, client }, async (subject) => {
         const existing = await users.findByEmail(email);
         if (existing?.isVerified && !hide) throw new AppError(400, M.emailTaken, "email_taken");
         const passwordHash = await passwords.hash(password);
+        const token = otp.newOtpToken();
         // Send limits are checked before the account changes, so a refused request changes nothing.
         const code = await otp.issueOtp(email, "register");
-        const saved = existing?.isVerified ? null : await users.saveUnverified(email, passwordHash).catch(async (error) => {
-          await otp.withdrawOtp(email, "register", code);
-          throw error;
-        });
+        const saved = existing?.isVerified ? null
+          : await users.saveRegistration(email, passwordHash, otp.hashOtpToken(token), new Date(clock.now())).catch(async (error) => {
+            await otp.withdrawOtp(email, "register", code);
+            throw error;
+          });
         if (!saved) {
           if (!hide) {
             await otp.withdrawOtp(email, "register", code);
             throw new AppError(400, M.emailTaken, "email_taken");
           }
-          // The owner hears of the attempt; the caller gets the answer a new address gets.
+          // The owner hears of the attempt; the caller gets the answer a new address gets (a token bound to nothing).
           subject.detail = "already_registered";
           await codes.sendNotice(email, alreadyRegisteredMail(), "already_registered", client);
-          return M.codeSent;
+          return { message: M.codeSent, otp_token: token };
         }
         subject.userId = saved.id;
         await codes.mailCode(email, "register", code, client);
-        return M.codeSent;
+        return { message: M.codeSent, otp_token: token };
       }),
 
-    /** Confirms a registration or a login re-check and signs the person in with a new session. */
-    verifyOtp: (email: string, code: string, client: ClientInfo): Promise<SessionTokens & { message: string }> =>
+    /**
+     * Confirms a registration or a login re-check and signs the person in with a new session. `otpToken` is
+     * the one the step's answer carried: with a registration it picks that registration's password; with a
+     * re-check it proves the password too, and its wrong tries count apart from everyone else's.
+     */
+    verifyOtp: (email: string, code: string, otpToken: string | undefined, client: ClientInfo): Promise<SessionTokens & { message: string }> =>
       audit.track("verify_otp", { email, client }, async (subject) => {
         const user = await users.findByEmail(email);
         if (!user && !hide) throw new AppError(404, M.userNotFound, "user_not_found");
@@ -87,10 +106,13 @@ export function createAuthService({ users, otp, codes, passwords, sessions, audi
         subject.userId = user?.id;
         subject.detail = purpose;
         // Checked for unknown addresses too (hidden mode), so they fail exactly like a wrong code.
-        await otp.verifyAndConsumeOtp(email, purpose, code);
+        const accepted = await otp.verifyAndConsumeOtp(email, purpose, code, otpToken);
         if (!user) throw new AppError(400, OTP_ERRORS.invalid, "otp_invalid");
+        const proof: SignInProof = purpose === "register"
+          ? { kind: "register", registrationTokenHash: otp.hashOtpToken(otpToken) }
+          : { kind: "recheck", passwordVersion: accepted.passwordVersion, bound: accepted.bound };
         // Verifying the account (or recording the re-check) and opening the session are one statement.
-        return { message: M.verified, ...(await sessions.startSession(user, client, new Date(clock.now()), purpose)) };
+        return { message: M.verified, ...(await sessions.startSession(user, client, new Date(clock.now()), proof)) };
       }),
 
     async resendOtp(email: string, client: ClientInfo): Promise<string> {
@@ -99,7 +121,8 @@ export function createAuthService({ users, otp, codes, passwords, sessions, audi
         await codes.sendNewCode(email, "register", client);
       } else if (user && (await otp.hasPendingOtp(email, "recheck"))) {
         // Only a re-check that a correct password started can be resent; otherwise a code would bypass it.
-        await codes.sendNewCode(email, "recheck", client);
+        // Anyone can ask for this, so it uses the open budget and keeps the step's binding and password version.
+        await codes.sendNewCode(email, "recheck", client, { keepBinding: true, passwordVersion: user.passwordVersion });
       } else if (hide) {
         // Nothing to send, but the send limits run as for any address, so they do not tell either.
         await otp.issueOtp(email, "register");
@@ -125,13 +148,19 @@ export function createAuthService({ users, otp, codes, passwords, sessions, audi
           throw new AppError(400, M.oauthOnly(user.authProvider), "oauth_only_account");
         }
         if (!user || !passwordOk) throw badCredentials();
-        if (!user.isVerified) throw new AppError(400, M.notVerified, "email_not_verified");
+        if (!user.isVerified) {
+          // The password was right: a code entered with this token gives the account this very password.
+          const token = otp.newOtpToken();
+          await users.bindRegistration(user.id, user.passwordHash!, otp.hashOtpToken(token), new Date(clock.now()));
+          throw new AppError(400, M.notVerified, "email_not_verified", {}, { otp_token: token });
+        }
         if (!user.isActive) throw new AppError(403, M.disabled, "account_disabled");
         const lastCheck = user.lastOtpVerifiedAt;
-        if (!lastCheck || clock.now() - lastCheck.getTime() > settings.recheckAfterMinutes * 60_000) {
+        // A password nobody has proven to hold the mailbox with (see users.saveRegistration) always needs a code.
+        if (!user.passwordProven || !lastCheck || clock.now() - lastCheck.getTime() > settings.recheckAfterMinutes * 60_000) {
           return requireRecheck(user, client);
         }
-        return sessions.startSession(user, client, lastCheck);
+        return sessions.startSession(user, client, lastCheck, { kind: "password", passwordVersion: user.passwordVersion });
       }),
 
     /**
@@ -141,8 +170,8 @@ export function createAuthService({ users, otp, codes, passwords, sessions, audi
     async refresh(refreshToken: string, client: ClientInfo): Promise<SessionTokens> {
       const outcome = await sessions.refresh(refreshToken, client);
       if (outcome.ok) return outcome.tokens;
-      const { email, userId, sessionId } = outcome.recheck;
-      return requireRecheck({ id: userId, email }, client, () => sessions.endSession(userId, sessionId, "recheck", client));
+      const { email, userId, sessionId, passwordVersion } = outcome.recheck;
+      return requireRecheck({ id: userId, email, passwordVersion }, client, () => sessions.endSession(userId, sessionId, "recheck", client));
     },
 
     async logout(userId: number, sessionId: string, client: ClientInfo): Promise<string> {

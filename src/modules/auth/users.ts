@@ -1,8 +1,12 @@
 import { eq, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
-import { users, type User } from "../../db/schema";
+import { queryRows } from "../../db/rows";
+import { registrations, users, type User } from "../../db/schema";
 
 export type UserRepository = ReturnType<typeof createUserRepository>;
+
+// A registration nobody verified within a day is of no use: it goes when its address is registered again.
+const REGISTRATION_LIFETIME = sql`interval '1 day'`;
 
 export function createUserRepository(db: Database) {
   // Every sign-in and every /auth/me reads one of these: prepared (see db/prepared.ts), one index probe each.
@@ -14,32 +18,44 @@ export function createUserRepository(db: Database) {
     findById: async (id: number): Promise<User | undefined> => (await byId.execute({ id }))[0],
 
     /**
-     * Creates the unverified account, or replaces the password of one that is still unverified.
-     * Returns null when the address belongs to a verified account: one statement, so concurrent
-     * registrations of one address end in exactly one row.
+     * Records a registration of an address that has no verified account: creates the unverified account, or
+     * gives an unverified one this password (unproven, for clients that verify without the otp_token), and
+     * keeps the password under the token's hash. Returns null when the address belongs to a verified
+     * account. One statement, so concurrent registrations of one address end in exactly one user row.
      */
-    async saveUnverified(email: string, passwordHash: string): Promise<{ id: number } | null> {
-      const rows = await db
-        .insert(users)
-        .values({ email, passwordHash })
-        .onConflictDoUpdate({
-          target: users.email,
-          set: { passwordHash, updatedAt: sql`now()` },
-          setWhere: eq(users.isVerified, false),
-        })
-        .returning({ id: users.id });
-      return rows[0] ?? null;
+    async saveRegistration(email: string, passwordHash: string, tokenHash: string, at: Date): Promise<{ id: number } | null> {
+      const [row] = await queryRows<{ id: number }>(db, sql`
+        with saved as (
+          insert into ${users} (email, password_hash, password_proven) values (${email}, ${passwordHash}, false)
+          on conflict (email) do update set password_hash = excluded.password_hash, password_proven = false, updated_at = now()
+            where ${users.isVerified} = false
+          returning id
+        ), pruned as (
+          delete from ${registrations} where user_id in (select id from saved)
+            and created_at < ${at.toISOString()}::timestamptz - ${REGISTRATION_LIFETIME}
+        )
+        insert into ${registrations} (token_hash, user_id, password_hash, created_at)
+        select ${tokenHash}, id, ${passwordHash}, ${at.toISOString()}::timestamptz from saved
+        returning user_id as id`);
+      return row ?? null;
+    },
+
+    /** Binds a token to the password an unverified account has now (a login proved it), as a registration would. */
+    async bindRegistration(userId: number, passwordHash: string, tokenHash: string, at: Date): Promise<void> {
+      await db.insert(registrations).values({ tokenHash, userId, passwordHash, createdAt: at });
     },
 
     /**
      * Sets the password after a reset code proved the address: that also verifies the address (activating
-     * an account that was only waiting for it) and counts as a code check.
+     * an account that was only waiting for it, never one an administrator disabled) and counts as a code check.
      */
     async resetPassword(id: number, passwordHash: string, at: Date): Promise<void> {
       await db.update(users)
         .set({
           passwordHash,
-          isActive: sql`${users.isActive} or not ${users.isVerified}`,
+          passwordProven: true,
+          passwordVersion: sql`${users.passwordVersion} + 1`,
+          isActive: sql`(${users.isActive} or not ${users.isVerified}) and not ${users.isDisabled}`,
           isVerified: true,
           lastOtpVerifiedAt: at,
           updatedAt: sql`now()`,
@@ -48,7 +64,9 @@ export function createUserRepository(db: Database) {
     },
 
     async setPassword(id: number, passwordHash: string): Promise<void> {
-      await db.update(users).set({ passwordHash, updatedAt: sql`now()` }).where(eq(users.id, id));
+      await db.update(users)
+        .set({ passwordHash, passwordProven: true, passwordVersion: sql`${users.passwordVersion} + 1`, updatedAt: sql`now()` })
+        .where(eq(users.id, id));
     },
   };
 }

@@ -1,5 +1,6 @@
 import { Elysia } from "elysia";
 import { z } from "zod";
+import { AppError } from "../../errors";
 import type { MailCatcher } from "../../mail/catcher";
 import { MAILBOX_CSP, renderMailbox } from "./page";
 
@@ -15,9 +16,26 @@ const caughtMail = z.object({
 
 export const mailboxResponse = z.object({ messages: z.array(caughtMail) });
 
+const LOOPBACK_HOST = /^(127\.0\.0\.1|localhost|\[::1\])(?::(\d{1,5}))?$/i;
+
+/**
+ * True when a Host header names a loopback address at `port` (no port: 80). `port` is undefined for a request
+ * handled in-process, which came through no socket.
+ */
+export function isLoopbackHost(host: string, port: number | undefined): boolean {
+  const match = LOOPBACK_HOST.exec(host);
+  return match !== null && (port === undefined || Number(match[2] ?? 80) === port);
+}
+
 /** Only mounted while the development mail catcher is active (no SMTP_SERVER, never in production). */
 export const devMailboxRoutes = (catcher: MailCatcher) =>
   new Elysia({ prefix: "/dev", tags: ["development"] })
+    // DNS rebinding: a site whose name an attacker points at 127.0.0.1 reaches this loopback server from a
+    // browser as its own origin, so it could read every code; its requests carry that name in Host.
+    .onBeforeHandle(({ request, server }) => {
+      if (isLoopbackHost(request.headers.get("host") ?? new URL(request.url).host, server?.port)) return;
+      throw new AppError(421, "The development mailbox only answers at 127.0.0.1, localhost or [::1] on the port it listens on.", "misdirected_request");
+    })
     .get("/mailbox.json", () => ({
       messages: [...catcher.messages].reverse().map((mail) => ({
         id: mail.id,

@@ -10,8 +10,8 @@ import { PASSWORD_MESSAGES as M } from "./messages";
 
 export type PasswordService = ReturnType<typeof createPasswordService>;
 
-/** A verified account that was switched off gets no reset: that would switch it back on. */
-const canReset = (user: User | undefined): user is User => !!user && (user.isActive || !user.isVerified);
+/** An account an administrator disabled, or a verified one that was switched off, gets no reset. */
+const canReset = (user: User | undefined): user is User => !!user && !user.isDisabled && (user.isActive || !user.isVerified);
 
 export function createPasswordService(deps: Omit<AuthServiceDeps, "settings">) {
   const { users, otp, codes, passwords, sessions, audit, clock } = deps;

@@ -2,7 +2,7 @@ import { and, desc, eq, gt, isNull, sql, type SQL } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { preparedStatement } from "../../db/prepared";
 import { queryRows } from "../../db/rows";
-import { rotatedRefreshTokens, sessions, users, type Session } from "../../db/schema";
+import { registrations, rotatedRefreshTokens, sessions, users, type Session } from "../../db/schema";
 
 export interface ClientInfo {
   ip: string | null;
@@ -10,11 +10,19 @@ export interface ClientInfo {
 }
 
 /**
- * What a sign-in proved about the address, recorded on the user in the statement that opens the session:
- * `register` verifies (and activates) the account, `recheck` records a re-check code, `none` changes nothing
- * (a password or OAuth sign-in).
+ * What a sign-in proved, recorded on the user in the statement that opens the session:
+ * - `register`: a registration code verifies (and, unless an admin disabled it, activates) the account; the
+ *   registration whose otp_token came with it (`registrationTokenHash`, '' for none) gives it its password;
+ * - `recheck`: a re-check code records a code check, if the password is still the version the code was issued
+ *   under; `bound` (its otp_token came with it) also proves the password;
+ * - `password`: a password sign-in, if the password is still the version that was checked;
+ * - `none`: an OAuth sign-in, which changes nothing.
  */
-export type SignInProof = "register" | "recheck" | "none";
+export type SignInProof =
+  | { kind: "register"; registrationTokenHash: string }
+  | { kind: "recheck"; passwordVersion: number; bound: boolean }
+  | { kind: "password"; passwordVersion: number }
+  | { kind: "none" };
 
 export interface NewSession {
   id: string;
@@ -41,7 +49,7 @@ export interface Rotation {
 export type RefreshRefusal =
   | { reason: "unknown" | "ended" }
   | { reason: "reused"; sessionId: string; userId: number }
-  | { reason: "recheck"; sessionId: string; userId: number; email: string };
+  | { reason: "recheck"; sessionId: string; userId: number; email: string; passwordVersion: number };
 
 export type SessionRepository = ReturnType<typeof createSessionRepository>;
 
@@ -49,34 +57,43 @@ const iso = (date: Date) => sql`${date.toISOString()}::timestamptz`;
 const p = (name: string) => sql.placeholder(name);
 const at = (name: string) => sql`${sql.placeholder(name)}::timestamptz`;
 
-// How each kind of sign-in updates its user first. The update also locks the user's row and returns its
-// current is_active, so a user disabled by a concurrent request gets no session (as a separate read would).
-const PROOF_UPDATES: Record<Exclude<SignInProof, "none">, SQL> = {
-  register: sql`update ${users} set is_verified = true, is_active = true, last_otp_verified_at = ${at("verifiedAt")},
+// How each kind of sign-in reads or updates its user first. An update also locks the user's row and returns its
+// current is_active, so a user disabled by a concurrent request gets no session (as a separate read would);
+// a password or re-check sign-in matches no row once the password changed after it was checked.
+const USER_PROOFS: Record<SignInProof["kind"], SQL> = {
+  register: sql`update ${users} set is_verified = true, is_active = not is_disabled, last_otp_verified_at = ${at("verifiedAt")},
+      password_hash = coalesce(reg.password_hash, ${users.passwordHash}),
+      password_proven = ${users.passwordProven} or reg.password_hash is not null,
+      password_version = ${users.passwordVersion} + (case when reg.password_hash is null then 0 else 1 end),
       updated_at = now()
+    from (select (select password_hash from ${registrations} where token_hash = ${p("registration")} and user_id = ${p("userId")}) as password_hash) reg
     where id = ${p("userId")} returning is_active`,
   // Only a verified account records a re-check, as before; the row is matched (and locked) either way.
   recheck: sql`update ${users} set
       last_otp_verified_at = case when is_verified then ${at("verifiedAt")} else last_otp_verified_at end,
+      password_proven = password_proven or ${p("bound")}::boolean,
       updated_at = case when is_verified then now() else updated_at end
-    where id = ${p("userId")} returning is_active`,
+    where id = ${p("userId")} and password_version = ${p("passwordVersion")}::int returning is_active`,
+  password: sql`select is_active from ${users} where id = ${p("userId")} and password_version = ${p("passwordVersion")}::int`,
+  none: sql`select is_active from ${users} where id = ${p("userId")}`,
 };
 
 /**
  * One statement per sign-in: records the proof on the user, drops the user's sessions that can never be used
  * again (expired, or ended over two days ago, so the table only grows with live ones), and opens the new session
- * only while the user is active. One round trip and one commit instead of three.
+ * only while the user is active. One round trip and one commit instead of three. A registration also drops the
+ * address's pending registrations: the account now has its password.
  */
-function openSessionStatement(proof: SignInProof): SQL {
-  const active = proof === "none"
-    ? sql`select is_active from ${users} where id = ${p("userId")}`
-    : PROOF_UPDATES[proof];
+function openSessionStatement(kind: SignInProof["kind"]): SQL {
+  const registered = kind === "register"
+    ? sql`, registered as (delete from ${registrations} where user_id = ${p("userId")})`
+    : sql``;
   return sql`
-    with active as (${active}),
+    with active as (${USER_PROOFS[kind]}),
     pruned as (
       delete from ${sessions} where user_id = ${p("userId")}
         and (expires_at <= ${at("now")} or revoked_at <= ${at("now")} - interval '2 days')
-    )
+    )${registered}
     insert into ${sessions} (id, user_id, refresh_token_hash, created_at, last_used_at, expires_at, verified_at, user_agent, ip)
     select ${p("id")}::uuid, ${p("userId")}::int, ${p("hash")}, ${at("now")}, ${at("now")}, ${at("expiresAt")}, ${at("verifiedAt")},
            ${p("userAgent")}, ${p("ip")}
@@ -84,10 +101,21 @@ function openSessionStatement(proof: SignInProof): SQL {
     returning id`;
 }
 
+/** The placeholders each proof's statement takes besides the session's own. */
+function proofParameters(proof: SignInProof): Record<string, unknown> {
+  switch (proof.kind) {
+    case "register": return { registration: proof.registrationTokenHash };
+    case "recheck": return { passwordVersion: proof.passwordVersion, bound: proof.bound };
+    case "password": return { passwordVersion: proof.passwordVersion };
+    case "none": return {};
+  }
+}
+
 export function createSessionRepository(db: Database) {
   const openers = {
     register: preparedStatement<{ id: string }>(db, "sessions_open_register", openSessionStatement("register")),
     recheck: preparedStatement<{ id: string }>(db, "sessions_open_recheck", openSessionStatement("recheck")),
+    password: preparedStatement<{ id: string }>(db, "sessions_open_password", openSessionStatement("password")),
     none: preparedStatement<{ id: string }>(db, "sessions_open", openSessionStatement("none")),
   };
   const rotation = preparedStatement<{ id: string; user_id: number; email: string }>(db, "sessions_rotate", sql`
@@ -112,11 +140,17 @@ export function createSessionRepository(db: Database) {
      * false when the user is not active (disabled meanwhile, or deleted).
      */
     async open({ id, userId, refreshTokenHash, now, expiresAt, verifiedAt, client, proof }: NewSession): Promise<boolean> {
-      const rows = await openers[proof]({
+      const rows = await openers[proof.kind]({
         id, userId, hash: refreshTokenHash, now: now.toISOString(), expiresAt: expiresAt.toISOString(),
-        verifiedAt: verifiedAt.toISOString(), userAgent: client.userAgent, ip: client.ip,
+        verifiedAt: verifiedAt.toISOString(), userAgent: client.userAgent, ip: client.ip, ...proofParameters(proof),
       });
       return rows.length === 1;
+    },
+
+    /** Whether the user exists and is active: tells a refused sign-in for a disabled user from one for a changed password. */
+    async isActive(userId: number): Promise<boolean> {
+      const [row] = await db.select({ isActive: users.isActive }).from(users).where(eq(users.id, userId));
+      return row?.isActive ?? false;
     },
 
     /**
@@ -133,15 +167,15 @@ export function createSessionRepository(db: Database) {
 
     /** Says why `rotate` matched nothing for this token. */
     async explainRefusal(tokenHash: string, now: Date, proofNotBefore: Date): Promise<RefreshRefusal> {
-      const [current] = await queryRows<{ id: string; user_id: number; email: string; live: boolean; proven: boolean }>(db, sql`
-        select s.id, s.user_id, u.email,
+      const [current] = await queryRows<{ id: string; user_id: number; email: string; password_version: number; live: boolean; proven: boolean }>(db, sql`
+        select s.id, s.user_id, u.email, u.password_version,
                (s.revoked_at is null and s.expires_at > ${iso(now)} and u.is_active) as live,
                coalesce(greatest(s.verified_at, u.last_otp_verified_at) >= ${iso(proofNotBefore)}, false) as proven
         from ${sessions} s join ${users} u on u.id = s.user_id
         where s.refresh_token_hash = ${tokenHash}`);
       if (current) {
         if (current.live && !current.proven) {
-          return { reason: "recheck", sessionId: current.id, userId: current.user_id, email: current.email };
+          return { reason: "recheck", sessionId: current.id, userId: current.user_id, email: current.email, passwordVersion: current.password_version };
         }
         return { reason: "ended" };
       }

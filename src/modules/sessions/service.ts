@@ -1,6 +1,7 @@
 import type { AuditLog } from "../../audit/log";
 import { AppError } from "../../errors";
 import { AUTH_MESSAGES } from "../auth/messages";
+import { OTP_ERRORS } from "../../otp/service";
 import type { Clock } from "../../lib/clock";
 import { hmacHex, randomToken } from "../../lib/crypto";
 import type { Logger } from "../../lib/log";
@@ -25,7 +26,7 @@ export interface SessionTokens {
 
 export type RefreshOutcome =
   | { ok: true; tokens: SessionTokens }
-  | { ok: false; recheck: { userId: number; email: string; sessionId: string } };
+  | { ok: false; recheck: { userId: number; email: string; sessionId: string; passwordVersion: number } };
 
 export const SESSION_ERRORS = {
   invalidRefresh: "Invalid or expired refresh token. Please log in again.",
@@ -81,16 +82,21 @@ export function createSessionService({ repository, revocations, audit, tokens, c
   return {
     /**
      * Opens a session for a user who just proved who they are; `verifiedAt` is when the address was last
-     * proven (a code, or an OAuth sign-in). A code check passes its purpose as `proof`, recorded on the user in
-     * the same statement. A user disabled meanwhile gets 403.
+     * proven (a code, or an OAuth sign-in). What the sign-in proved (`proof`) is recorded on the user in the
+     * same statement. A user disabled meanwhile gets 403; a password changed since it was checked, the answer
+     * a wrong password (or a wrong code) gets.
      */
-    async startSession(user: { id: number; email: string }, client: ClientInfo, verifiedAt: Date, proof: SignInProof = "none"): Promise<SessionTokens> {
+    async startSession(user: { id: number; email: string }, client: ClientInfo, verifiedAt: Date, proof: SignInProof = { kind: "none" }): Promise<SessionTokens> {
       const id = crypto.randomUUID();
       const refreshToken = randomToken(32);
       const opened = await repository.open({
         id, userId: user.id, refreshTokenHash: hashRefreshToken(refreshToken), now: now(), expiresAt: expiry(), verifiedAt, client, proof,
       });
-      if (!opened) throw new AppError(403, AUTH_MESSAGES.disabled, "account_disabled");
+      if (!opened) {
+        if (!(await repository.isActive(user.id))) throw new AppError(403, AUTH_MESSAGES.disabled, "account_disabled");
+        if (proof.kind === "recheck") throw new AppError(400, OTP_ERRORS.invalid, "otp_invalid");
+        throw new AppError(401, AUTH_MESSAGES.badCredentials, "invalid_credentials");
+      }
       return tokensFor(user, id, refreshToken);
     },
 
@@ -109,7 +115,8 @@ export function createSessionService({ repository, revocations, audit, tokens, c
       }
       const refusal = await repository.explainRefusal(oldHash, now(), proofNotBefore());
       if (refusal.reason === "recheck") {
-        return { ok: false, recheck: { userId: refusal.userId, email: refusal.email, sessionId: refusal.sessionId } };
+        const { userId, email, sessionId, passwordVersion } = refusal;
+        return { ok: false, recheck: { userId, email, sessionId, passwordVersion } };
       }
       if (refusal.reason === "reused") {
         audit.record({ event: "refresh_token_reused", outcome: "failure", userId: refusal.userId, client, detail: "session ended" });

@@ -11,17 +11,27 @@ import sessionJs from "../../../public/assets/session.js" with { type: "file" };
 import settingsJs from "../../../public/assets/settings.js" with { type: "file" };
 import viewsJs from "../../../public/assets/views.js" with { type: "file" };
 
-// `connect-src *`: the page may talk to an API on another origin (`?api=` or its meta tag).
-// No 'unsafe-inline' anywhere: every script and style is a file of ours.
-export const PAGE_CSP = [
+/**
+ * The page sends passwords wherever it connects: only to its own origin and the API origins the operator listed
+ * (PAGE_API_ORIGINS), never to one a link names. No 'unsafe-inline' anywhere: every script and style is a file of ours.
+ */
+export const pageCsp = (apiOrigins: string[]) => [
   "default-src 'self'",
-  "connect-src *",
+  ["connect-src 'self'", ...apiOrigins].join(" "),
   "img-src 'self'",
   "object-src 'none'",
   "base-uri 'none'",
   "form-action 'self'",
   "frame-ancestors 'none'",
 ].join("; ");
+
+export const PAGE_CSP = pageCsp([]);
+
+const ORIGINS_META = '<meta name="otp-auth-api-origins" content="">';
+
+/** The page with the origins it may talk to written into its meta tag (origins hold no quote or bracket). */
+export const withApiOrigins = (html: string, apiOrigins: string[]) =>
+  html.replace(ORIGINS_META, ORIGINS_META.replace('""', `"${apiOrigins.join(" ")}"`));
 
 const JS = "text/javascript; charset=utf-8";
 
@@ -43,7 +53,6 @@ const common = { "cache-control": "no-cache", "x-content-type-options": "nosniff
 
 const PAGE_HEADERS = {
   "content-type": "text/html; charset=utf-8",
-  "content-security-policy": PAGE_CSP,
   // The OAuth redirect brings a code in the query; it must not leak to other sites.
   "referrer-policy": "no-referrer",
   "x-frame-options": "DENY",
@@ -58,21 +67,29 @@ export function acceptsGzip(header: string | null): boolean {
   });
 }
 
-/** The web page at `/` (and `/index.html`) and its files under `/assets/`, gzip-compressed when the client accepts it. */
-export const uiRoutes = () => {
-  // Compressed once per file, on first use, from the embedded copy.
-  const compressed = new Map<string, Promise<Uint8Array>>();
-  const gzipOf = (path: string) => {
-    if (!compressed.has(path)) compressed.set(path, Bun.file(path).bytes().then((bytes) => Bun.gzipSync(bytes)));
-    return compressed.get(path)!;
+/**
+ * The web page at `/` (and `/index.html`) and its files under `/assets/`, gzip-compressed when the client accepts
+ * it; `apiOrigins`: the other origins the page may send sign-ins to.
+ */
+export const uiRoutes = ({ apiOrigins = [] }: { apiOrigins?: string[] } = {}) => {
+  // Read and compressed once per file, on first use, from the embedded copy.
+  const cache = new Map<string, Promise<Uint8Array<ArrayBuffer>>>();
+  const once = (key: string, make: () => Promise<Uint8Array<ArrayBuffer>>) => {
+    if (!cache.has(key)) cache.set(key, make());
+    return cache.get(key)!;
   };
-  const serve = (path: string, headers: Record<string, string>) => async ({ request }: { request: Request }) => {
-    if (!acceptsGzip(request.headers.get("accept-encoding"))) return new Response(Bun.file(path), { headers: { ...common, ...headers } });
-    return new Response(await gzipOf(path), { headers: { ...common, ...headers, "content-encoding": "gzip" } });
+  const serve = (path: string, headers: Record<string, string>, edit?: (text: string) => string) => {
+    const plain = () => once(path, async () => (edit ? new TextEncoder().encode(edit(await Bun.file(path).text())) : Bun.file(path).bytes()));
+    const gzipped = () => once(`${path}.gz`, async () => Bun.gzipSync(await plain()));
+    return async ({ request }: { request: Request }) => {
+      if (!acceptsGzip(request.headers.get("accept-encoding"))) return new Response(await plain(), { headers: { ...common, ...headers } });
+      return new Response(await gzipped(), { headers: { ...common, ...headers, "content-encoding": "gzip" } });
+    };
   };
-  const app = new Elysia({ name: "ui" })
-    .get("/", serve(page, PAGE_HEADERS), { detail: { hide: true } })
-    .get("/index.html", serve(page, PAGE_HEADERS), { detail: { hide: true } });
+  const index = serve(page, { ...PAGE_HEADERS, "content-security-policy": pageCsp(apiOrigins) }, (html) => withApiOrigins(html, apiOrigins));
+  const app = new Elysia({ name: "ui", seed: apiOrigins })
+    .get("/", index, { detail: { hide: true } })
+    .get("/index.html", index, { detail: { hide: true } });
   for (const [name, { path, type }] of Object.entries(PAGE_ASSETS)) {
     app.get(`/assets/${name}`, serve(path, { "content-type": type }), { detail: { hide: true } });
   }

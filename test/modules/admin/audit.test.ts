@@ -26,10 +26,10 @@ describe.each(CORE_BACKENDS)("audit log (%s)", (backend) => {
   test("records a person's way through the service, newest first, with outcomes and reasons", async () => {
     const email = uniqueEmail("audited");
     const ua = { "user-agent": "AuditBrowser/1.0" };
-    await h.call("POST", "/auth/register", { email, password: PASSWORD }, ua);
+    const { otp_token } = (await h.call("POST", "/auth/register", { email, password: PASSWORD }, ua)).body;
     const code = h.inbox.latestCode(email);
     await h.call("POST", "/auth/verify-otp", { email, code: code === "000000" ? "111111" : "000000" }, ua);
-    const verified = await h.call("POST", "/auth/verify-otp", { email, code }, ua);
+    const verified = await h.call("POST", "/auth/verify-otp", { email, code, otp_token }, ua);
     await h.call("POST", "/auth/login", { email, password: "wrong password" }, ua);
     const login = await h.call("POST", "/auth/login", { email, password: PASSWORD }, ua);
     await h.callAs(login.body.access_token, "POST", "/auth/password/change", { current_password: PASSWORD, new_password: "a new audit password" });

@@ -26,7 +26,7 @@ describe.each(BACKENDS)("POST /auth/register (%s)", (backend) => {
     const email = uniqueEmail();
     const res = await h.call("POST", "/auth/register", { email, password: PASSWORD });
     expect(res.status).toBe(201);
-    expect(res.body).toEqual({ message: "Verification code sent to your email." });
+    expect(res.body).toEqual({ message: "Verification code sent to your email.", otp_token: expect.stringMatching(/^[\w-]{32}$/) });
 
     const rows = await userRow(email);
     expect(rows.length).toBe(1);

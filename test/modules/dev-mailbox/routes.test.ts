@@ -60,3 +60,46 @@ describe("development mailbox with real SMTP configured", () => {
     expect((await h.call("GET", "/dev/mailbox.json")).status).toBe(404);
   });
 });
+
+describe("development mailbox over a real socket (DNS rebinding)", () => {
+  let h: Harness;
+  let port: number;
+  beforeAll(async () => {
+    h = await startHarness({ backend: "embedded" });
+    h.app.listen({ hostname: "127.0.0.1", port: 0 });
+    port = h.app.server!.port!;
+  });
+  afterAll(async () => {
+    await h.app.stop();
+    await h.close();
+  });
+
+  // Bun's fetch sends the Host header it is given, as a rebound browser would send the attacker's name.
+  const get = (path: string, host: string) => fetch(`http://127.0.0.1:${port}${path}`, { headers: { host } });
+
+  test("answers a Host naming a loopback address at the port it listens on", async () => {
+    for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`, `LOCALHOST:${port}`]) {
+      for (const path of ["/dev/mailbox", "/dev/mailbox.json"]) expect({ host, path, status: (await get(path, host)).status }).toEqual({ host, path, status: 200 });
+    }
+  });
+
+  test("any other Host gets a JSON 421 and no mail", async () => {
+    const email = uniqueEmail("rebind");
+    expect((await h.call("POST", "/auth/register", { email, password: "correct horse battery" })).status).toBe(201);
+    const forged = [`rebind.example:${port}`, "rebind.example", `127.0.0.1.nip.io:${port}`, `localhost.:${port}`,
+      `sub.localhost:${port}`, `localhost:${port + 1}`, "127.0.0.1"];
+    for (const host of forged) {
+      for (const path of ["/dev/mailbox", "/dev/mailbox.json"]) {
+        const res = await get(path, host);
+        const text = await res.text();
+        expect({ host, path, status: res.status }).toEqual({ host, path, status: 421 });
+        expect(res.headers.get("content-type")).toContain("application/json");
+        expect(JSON.parse(text)).toMatchObject({ code: "misdirected_request" });
+        expect(JSON.parse(text).detail).toContain("127.0.0.1");
+        expect(text).not.toContain(email);
+      }
+    }
+    // Only the mailbox is bound to its loopback names; the API answers whatever name a proxy gives it.
+    expect((await get("/health", "rebind.example")).status).toBe(200);
+  });
+});

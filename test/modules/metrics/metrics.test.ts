@@ -1,11 +1,14 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { uniqueEmail } from "../../support/env";
+import { freePort } from "../../support/free-port";
 import { CORE_BACKENDS, startHarness, type Harness } from "../../support/harness";
 import { parseMetrics, sampleValue, type Sample } from "../../support/metrics";
 
 const PASSWORD = "correct horse battery";
+// In-process requests have no connection, so without a token /metrics would refuse them (see access.test.ts).
+const SCRAPE_TOKEN = "scrape-token-0123456789-abcdef";
 
-async function scrape(h: Harness, headers: Record<string, string> = {}): Promise<Sample[]> {
+async function scrape(h: Harness, headers: Record<string, string> = { authorization: `Bearer ${SCRAPE_TOKEN}` }): Promise<Sample[]> {
   const res = await h.call("GET", "/metrics", undefined, headers);
   expect(res.status).toBe(200);
   expect(res.headers.get("content-type")).toStartWith("text/plain; version=0.0.4");
@@ -20,15 +23,17 @@ for (const backend of CORE_BACKENDS) {
   describe(`GET /metrics (${backend})`, () => {
     let h: Harness;
     beforeAll(async () => {
-      h = await startHarness({ backend, env: { OTP_MAX_ATTEMPTS: "2" } });
+      h = await startHarness({ backend, env: { OTP_MAX_ATTEMPTS: "2", METRICS_TOKEN: SCRAPE_TOKEN } });
     });
     afterAll(() => h.close());
 
     test("a register → verify → login flow moves each counter by exactly its own events", async () => {
       const email = uniqueEmail("metrics");
       const before = await scrape(h);
-      expect((await h.call("POST", "/auth/register", { email, password: PASSWORD })).status).toBe(201);
-      expect((await h.call("POST", "/auth/verify-otp", { email, code: h.inbox.latestCode(email) })).status).toBe(200);
+      const registered = await h.call("POST", "/auth/register", { email, password: PASSWORD });
+      expect(registered.status).toBe(201);
+      const { otp_token } = registered.body;
+      expect((await h.call("POST", "/auth/verify-otp", { email, code: h.inbox.latestCode(email), otp_token })).status).toBe(200);
       expect((await h.call("POST", "/auth/login", { email, password: PASSWORD })).status).toBe(200);
       const after = await scrape(h);
       const moved = change(before, after);
@@ -104,15 +109,22 @@ for (const backend of CORE_BACKENDS) {
 describe("GET /metrics (services only)", () => {
   let h: Harness;
   let other: Harness;
+  let otherBase: string;
   const token = "metrics-token-0123456789-abcdef";
   beforeAll(async () => {
     h = await startHarness({ env: { METRICS_TOKEN: token } });
     other = await startHarness();
+    // Without METRICS_TOKEN, /metrics answers only a direct loopback connection.
+    const port = freePort();
+    other.app.listen({ port, hostname: "127.0.0.1" });
+    otherBase = `http://127.0.0.1:${port}`;
   });
   afterAll(async () => {
     await h.close();
+    await other.app.stop(true);
     await other.close();
   });
+  const scrapeOther = async () => parseMetrics(await (await fetch(`${otherBase}/metrics`)).text());
 
   test("with METRICS_TOKEN set, only the right bearer token is let in", async () => {
     const bearer = { authorization: `Bearer ${token}` };
@@ -130,20 +142,21 @@ describe("GET /metrics (services only)", () => {
     expect(sampleValue(samples, "otp_auth_http_requests_total", { method: "GET", route: "/metrics", status: "401" })).toBe(refusals.length);
   });
 
-  test("without METRICS_TOKEN /metrics is open", async () => {
-    expect((await other.call("GET", "/metrics")).status).toBe(200);
+  test("without METRICS_TOKEN /metrics is served to a direct loopback connection, not to an in-process request", async () => {
+    expect((await fetch(`${otherBase}/metrics`)).status).toBe(200);
+    expect((await other.call("GET", "/metrics")).status).toBe(403);
   });
 
   test("a failed mail is counted as failed, not sent", async () => {
     const email = uniqueEmail("mail-fail");
-    const before = parseMetrics((await other.call("GET", "/metrics")).body);
+    const before = await scrapeOther();
     other.inbox.refuseMail(true);
     try {
       expect((await other.call("POST", "/auth/register", { email, password: PASSWORD })).status).toBe(503);
     } finally {
       other.inbox.refuseMail(false);
     }
-    const moved = change(before, parseMetrics((await other.call("GET", "/metrics")).body));
+    const moved = change(before, await scrapeOther());
     expect(moved("otp_auth_mails_total", { outcome: "failed" })).toBe(1);
     expect(moved("otp_auth_mails_total", { outcome: "sent" })).toBe(0);
   });
@@ -151,12 +164,11 @@ describe("GET /metrics (services only)", () => {
   test("two apps in one process keep separate metrics", async () => {
     const email = uniqueEmail("separate");
     const labels = { method: "POST", route: "/auth/register", status: "201" };
-    const read = async (app: Harness, headers: Record<string, string> = {}) =>
-      sampleValue(parseMetrics((await app.call("GET", "/metrics", undefined, headers)).body), "otp_auth_http_requests_total", labels) ?? 0;
+    const registered = (samples: Sample[]) => sampleValue(samples, "otp_auth_http_requests_total", labels) ?? 0;
     const bearer = { authorization: `Bearer ${token}` };
-    const [ownBefore, otherBefore] = [await read(h, bearer), await read(other)];
+    const [ownBefore, otherBefore] = [registered(await scrape(h, bearer)), registered(await scrapeOther())];
     expect((await h.call("POST", "/auth/register", { email, password: PASSWORD })).status).toBe(201);
-    expect(await read(h, bearer)).toBe(ownBefore + 1);
-    expect(await read(other)).toBe(otherBefore);
+    expect(registered(await scrape(h, bearer))).toBe(ownBefore + 1);
+    expect(registered(await scrapeOther())).toBe(otherBefore);
   });
 });

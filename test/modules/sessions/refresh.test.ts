@@ -94,7 +94,9 @@ describe.each(CORE_BACKENDS)("POST /auth/refresh (%s)", (backend) => {
     const mailsBefore = h.inbox.mailTo(email).length;
     const res = await refresh(kept.refresh_token);
     expect(res.status).toBe(400);
-    expect(res.body).toEqual({ detail: "Session expired. A new verification code has been sent.", code: "otp_required" });
+    expect(res.body).toEqual({
+      detail: "Session expired. A new verification code has been sent.", code: "otp_required", otp_token: expect.stringMatching(/^[\w-]{32}$/),
+    });
     expect(h.inbox.mailTo(email).length).toBe(mailsBefore + 1);
     expect((await refresh(kept.refresh_token)).status).toBe(401);
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { acceptsGzip, PAGE_ASSETS, PAGE_CSP, uiRoutes } from "../../../src/modules/ui/routes";
+import { acceptsGzip, PAGE_ASSETS, PAGE_CSP, pageCsp, uiRoutes } from "../../../src/modules/ui/routes";
 import { startHarness, type Harness } from "../../support/harness";
 
 const PUBLIC = join(import.meta.dir, "../../../public");
@@ -36,7 +36,7 @@ describe("the web page's routes", () => {
       }));
       expect(directives["default-src"]).toBe("'self'");
       expect(directives["frame-ancestors"]).toBe("'none'");
-      expect(directives["connect-src"]).toBe("*"); // an API on another origin (?api=)
+      expect(directives["connect-src"]).toBe("'self'"); // PAGE_API_ORIGINS adds to it (below)
       expect(csp).not.toContain("unsafe-inline");
       expect(csp).not.toContain("unsafe-eval");
     }
@@ -111,8 +111,8 @@ describe("the web page's routes", () => {
     expect(sent).toBeLessThan(30 * 1024);
     const total = ["index.html", ...assetFiles.map((file) => `assets/${file}`)].reduce((sum, name) => sum + statSync(join(PUBLIC, name)).size, 0);
     // Uncompressed, as a plain static server sends it: about 41 KB before the forgot/reset, change password and
-    // token renewal screens, about 52 KB with them, 54 KB with the copied-tab guard.
-    expect(total).toBeLessThan(54 * 1024);
+    // token renewal screens, about 52 KB with them, 54 KB with the copied-tab guard, 55 KB with the API origin check.
+    expect(total).toBeLessThan(55 * 1024);
   });
 
   test("gzip only for clients that accept it", () => {
@@ -127,6 +127,26 @@ describe("the web page's routes", () => {
 
   test("the page names its API in an empty meta tag, which a static deployment fills in", async () => {
     expect(await read("index.html")).toContain('<meta name="otp-auth-api" content="">');
+    expect(await read("index.html")).toContain('<meta name="otp-auth-api-origins" content="">');
+  });
+
+  test("PAGE_API_ORIGINS: written into the page's meta tag and added to its connect-src, gzip-compressed or not", async () => {
+    const listed = await startHarness({ env: { PAGE_API_ORIGINS: "https://API.example.com:443/, http://127.0.0.1:9000" } });
+    try {
+      expect(listed.config.PAGE_API_ORIGINS).toEqual(["https://api.example.com", "http://127.0.0.1:9000"]);
+      const expected = (await read("index.html")).replace('name="otp-auth-api-origins" content=""',
+        'name="otp-auth-api-origins" content="https://api.example.com http://127.0.0.1:9000"');
+      for (const encoding of ["identity", "gzip"]) {
+        const response = await listed.app.handle(new Request("http://localhost/", { headers: { "accept-encoding": encoding } }));
+        const body = new Uint8Array(await response.arrayBuffer());
+        expect(new TextDecoder().decode(encoding === "gzip" ? Bun.gunzipSync(body) : body)).toBe(expected);
+        expect(response.headers.get("content-security-policy")).toBe(pageCsp(["https://api.example.com", "http://127.0.0.1:9000"]));
+        expect(response.headers.get("content-security-policy")).toContain("connect-src 'self' https://api.example.com http://127.0.0.1:9000;");
+      }
+      expect(await (await listed.app.handle(new Request("http://localhost/assets/app.css"))).text()).toBe(await read("assets/app.css"));
+    } finally {
+      await listed.close();
+    }
   });
 
   test("the page's routes stay out of the OpenAPI document, and a standalone plugin serves them too", async () => {
