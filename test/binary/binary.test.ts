@@ -56,8 +56,10 @@ describe("the compiled binary, alone in an empty folder", () => {
       expect(assets.length).toBeGreaterThan(0);
       for (const asset of assets) expect((await fetch(new URL(asset, `${base}/docs/`))).status).toBe(200);
 
-      expect((await postJson(`${base}/auth/register`, { email, password })).status).toBe(201);
-      const verified = await postJson(`${base}/auth/verify-otp`, { email, code: await readMailboxCode(base, email) });
+      const registered = await postJson(`${base}/auth/register`, { email, password });
+      expect(registered.status).toBe(201);
+      const { otp_token } = registered.body;
+      const verified = await postJson(`${base}/auth/verify-otp`, { email, code: await readMailboxCode(base, email), otp_token });
       expect(verified.status).toBe(200);
       const login = await postJson(`${base}/auth/login`, { email, password });
       expect(login.status).toBe(200);

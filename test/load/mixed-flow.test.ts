@@ -84,7 +84,9 @@ async function flow(random: () => number) {
     if (answer.status !== expected) surprises.push(`${method} ${path}: ${answer.status} (expected ${expected}) ${JSON.stringify(answer.body).slice(0, 160)}`);
     return answer;
   };
-  if ((await call("POST", "/auth/register", 201, { email, password: PASSWORD })).status !== 201) return;
+  const registration = await call("POST", "/auth/register", 201, { email, password: PASSWORD });
+  if (registration.status !== 201) return;
+  const otp_token = registration.body.otp_token;
   registered.add(email);
   const code = codeIn(await mail.waitFor(email, 1, 20_000));
   const wrong = random() < 0.3 ? 1 + Math.floor(random() * 2) : 0;
@@ -92,12 +94,12 @@ async function flow(random: () => number) {
   let session;
   if (random() < 0.2) {
     // The same code twice at once: exactly one of them may succeed.
-    const both = await Promise.all([0, 1].map(() => send(app.base, "POST", "/auth/verify-otp", { email, code }, headers, 30_000)));
+    const both = await Promise.all([0, 1].map(() => send(app.base, "POST", "/auth/verify-otp", { email, code, otp_token }, headers, 30_000)));
     answers.push(...both);
     doubleSubmits.push(both.map((a) => a.status).sort());
     session = both.find((a) => a.status === 200);
   } else {
-    session = await call("POST", "/auth/verify-otp", 200, { email, code });
+    session = await call("POST", "/auth/verify-otp", 200, { email, code, otp_token });
   }
   used.push({ email, code, route: "/auth/verify-otp" });
   if (session?.status !== 200) return;

@@ -75,8 +75,9 @@ async function nextCode(email: string, count: number): Promise<string> {
 
 /** Registers and verifies an address; returns the session's tokens. */
 async function signUp(email: string) {
-  expect((await call("POST", "/auth/register", { email, password: PASSWORD })).status).toBe(201);
-  const verified = keep(await call("POST", "/auth/verify-otp", { email, code: await nextCode(email, 1) }));
+  const registered = await call("POST", "/auth/register", { email, password: PASSWORD });
+  expect(registered.status).toBe(201);
+  const verified = keep(await call("POST", "/auth/verify-otp", { email, code: await nextCode(email, 1), otp_token: registered.body.otp_token }));
   expect(verified.status, JSON.stringify(verified.body)).toBe(200);
   return { email, access: verified.body.access_token as string, refresh: verified.body.refresh_token as string };
 }
@@ -96,12 +97,13 @@ async function flow() {
     if (answer.status >= 500 || answer.status === 0) await Bun.sleep(50);
     return answer;
   };
-  if ((await step("POST", "/auth/register", { email, password: PASSWORD })).status !== 201) return;
+  const registration = await step("POST", "/auth/register", { email, password: PASSWORD });
+  if (registration.status !== 201) return;
   registered.add(email);
   const code = await nextCode(email, 1).catch(() => null);
   if (!code) return;
   for (let i = 0; i < 20 && running; i++) {
-    const answer = await step("POST", "/auth/verify-otp", { email, code });
+    const answer = await step("POST", "/auth/verify-otp", { email, code, otp_token: registration.body.otp_token });
     if (answer.status === 200) verified.add(email);
     if (answer.status !== 503) break;
   }
