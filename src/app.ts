@@ -39,6 +39,8 @@ export function createApp(deps: Deps) {
       allowedHeaders: ["Content-Type", "Authorization", "X-Request-Id"],
       exposeHeaders: ["Retry-After", "X-Request-Id", "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "RateLimit-Policy"],
       maxAge: 600,
+      // Bearer tokens only, never cookies: no cross-origin request needs the browser's credentials.
+      credentials: false,
     }))
     .use(apiDocs())
     .use(healthRoutes(deps.readiness))

@@ -91,10 +91,10 @@ async function submitAuth(event) {
   });
   if (!failure) return;
   const field = { invalid_credentials: "password", email_taken: "email" }[failure.code];
-  const wait = mode === "forgot" && failure.retryAfter; // a code went out moments ago: Send code waits
+  const wait = mode !== "login" && failure.retryAfter; // a code went out moments ago
   showError("auth-error", failure.detail, field ?? (failure.status === 422 && /email/i.test(failure.detail) ? "email" : null), !wait);
   if (!wait) return;
-  stop.send = holdButton(button, wait, "Send code");
+  stop.send = holdButton(button, wait, MODES[mode][2]);
   $("email").focus();
 }
 

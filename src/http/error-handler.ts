@@ -2,6 +2,7 @@ import { Elysia, ValidationError } from "elysia";
 import { isDatabaseUnavailable } from "../db/errors";
 import { AppError, dependencyUnavailable } from "../errors";
 import type { Logger } from "../lib/log";
+import { pathOf } from "./path";
 
 const json = (status: number, body: object, headers: Record<string, string> = {}) =>
   new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json", ...headers } });
@@ -40,7 +41,7 @@ export const errorHandler = (log: Logger) =>
   new Elysia({ name: "error-handler" }).onError({ as: "global" }, ({ code, error, request, set }) => {
     const requestId = String(set.headers["x-request-id"] ?? "");
     const headers: Record<string, string> = requestId ? { "x-request-id": requestId } : {};
-    const path = () => new URL(request.url).pathname;
+    const path = () => pathOf(request.url);
     let known = error instanceof AppError ? error : null;
     // A lost database is answered like any AppError: one path builds every known error's response.
     if (!known && isDatabaseUnavailable(error)) {

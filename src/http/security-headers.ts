@@ -1,4 +1,5 @@
 import { Elysia } from "elysia";
+import { pathOf } from "./path";
 
 /** For everything that is not a page: JSON answers (errors included) must never run or frame anything. */
 export const API_CSP = "default-src 'none'; frame-ancestors 'none'";
@@ -31,7 +32,7 @@ export const securityHeaders = ({ publicUrl }: { publicUrl?: string }) => {
     set.headers["x-content-type-options"] = "nosniff";
     set.headers["referrer-policy"] = "no-referrer";
     set.headers["x-frame-options"] = "DENY";
-    set.headers["content-security-policy"] = new URL(request.url).pathname === "/docs" ? DOCS_CSP : API_CSP;
+    set.headers["content-security-policy"] = pathOf(request.url) === "/docs" ? DOCS_CSP : API_CSP;
     if (https) set.headers["strict-transport-security"] = HSTS;
   });
 };

@@ -142,6 +142,29 @@ describe("the page, served by the API at /", () => {
     expect(await boxes.nth(1).inputValue()).toBe("");
   });
 
+  test("squatting: someone registered the address first; the page has the owner wait, then gives them the account with their own password", async () => {
+    const email = uniqueEmail("squatted");
+    expect((await harness.call("POST", "/auth/register", { email, password: "the squatter's password" })).status).toBe(201);
+    const { page } = await open();
+    await page.getByRole("tab", { name: "Create account" }).click();
+    await page.getByLabel("Email address").fill(email);
+    await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
+    const submit = page.locator("#auth-submit");
+    await submit.click();
+    // The squatter's code went out moments ago: the page says so and holds the button until the cooldown ends.
+    await page.getByText(OTP_ERRORS.cooldown).waitFor();
+    expect(await submit.isDisabled()).toBe(true);
+    await page.locator("#auth-submit:enabled").waitFor({ timeout: 5000 });
+    harness.clock.advance(2_000); // the server's clock is the test's
+    await submit.click();
+    await page.getByRole("heading", { name: "Check your email" }).waitFor();
+    await page.keyboard.type(harness.inbox.latestCode(email));
+    await page.keyboard.press("Enter");
+    await expectSignedIn(page, email);
+    expect((await harness.call("POST", "/auth/login", { email, password: PASSWORD })).status).toBe(200);
+    expect((await harness.call("POST", "/auth/login", { email, password: "the squatter's password" })).status).toBe(401);
+  });
+
   test("pasting the whole code into any box fills every box; Enter submits", async () => {
     const { page } = await open();
     const email = uniqueEmail("paste");

@@ -64,6 +64,15 @@ describe("CORS", () => {
     expect(prod.h.config.CORS_ORIGINS).toEqual([]);
   });
 
+  test("no answer tells the browser to send its cookies or credentials along: the API uses bearer tokens only", async () => {
+    const preflight = await fetch(`${dev.base}/auth/login`, {
+      method: "OPTIONS",
+      headers: { origin: DEV_ORIGINS[0]!, "access-control-request-method": "POST", "access-control-request-headers": "content-type" },
+    });
+    const get = await fetch(`${dev.base}/auth/config`, { headers: { origin: DEV_ORIGINS[0]! } });
+    for (const answer of [preflight, get]) expect(answer.headers.get("access-control-allow-credentials")).toBeNull();
+  });
+
   test("in production: exactly what CORS_ORIGINS lists", async () => {
     expect(await allowedOrigin(prodListed.base, "https://app.example.com")).toEqual(allows("https://app.example.com"));
     for (const origin of [...DEV_ORIGINS, `http://127.0.0.1:${prodListed.port}`, `http://localhost:${prodListed.port}`, "http://app.example.com"]) {
