@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { uniqueEmail } from "../support/env";
-import { CORE_BACKENDS, startHarness, type Harness } from "../support/harness";
-import { listen, type Listening } from "../support/listening";
+import { CORE_BACKENDS } from "../support/harness";
+import { servedForSuite } from "../support/listening";
 
 /** An administrator's disable sticks: registering again, verifying or resetting never switches the account back on. */
 
@@ -10,34 +10,25 @@ const AS_ADMIN = { authorization: `Basic ${Buffer.from(`${ADMIN.ADMIN_EMAIL}:${A
 const PASSWORD = "correct horse battery";
 
 describe.each(CORE_BACKENDS)("an admin's disable (%s)", (backend) => {
-  let h: Harness;
-  let server: Listening;
-  beforeAll(async () => {
-    h = await startHarness({ backend, env: ADMIN });
-    server = listen(h);
-  });
-  afterAll(async () => {
-    await server?.stop();
-    await h?.close();
-  });
+  const suite = servedForSuite({ backend, env: ADMIN });
 
-  const post = (path: string, body: unknown) => server.http("POST", path, body);
+  const post = (path: string, body: unknown) => suite.server.http("POST", path, body);
 
   async function disable(email: string) {
-    const { body } = await server.http("GET", `/auth/admin/users?q=${encodeURIComponent(email)}`, undefined, AS_ADMIN);
+    const { body } = await suite.server.http("GET", `/auth/admin/users?q=${encodeURIComponent(email)}`, undefined, AS_ADMIN);
     const id = body.users[0].id;
     expect(body.users.map((user: { email: string }) => user.email)).toEqual([email]);
-    expect((await server.http("PUT", `/auth/admin/users/${id}`, { is_active: false }, AS_ADMIN)).status).toBe(200);
+    expect((await suite.server.http("PUT", `/auth/admin/users/${id}`, { is_active: false }, AS_ADMIN)).status).toBe(200);
     return id as number;
   }
 
   async function mailedCode(email: string, request: () => Promise<{ status: number }>) {
-    h.clock.advance(61_000);
-    const before = h.inbox.mailTo(email).length;
+    suite.h.clock.advance(61_000);
+    const before = suite.h.inbox.mailTo(email).length;
     const answer = await request();
     if (answer.status >= 300) return { answer, code: null };
     await Bun.sleep(50); // forgot mails after the answer, if at all
-    return { answer, code: h.inbox.mailTo(email).length > before ? h.inbox.latestCode(email) : null };
+    return { answer, code: suite.h.inbox.mailTo(email).length > before ? suite.h.inbox.latestCode(email) : null };
   }
 
   test("a disabled unverified account stays disabled through registering again and verifying", async () => {
@@ -56,7 +47,7 @@ describe.each(CORE_BACKENDS)("an admin's disable (%s)", (backend) => {
   test("a disabled account gets no reset code, and no reset switches it on", async () => {
     for (const verified of [false, true]) {
       const email = uniqueEmail(verified ? "disabled-verified" : "disabled-pending");
-      if (verified) await h.signUp(email, PASSWORD);
+      if (verified) await suite.h.signUp(email, PASSWORD);
       else await post("/auth/register", { email, password: PASSWORD });
       await disable(email);
       const forgot = await mailedCode(email, () => post("/auth/password/forgot", { email }));
@@ -70,10 +61,10 @@ describe.each(CORE_BACKENDS)("an admin's disable (%s)", (backend) => {
 
   test("an admin's enable switches it back on", async () => {
     const email = uniqueEmail("re-enabled");
-    await h.signUp(email, PASSWORD);
+    await suite.h.signUp(email, PASSWORD);
     const id = await disable(email);
     expect((await post("/auth/login", { email, password: PASSWORD })).body.code).toBe("account_disabled");
-    expect((await server.http("PUT", `/auth/admin/users/${id}`, { is_active: true }, AS_ADMIN)).status).toBe(200);
+    expect((await suite.server.http("PUT", `/auth/admin/users/${id}`, { is_active: true }, AS_ADMIN)).status).toBe(200);
     expect((await post("/auth/login", { email, password: PASSWORD })).status).toBe(200);
   });
 });

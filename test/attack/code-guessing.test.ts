@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { uniqueEmail } from "../support/env";
-import { CORE_BACKENDS, startHarness, type Harness } from "../support/harness";
-import { listen, type Listening } from "../support/listening";
+import { CORE_BACKENDS } from "../support/harness";
+import { servedForSuite } from "../support/listening";
 
 /**
  * Guessing a person's codes across resends, and locking them out by using up their budgets, over real HTTP
@@ -22,10 +22,7 @@ let subnet = 0;
 const anotherClient = () => ({ "x-forwarded-for": `2001:db8:1:${(++subnet).toString(16)}::1` });
 
 describe.each(CORE_BACKENDS)("guessing codes across resends (%s)", (backend) => {
-  let h: Harness;
-  let server: Listening;
-  beforeAll(async () => {
-    h = await startHarness({
+  const suite = servedForSuite({
       backend,
       // The defaults of the per-IP budgets and of every code rule, not the harness's generous ones.
       env: {
@@ -37,16 +34,10 @@ describe.each(CORE_BACKENDS)("guessing codes across resends (%s)", (backend) => 
         LOGIN_MAX_FAILURES_PER_IP_PER_DAY: "100",
       },
     });
-    server = listen(h);
-  });
-  afterAll(async () => {
-    await server?.stop();
-    await h?.close();
-  });
 
-  const post = (path: string, body: unknown) => server.http("POST", path, body, anotherClient());
-  const mails = (email: string) => h.inbox.mailTo(email).length;
-  const wrongCodeFor = (email: string) => (h.inbox.latestCode(email) === "000000" ? "111111" : "000000");
+  const post = (path: string, body: unknown) => suite.server.http("POST", path, body, anotherClient());
+  const mails = (email: string) => suite.h.inbox.mailTo(email).length;
+  const wrongCodeFor = (email: string) => (suite.h.inbox.latestCode(email) === "000000" ? "111111" : "000000");
 
   /**
    * For three hours (the failure window is a day), asks for a new code just after each cooldown, while the
@@ -58,39 +49,39 @@ describe.each(CORE_BACKENDS)("guessing codes across resends (%s)", (backend) => 
     for (let elapsed = 0; elapsed < 3 * HOUR; elapsed += 61_000) {
       const before = mails(email);
       if ((await requestCode()).status === 200) {
-        await h.inbox.waitForMail(email, before + 1); // a reset code leaves after the answer
+        await suite.h.inbox.waitForMail(email, before + 1); // a reset code leaves after the answer
         const wrong = wrongCodeFor(email);
         for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
           if (EVALUATED.has((await guess(wrong)).body.code)) evaluated += 1;
         }
       }
-      h.clock.advance(61_000);
+      suite.h.clock.advance(61_000);
     }
     return evaluated;
   }
 
   test("reset codes: at most OTP_MAX_FAILURES_PER_WINDOW wrong guesses a day reach a code, however many IPs", async () => {
     const email = uniqueEmail("reset-target");
-    await h.signUp(email, PASSWORD);
+    await suite.h.signUp(email, PASSWORD);
     const evaluated = await guessForHours(email,
       () => post("/auth/password/forgot", { email }),
       (code) => post("/auth/password/reset", { email, code, new_password: "the attacker's password" }));
     // 10 codes an hour with 5 tries each would be 150 in these three hours; the failure window holds it to 25 a day.
     expect(evaluated).toBe(FAILURES_PER_WINDOW);
     // Locked: even the right code of a fresh reset is refused until the window ends, and the answer says when.
-    h.clock.advance(HOUR);
+    suite.h.clock.advance(HOUR);
     const before = mails(email);
     expect((await post("/auth/password/forgot", { email })).status).toBe(200);
-    await h.inbox.waitForMail(email, before + 1);
-    const locked = await post("/auth/password/reset", { email, code: h.inbox.latestCode(email), new_password: "the attacker's password" });
+    await suite.h.inbox.waitForMail(email, before + 1);
+    const locked = await post("/auth/password/reset", { email, code: suite.h.inbox.latestCode(email), new_password: "the attacker's password" });
     expect(locked.status).toBe(429);
     expect(locked.body.code).toBe("otp_locked");
   }, 60_000);
 
   test("re-check codes: an attacker without the password resends and guesses; the owner, with the step's token, still gets in", async () => {
     const email = uniqueEmail("recheck-target");
-    await h.signUp(email, PASSWORD);
-    h.clock.advance(31 * MINUTE);
+    await suite.h.signUp(email, PASSWORD);
+    suite.h.clock.advance(31 * MINUTE);
     const login = await post("/auth/login", { email, password: PASSWORD });
     expect(login.body.code).toBe("otp_required");
 
@@ -104,29 +95,20 @@ describe.each(CORE_BACKENDS)("guessing codes across resends (%s)", (backend) => 
     const again = await post("/auth/login", { email, password: PASSWORD });
     expect(again.body.code).toBe("otp_required");
     expect((await post("/auth/verify-otp", { email, code: wrongCodeFor(email) })).body.code).toBe("otp_locked");
-    const verified = await post("/auth/verify-otp", { email, code: h.inbox.latestCode(email), otp_token: again.body.otp_token });
+    const verified = await post("/auth/verify-otp", { email, code: suite.h.inbox.latestCode(email), otp_token: again.body.otp_token });
     expect(verified.status).toBe(200);
   }, 60_000);
 });
 
 describe.each(CORE_BACKENDS)("using up another person's code budget (%s)", (backend) => {
-  let h: Harness;
-  let server: Listening;
-  beforeAll(async () => {
-    h = await startHarness({ backend, env: { TRUST_PROXY: "1" } });
-    server = listen(h);
-  });
-  afterAll(async () => {
-    await server?.stop();
-    await h?.close();
-  });
+  const suite = servedForSuite({ backend, env: { TRUST_PROXY: "1" } });
 
-  const post = (path: string, body: unknown, headers = anotherClient()) => server.http("POST", path, body, headers);
+  const post = (path: string, body: unknown, headers = anotherClient()) => suite.server.http("POST", path, body, headers);
 
   test("a flood of forgot-password and resend requests does not stop the owner's login re-check", async () => {
     const email = uniqueEmail("flooded");
-    await h.signUp(email, PASSWORD);
-    h.clock.advance(31 * MINUTE);
+    await suite.h.signUp(email, PASSWORD);
+    suite.h.clock.advance(31 * MINUTE);
     // Everything anyone may ask for this address, until the address's hourly cap refuses.
     let refused = 0;
     for (let i = 0; i < 30 && refused < 3; i++) {
@@ -134,14 +116,14 @@ describe.each(CORE_BACKENDS)("using up another person's code budget (%s)", (back
       const resend = await post("/auth/resend-otp", { email });
       if (forgot.status === 429 && forgot.body.code === "otp_hourly_cap") refused += 1;
       expect(resend.status).not.toBe(200); // nothing pending to resend: no code, no budget
-      h.clock.advance(61_000);
+      suite.h.clock.advance(61_000);
     }
     expect(refused).toBeGreaterThan(0);
 
     const login = await post("/auth/login", { email, password: PASSWORD });
     expect(login.status).toBe(400);
     expect(login.body.code).toBe("otp_required");
-    const code = h.inbox.latestCode(email);
+    const code = suite.h.inbox.latestCode(email);
     const verified = await post("/auth/verify-otp", { email, code, otp_token: login.body.otp_token });
     expect(verified.status).toBe(200);
   }, 60_000);

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { uniqueEmail } from "../support/env";
-import { CORE_BACKENDS, startHarness, type Harness } from "../support/harness";
-import { listen, type Listening } from "../support/listening";
+import { CORE_BACKENDS } from "../support/harness";
+import { servedForSuite } from "../support/listening";
 import { runSeed, seededRandom } from "../support/seeded-random";
 
 /**
@@ -15,23 +15,14 @@ const VICTIM_PASSWORD = "the victim's own password";
 const ATTACKER_PASSWORD = "the attacker's password";
 
 describe.each(CORE_BACKENDS)("sign-up takeover (%s)", (backend) => {
-  let h: Harness;
-  let server: Listening;
-  beforeAll(async () => {
-    h = await startHarness({ backend });
-    server = listen(h);
-  });
-  afterAll(async () => {
-    await server?.stop();
-    await h?.close();
-  });
+  const suite = servedForSuite({ backend });
 
-  const post = (path: string, body: unknown) => server.http("POST", path, body);
-  const waitFor = (email: string, count: number) => h.inbox.waitForMail(email, count);
-  const mails = (email: string) => h.inbox.mailTo(email).length;
+  const post = (path: string, body: unknown) => suite.server.http("POST", path, body);
+  const waitFor = (email: string, count: number) => suite.h.inbox.waitForMail(email, count);
+  const mails = (email: string) => suite.h.inbox.mailTo(email).length;
   /** The code of the newest mail that has one, as V would read it; null before any. */
   const newestCode = (email: string) =>
-    h.inbox.mailTo(email).map((mail) => /verification code is: (\d+)/.exec(mail.text)?.[1]).filter(Boolean).at(-1) ?? null;
+    suite.h.inbox.mailTo(email).map((mail) => /verification code is: (\d+)/.exec(mail.text)?.[1]).filter(Boolean).at(-1) ?? null;
 
   /** What a login with this password gives: 200 means tokens went to whoever typed it. */
   const loginStatus = async (email: string, password: string) => (await post("/auth/login", { email, password })).status;
@@ -40,12 +31,12 @@ describe.each(CORE_BACKENDS)("sign-up takeover (%s)", (backend) => {
     const email = uniqueEmail("replaced");
     const victim = await post("/auth/register", { email, password: VICTIM_PASSWORD });
     expect(victim.status).toBe(201);
-    h.clock.advance(COOLDOWN_MS);
+    suite.h.clock.advance(COOLDOWN_MS);
     const attacker = await post("/auth/register", { email, password: ATTACKER_PASSWORD });
     expect(attacker.status).toBe(201);
     await waitFor(email, 2);
     // The newest code in X's mailbox came from A's registration; V enters it on V's page.
-    const verified = await post("/auth/verify-otp", { email, code: h.inbox.latestCode(email), otp_token: victim.body.otp_token });
+    const verified = await post("/auth/verify-otp", { email, code: suite.h.inbox.latestCode(email), otp_token: victim.body.otp_token });
     expect(verified.status).toBe(200);
 
     expect(await loginStatus(email, ATTACKER_PASSWORD)).toBe(401);
@@ -55,17 +46,17 @@ describe.each(CORE_BACKENDS)("sign-up takeover (%s)", (backend) => {
   test("verified without a token (an old client), the last registration's password never signs in without a code", async () => {
     const email = uniqueEmail("untokened");
     await post("/auth/register", { email, password: VICTIM_PASSWORD });
-    h.clock.advance(COOLDOWN_MS);
+    suite.h.clock.advance(COOLDOWN_MS);
     await post("/auth/register", { email, password: ATTACKER_PASSWORD });
     await waitFor(email, 2);
-    expect((await post("/auth/verify-otp", { email, code: h.inbox.latestCode(email) })).status).toBe(200);
+    expect((await post("/auth/verify-otp", { email, code: suite.h.inbox.latestCode(email) })).status).toBe(200);
 
     // A's password is the account's for now, but it only ever mails a code to X, so A gets nothing.
     const attempt = await post("/auth/login", { email, password: ATTACKER_PASSWORD });
     expect(attempt.status).toBe(400);
     expect(attempt.body.code).toBe("otp_required");
     // Nor does anything A tries with that login's token and guessed codes.
-    const guess = h.inbox.latestCode(email) === "000000" ? "111111" : "000000";
+    const guess = suite.h.inbox.latestCode(email) === "000000" ? "111111" : "000000";
     expect((await post("/auth/verify-otp", { email, code: guess, otp_token: attempt.body.otp_token })).status).toBe(400);
     expect(await loginStatus(email, ATTACKER_PASSWORD)).not.toBe(200);
   });
@@ -76,11 +67,11 @@ describe.each(CORE_BACKENDS)("sign-up takeover (%s)", (backend) => {
     // During A's cooldown the page tells V to wait (Retry-After), then registers again.
     const early = await post("/auth/register", { email, password: VICTIM_PASSWORD });
     expect(early.status).toBe(429);
-    h.clock.advance(COOLDOWN_MS);
+    suite.h.clock.advance(COOLDOWN_MS);
     const victim = await post("/auth/register", { email, password: VICTIM_PASSWORD });
     expect(victim.status).toBe(201);
     await waitFor(email, 2);
-    expect((await post("/auth/verify-otp", { email, code: h.inbox.latestCode(email), otp_token: victim.body.otp_token })).status).toBe(200);
+    expect((await post("/auth/verify-otp", { email, code: suite.h.inbox.latestCode(email), otp_token: victim.body.otp_token })).status).toBe(200);
     expect(await loginStatus(email, ATTACKER_PASSWORD)).toBe(401);
     expect(await loginStatus(email, VICTIM_PASSWORD)).toBe(200);
   });
@@ -88,17 +79,17 @@ describe.each(CORE_BACKENDS)("sign-up takeover (%s)", (backend) => {
   test("squatting, resend variant: V presses resend and verifies A's registration; A's password still gets no session", async () => {
     const email = uniqueEmail("resent");
     await post("/auth/register", { email, password: ATTACKER_PASSWORD });
-    h.clock.advance(COOLDOWN_MS);
+    suite.h.clock.advance(COOLDOWN_MS);
     expect((await post("/auth/resend-otp", { email })).status).toBe(200);
     await waitFor(email, 2);
-    expect((await post("/auth/verify-otp", { email, code: h.inbox.latestCode(email) })).status).toBe(200);
+    expect((await post("/auth/verify-otp", { email, code: suite.h.inbox.latestCode(email) })).status).toBe(200);
     expect((await post("/auth/login", { email, password: ATTACKER_PASSWORD })).body.code).toBe("otp_required");
     // V, who holds the mailbox, sets a password of V's own through a reset and signs in with it.
-    h.clock.advance(COOLDOWN_MS);
+    suite.h.clock.advance(COOLDOWN_MS);
     const before = mails(email);
     expect((await post("/auth/password/forgot", { email })).status).toBe(200);
     await waitFor(email, before + 1);
-    const reset = await post("/auth/password/reset", { email, code: h.inbox.latestCode(email), new_password: VICTIM_PASSWORD });
+    const reset = await post("/auth/password/reset", { email, code: suite.h.inbox.latestCode(email), new_password: VICTIM_PASSWORD });
     expect(reset.status).toBe(200);
     expect(await loginStatus(email, VICTIM_PASSWORD)).toBe(200);
     expect(await loginStatus(email, ATTACKER_PASSWORD)).toBe(401);
@@ -151,7 +142,7 @@ describe.each(CORE_BACKENDS)("sign-up takeover (%s)", (backend) => {
       trail.push(name);
       await steps[name]!();
       await Bun.sleep(5); // mails after the answer (forgot) reach the inbox
-      if (random.chance(0.6)) h.clock.advance(COOLDOWN_MS);
+      if (random.chance(0.6)) suite.h.clock.advance(COOLDOWN_MS);
       for (const password of attackerPasswords) {
         const status = await loginStatus(email, password);
         if (status === 200) throw new Error(`seed ${seed}: the attacker's "${password}" signed in after ${trail.join(", ")}`);
@@ -159,7 +150,7 @@ describe.each(CORE_BACKENDS)("sign-up takeover (%s)", (backend) => {
     }
 
     // V always gets there: a reset with a code from V's mailbox gives a password of V's own that signs in.
-    h.clock.advance(25 * 3_600_000);
+    suite.h.clock.advance(25 * 3_600_000);
     const before = mails(email);
     expect((await post("/auth/password/forgot", { email })).status).toBe(200);
     await waitFor(email, before + 1);

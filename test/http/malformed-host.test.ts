@@ -1,6 +1,5 @@
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { startHarness, type Harness } from "../support/harness";
-import { listen, type Listening } from "../support/listening";
+import { describe, expect, test } from "bun:test";
+import { servedForSuite } from "../support/listening";
 
 /** A Host header Bun cannot make a URL of still gets an answer, with the security headers, not a dropped connection. */
 
@@ -19,20 +18,11 @@ async function raw(port: number, request: string): Promise<string> {
 }
 
 describe("malformed Host headers", () => {
-  let h: Harness;
-  let server: Listening;
-  beforeAll(async () => {
-    h = await startHarness({ backend: "embedded" });
-    server = listen(h);
-  });
-  afterAll(async () => {
-    await server?.stop();
-    await h?.close();
-  });
+  const suite = servedForSuite({ backend: "embedded" });
 
   for (const host of ["a b", "user@evil", "[::1"]) {
     test(`Host: ${host}`, async () => {
-      const port = Number(new URL(server.base).port);
+      const port = Number(new URL(suite.server.base).port);
       const answer = await raw(port, `GET /health HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`);
       expect(answer).toMatch(/^HTTP\/1\.1 (200|400)/);
       if (answer.startsWith("HTTP/1.1 200")) expect(answer.toLowerCase()).toContain("content-security-policy: default-src 'none'");
