@@ -1,7 +1,7 @@
 // The main table: the service's scenarios against inputs prepared ahead (seeded users and sessions, tokens,
 // codes obtained through the API), each beside its ceiling: a bare Elysia app, or argon2id alone.
 import { join } from "node:path";
-import { createTokenIssuer } from "../src/modules/auth/tokens";
+import { createTokenIssuer } from "../src/tokens/access-token";
 import { systemClock } from "../src/lib/clock";
 import { BENCH_PASSWORD, BENCH_SECRET, openEnvironment, passwordHash } from "./environment";
 import { runLoad } from "./load";

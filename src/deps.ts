@@ -17,7 +17,6 @@ import { createAdminService, type AdminService } from "./modules/admin/service";
 import { createCodeDelivery } from "./modules/auth/code-delivery";
 import { createAuthService, type AuthService } from "./modules/auth/service";
 import { createPasswordHasher } from "./modules/auth/password";
-import { createTokenIssuer, type TokenIssuer } from "./modules/auth/tokens";
 import { createUserRepository } from "./modules/auth/users";
 import type { ReadinessCheck } from "./modules/health/routes";
 import { createOAuthAccountRepository } from "./modules/oauth/accounts";
@@ -35,6 +34,7 @@ import { createSessionService, type SessionService } from "./modules/sessions/se
 import type { OnRefused } from "./ratelimit/limiters";
 import { createLoginGuard, type LoginGuard } from "./ratelimit/login-guard";
 import { createRouteLimits, type RouteLimits } from "./ratelimit/route-limits";
+import { createTokenIssuer, type TokenIssuer } from "./tokens/access-token";
 
 /** The configuration with SECRET_KEY settled (set, or generated into DATA_DIR outside production). */
 export type RuntimeConfig = Config & { SECRET_KEY: string };

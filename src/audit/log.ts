@@ -3,9 +3,9 @@ import { AppError } from "../errors";
 import type { Database } from "../db/client";
 import { preparedStatement } from "../db/prepared";
 import { auditEvents } from "../db/schema";
+import type { ClientInfo } from "../lib/client-info";
 import type { Clock } from "../lib/clock";
 import type { Logger } from "../lib/log";
-import type { ClientInfo } from "../modules/sessions/repository";
 import type { AuditEventName } from "./events";
 
 /** What is known about the subject of an event; filled in as a service learns it. */

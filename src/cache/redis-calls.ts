@@ -1,5 +1,6 @@
 import { Cluster, ReplyError } from "ioredis";
-import { dependencyUnavailable } from "../errors";
+import { appError } from "../errors";
+import { HTTP_ERRORS } from "../errors/http";
 import type { RedisClient } from "./redis";
 
 // Replies that say "not now" (a cluster reconfiguring, a demoted master, a server loading its data) rather
@@ -12,7 +13,7 @@ export async function callRedis<T>(run: () => Promise<T>): Promise<T> {
     return await run();
   } catch (error) {
     if (error instanceof ReplyError && !UNAVAILABLE_REPLY.test((error as Error).message)) throw error;
-    throw dependencyUnavailable("Redis", error);
+    throw appError(HTTP_ERRORS.redisUnavailable, { cause: error });
   }
 }
 

@@ -1,6 +1,7 @@
 import { Elysia, ValidationError } from "elysia";
 import { isDatabaseUnavailable } from "../db/errors";
-import { AppError, dependencyUnavailable } from "../errors";
+import { AppError, appError } from "../errors";
+import { HTTP_ERRORS } from "../errors/http";
 import type { Logger } from "../lib/log";
 import { pathOf } from "./path";
 
@@ -33,7 +34,7 @@ const fieldName = (path: Issue["path"]) => {
  */
 function describeValidation(error: Readonly<ValidationError>): string {
   const parts = validationIssues(error).map(({ path, message }) => `${fieldName(path)}: ${message ?? "is invalid"}`);
-  return `Invalid request. ${[...new Set(parts)].join("; ") || "The body does not match the schema."}`;
+  return [...new Set(parts)].join("; ") || "The body does not match the schema.";
 }
 
 /** The one place where errors become `{"detail": ...}` responses. */
@@ -42,29 +43,28 @@ export const errorHandler = (log: Logger) =>
     const requestId = String(set.headers["x-request-id"] ?? "");
     const headers: Record<string, string> = requestId ? { "x-request-id": requestId } : {};
     const path = () => pathOf(request.url);
-    let known = error instanceof AppError ? error : null;
+    const answer = (known: AppError) =>
+      json(known.status, { ...known.fields, detail: known.detail, code: known.code }, { ...headers, ...known.headers });
+    if (error instanceof AppError) return answer(error);
     // A lost database is answered like any AppError: one path builds every known error's response.
-    if (!known && isDatabaseUnavailable(error)) {
+    if (isDatabaseUnavailable(error)) {
       log.warn("database unavailable", { request_id: requestId, path: path() });
-      known = dependencyUnavailable("PostgreSQL", error);
-    }
-    if (known) {
-      return json(known.status, { ...known.fields, detail: known.detail, code: known.code }, { ...headers, ...known.headers });
+      return answer(appError(HTTP_ERRORS.postgresUnavailable));
     }
     switch (code) {
       case "VALIDATION":
         // A response that breaks its own schema is our bug, not the client's.
         if (error.type === "response") break;
-        return json(422, { detail: describeValidation(error), code: "validation_failed" }, headers);
+        return answer(appError(HTTP_ERRORS.validationFailed(describeValidation(error))));
       case "PARSE":
         // No body at all is a missing field, as the original answered it, not malformed JSON.
         if (request.headers.get("content-length") === "0" || (!request.headers.has("content-length") && request.body === null)) {
-          return json(422, { detail: "Invalid request. body: a JSON object is required.", code: "validation_failed" }, headers);
+          return answer(appError(HTTP_ERRORS.validationFailed("body: a JSON object is required.")));
         }
-        return json(400, { detail: "The request body is not valid JSON.", code: "malformed_body" }, headers);
+        return answer(appError(HTTP_ERRORS.malformedBody));
       case "NOT_FOUND":
-        return json(404, { detail: "Not Found", code: "not_found" }, headers);
+        return answer(appError(HTTP_ERRORS.notFound));
     }
     log.error("unhandled error", { request_id: requestId, path: path(), error: error as Error });
-    return json(500, { detail: "Internal server error.", code: "internal_error" }, headers);
+    return answer(appError(HTTP_ERRORS.internalError));
   });

@@ -1,9 +1,9 @@
 import { Elysia, type Context } from "elysia";
-import { authGuard } from "../modules/auth/guard";
-import type { TokenIssuer } from "../modules/auth/tokens";
-import type { ClientInfo } from "../modules/sessions/repository";
-import type { RouteLimits } from "../ratelimit/route-limits";
 import type { TrustProxy } from "../config/trust-proxy";
+import type { ClientInfo } from "../lib/client-info";
+import type { RouteLimits } from "../ratelimit/route-limits";
+import type { TokenIssuer } from "../tokens/access-token";
+import { authGuard } from "./auth-guard";
 import { requestClientIp, UNKNOWN_CLIENT } from "./client-ip";
 import { rateLimit } from "./rate-limit";
 

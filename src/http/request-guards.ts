@@ -1,5 +1,6 @@
 import { Elysia } from "elysia";
-import { AppError } from "../errors";
+import { appError } from "../errors";
+import { HTTP_ERRORS } from "../errors/http";
 import { jsonNestsDeeperThan } from "./json-depth";
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
@@ -20,19 +21,19 @@ export const requestGuards = ({ maxBodyBytes }: { maxBodyBytes: number }) =>
     const length = Number(request.headers.get("content-length") ?? "0");
     // Without a length the body could only be measured by reading it; JSON clients always send one.
     if (request.headers.has("transfer-encoding")) {
-      throw new AppError(411, "A Content-Length header is required.", "length_required");
+      throw appError(HTTP_ERRORS.lengthRequired);
     }
     if (length > maxBodyBytes) {
-      throw new AppError(413, `The request body is larger than ${maxBodyBytes} bytes.`, "body_too_large");
+      throw appError(HTTP_ERRORS.bodyTooLarge(maxBodyBytes));
     }
     const type = request.headers.get("content-type") ?? "";
     // A Request built in-process (app.handle) may carry a body without a content-length header.
     const hasBody = length > 0 || (request.body !== null && !request.headers.has("content-length"));
     if (hasBody && !/^application\/json\s*(;|$)/i.test(type)) {
-      throw new AppError(415, "Content-Type must be application/json.", "unsupported_media_type");
+      throw appError(HTTP_ERRORS.unsupportedMediaType);
     }
     // Read from a copy: the route's own parser reads the body itself. It is at most MAX_BODY_BYTES long.
     if (request.body !== null && jsonNestsDeeperThan(await request.clone().text(), MAX_JSON_DEPTH)) {
-      throw new AppError(422, `Invalid request. body: nested more than ${MAX_JSON_DEPTH} levels deep`, "validation_failed");
+      throw appError(HTTP_ERRORS.validationFailed(`body: nested more than ${MAX_JSON_DEPTH} levels deep`));
     }
   });

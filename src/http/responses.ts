@@ -1,4 +1,13 @@
-import { detailError } from "../modules/auth/model";
+import { z } from "zod";
+
+/** The body of every error answer (src/http/error-handler.ts). */
+export const detailError = z.object({
+  detail: z.string(),
+  code: z.string().optional().meta({ description: "Stable machine-readable reason, e.g. `otp_required`." }),
+  otp_token: z.string().optional().meta({ description: "With `otp_required` and `email_not_verified`: send it back with the code to /auth/verify-otp." }),
+});
+
+export const messageResponse = z.object({ message: z.string() });
 
 /** OpenAPI response entries for the error statuses a route can answer, all `{detail, code}`. */
 export const errors = (...statuses: number[]) => Object.fromEntries(statuses.map((status) => [status, detailError]));

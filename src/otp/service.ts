@@ -1,4 +1,5 @@
-import { AppError, tooManyRequests } from "../errors";
+import { appError, tooManyRequests } from "../errors";
+import { OTP_ERRORS } from "../errors/otp";
 import type { Clock } from "../lib/clock";
 import { hmacHex, randomDigits, randomToken } from "../lib/crypto";
 import type { OtpPurpose, OtpStore, SendClass, VerifyResult } from "./store";
@@ -14,14 +15,6 @@ export interface OtpSettings {
   maxFailuresPerWindow: number;
   failureWindowSeconds: number;
 }
-
-export const OTP_ERRORS = {
-  invalid: "Invalid or expired verification code.",
-  exhausted: "Too many incorrect attempts. Request a new verification code.",
-  locked: "Too many incorrect codes for this address. Please try again later.",
-  cooldown: "A verification code was sent recently. Please wait before requesting another.",
-  hourlyCap: "Too many verification codes requested for this address. Please try again later.",
-} as const;
 
 /** How a code is issued: whose budget it uses, and the step it belongs to. */
 export interface IssueOptions {
@@ -79,8 +72,7 @@ export function createOtpService({ store, clock, settings, onVerify }: OtpServic
         keepBinding: options.keepBinding ?? false,
       });
       if (result.ok) return code;
-      if (result.reason === "cooldown") throw tooManyRequests(OTP_ERRORS.cooldown, "otp_cooldown", result.retryAfterMs);
-      throw tooManyRequests(OTP_ERRORS.hourlyCap, "otp_hourly_cap", result.retryAfterMs);
+      throw tooManyRequests(result.reason === "cooldown" ? OTP_ERRORS.cooldown : OTP_ERRORS.hourlyCap, result.retryAfterMs);
     },
 
     /** Takes back a code whose mail could not be sent, so no valid code exists that nobody received. */
@@ -105,9 +97,9 @@ export function createOtpService({ store, clock, settings, onVerify }: OtpServic
       onVerify?.(result.status);
       switch (result.status) {
         case "ok": return { bound: result.bound, passwordVersion: result.passwordVersion };
-        case "locked": throw tooManyRequests(OTP_ERRORS.locked, "otp_locked", result.retryAfterMs);
-        case "exhausted": throw new AppError(429, OTP_ERRORS.exhausted, "otp_attempts_exhausted");
-        default: throw new AppError(400, OTP_ERRORS.invalid, "otp_invalid");
+        case "locked": throw tooManyRequests(OTP_ERRORS.locked, result.retryAfterMs);
+        case "exhausted": throw appError(OTP_ERRORS.exhausted);
+        default: throw appError(OTP_ERRORS.invalid);
       }
     },
 

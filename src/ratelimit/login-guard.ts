@@ -1,5 +1,9 @@
 import type { RedisClient } from "../cache/redis";
 import { AppError, tooManyRequests } from "../errors";
+import { ACCOUNT_ERRORS } from "../errors/account";
+import { ADMIN_ERRORS } from "../errors/admin";
+import { AUTH_ERRORS } from "../errors/auth";
+import { HTTP_ERRORS } from "../errors/http";
 import type { Logger } from "../lib/log";
 import { callLimiter, createLimiter, runLimiter, type OnRefused } from "./limiters";
 
@@ -14,12 +18,10 @@ const DAY_SECONDS = 86_400;
 // Blocks counted in a day; far above any real count, it only has to never refuse.
 const STRIKES_CEILING = 1_000_000;
 
-export const LOGIN_BLOCKED = "Too many failed sign-in attempts. Please try again later.";
-
 // How a login attempt ended, read from the error it threw. Everything else (an OAuth-only account, a
 // dependency down, a bug) says nothing about the password, so the attempt is not counted.
-const WRONG_PASSWORD = new Set(["invalid_credentials", "invalid_admin_credentials"]);
-const RIGHT_PASSWORD = new Set(["email_not_verified", "account_disabled", "otp_required"]);
+const WRONG_PASSWORD = new Set<string>([ACCOUNT_ERRORS.badCredentials.code, ADMIN_ERRORS.badCredentials.code]);
+const RIGHT_PASSWORD = new Set<string>([AUTH_ERRORS.notVerified.code, ACCOUNT_ERRORS.accountDisabled.code, AUTH_ERRORS.recheckRequired.code]);
 
 export type LoginGuard = ReturnType<typeof createLoginGuard>;
 
@@ -51,7 +53,7 @@ export function createLoginGuard({ redis, settings, log, onRefused, name = "logi
 
   function refuse(limiter: string, retryAfterMs: number): never {
     onRefused?.(limiter);
-    throw tooManyRequests(LOGIN_BLOCKED, "login_blocked", retryAfterMs);
+    throw tooManyRequests(HTTP_ERRORS.loginBlocked, retryAfterMs);
   }
 
   // Bookkeeping after the attempt is best effort: if Redis is gone, the next attempt's count fails closed.

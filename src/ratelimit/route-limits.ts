@@ -1,6 +1,7 @@
 import type { RedisClient } from "../cache/redis";
 import type { RateLimiterAbstract } from "rate-limiter-flexible";
 import { tooManyRequests } from "../errors";
+import { HTTP_ERRORS } from "../errors/http";
 import { createLimiter, runLimiter, type OnRefused } from "./limiters";
 
 /**
@@ -26,8 +27,6 @@ export interface Quota {
   windowSeconds: number;
   resetMs: number;
 }
-
-export const RATE_LIMITED = "Too many requests. Please try again later.";
 
 /** The RateLimit-* headers (IETF draft 6 names) that describe a quota to the client. */
 export function quotaHeaders({ limit, remaining, windowSeconds, resetMs }: Quota): Record<string, string> {
@@ -60,7 +59,7 @@ export function createRouteLimits({ redis, settings, onRefused }: { redis: Redis
       const quota = { limit: points, remaining: res.remainingPoints, windowSeconds: durationSeconds, resetMs: res.msBeforeNext };
       if (allowed) return quota;
       onRefused?.(kind);
-      throw tooManyRequests(RATE_LIMITED, "rate_limited", res.msBeforeNext, quotaHeaders({ ...quota, remaining: 0 }));
+      throw tooManyRequests(HTTP_ERRORS.rateLimited, res.msBeforeNext, quotaHeaders({ ...quota, remaining: 0 }));
     },
   };
 }

@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { uniqueEmail } from "../support/env";
 import { CORE_BACKENDS } from "../support/harness";
+import { loginGuard } from "../support/limits";
 import { servedForSuite } from "../support/listening";
 
 /**
@@ -30,8 +31,7 @@ describe.each(CORE_BACKENDS)("guessing codes across resends (%s)", (backend) => 
         RATE_LIMIT_MAIL_PER_HOUR: "20",
         RATE_LIMIT_CODE_PER_MINUTE: "20",
         RATE_LIMIT_PASSWORD_PER_MINUTE: "20",
-        LOGIN_MAX_CONSECUTIVE_FAILURES: "5",
-        LOGIN_MAX_FAILURES_PER_IP_PER_DAY: "100",
+        ...loginGuard({ failures: 5, failuresPerIpPerDay: 100 }),
       },
     });
 

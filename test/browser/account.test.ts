@@ -1,39 +1,23 @@
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import type { Browser, Page } from "playwright-core";
+import { describe, expect, test } from "bun:test";
+import type { Page } from "playwright-core";
 import { AUTH_MESSAGES } from "../../src/modules/auth/messages";
 import { PASSWORD_MESSAGES } from "../../src/modules/passwords/messages";
-import { OTP_ERRORS } from "../../src/otp/service";
-import { launchChromium, listenOnLoopback, openPage, saveScreens, storedTokens, waitUntilReady } from "../support/browser";
+import { OTP_MESSAGES as OTP_ERRORS } from "../../src/errors/otp";
+import { browserSuite, saveScreens, storedTokens, waitUntilReady } from "../support/browser";
 import { uniqueEmail } from "../support/env";
-import { startHarness, type Harness } from "../support/harness";
 
 // Forgot password, reset with the mailed code, change password, and a log out that ends the session at the server.
 const OLD = "correct horse battery";
 const NEW = "a brand new passphrase";
 
-let harness: Harness;
-let browser: Browser;
-let base: string;
+const suite = browserSuite({ harness: { env: { OTP_RESEND_COOLDOWN_SECONDS: "2", OTP_MAX_ATTEMPTS: "3" } } });
 
-beforeAll(async () => {
-  harness = await startHarness({ env: { OTP_RESEND_COOLDOWN_SECONDS: "2", OTP_MAX_ATTEMPTS: "3" } });
-  base = listenOnLoopback(harness.app);
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await harness?.app.stop();
-  await harness?.close();
-});
-
-const open = () => openPage(browser, `${base}/`);
 const focusedId = (page: Page) => page.evaluate("document.activeElement && document.activeElement.id");
-const stored = (page: Page) => storedTokens(page, base);
+const stored = (page: Page) => storedTokens(page, suite.base);
 /** The visible one: the reset step and the change form each have a "New password". */
 const label = (page: Page, text: string) => page.getByLabel(text, { exact: true }).filter({ visible: true });
 const heading = (page: Page, name: string) => page.getByRole("heading", { name, exact: true }).waitFor();
-const me = (token: string) => fetch(`${base}/auth/me`, { headers: { authorization: `Bearer ${token}` } });
+const me = (token: string) => fetch(`${suite.base}/auth/me`, { headers: { authorization: `Bearer ${token}` } });
 
 async function signIn(page: Page, email: string, password: string) {
   await page.getByLabel("Email address").fill(email);
@@ -48,7 +32,7 @@ async function expectSignedIn(page: Page, email: string) {
 
 /** A fresh page signed in to `email` with the old password. */
 async function openSignedIn(email: string) {
-  const opened = await open();
+  const opened = await suite.open();
   await signIn(opened.page, email, OLD);
   await expectSignedIn(opened.page, email);
   return opened;
@@ -57,8 +41,8 @@ async function openSignedIn(email: string) {
 /** An account whose sign-up code is past the resend cooldown (on the server's clock), so a reset code can be sent. */
 async function createUser(label: string) {
   const email = uniqueEmail(label);
-  await harness.createVerifiedUser(email, OLD);
-  harness.clock.advance(2000);
+  await suite.harness.createVerifiedUser(email, OLD);
+  suite.harness.clock.advance(2000);
   return email;
 }
 
@@ -74,7 +58,7 @@ async function requestReset(page: Page, email: string) {
 describe("forgot password", () => {
   test("the mailed code and a new password: the new one signs in, the old one is refused", async () => {
     const email = await createUser("forgot");
-    const { page, problems } = await open();
+    const { page, problems } = await suite.open();
     await page.getByLabel("Email address").fill(email);
     await page.getByRole("button", { name: "Forgot password?" }).click();
     await heading(page, "Reset your password");
@@ -92,8 +76,8 @@ describe("forgot password", () => {
     expect(await page.locator("#code-lead").textContent()).toContain(email);
     expect(await page.locator("#code-expiry").textContent()).toMatch(/^Code expires in \d:\d\d$/);
     expect(await label(page, "New password").getAttribute("autocomplete")).toBe("new-password");
-    await harness.inbox.waitForMail(email, 2); // the mail leaves after the answer
-    await page.keyboard.type(harness.inbox.latestCode(email));
+    await suite.harness.inbox.waitForMail(email, 2); // the mail leaves after the answer
+    await page.keyboard.type(suite.harness.inbox.latestCode(email));
     const password = label(page, "New password");
     await password.fill(NEW);
     expect(await page.locator("#reset-rules").getAttribute("class")).toContain("ok");
@@ -121,10 +105,10 @@ describe("forgot password", () => {
 
   test("a wrong code shows the server's message and keeps the new password; used-up tries say so too", async () => {
     const email = await createUser("reset-wrong");
-    const { page } = await open();
+    const { page } = await suite.open();
     await requestReset(page, email);
-    await harness.inbox.waitForMail(email, 2);
-    const right = harness.inbox.latestCode(email);
+    await suite.harness.inbox.waitForMail(email, 2);
+    const right = suite.harness.inbox.latestCode(email);
     const wrong = right === "000000" ? "111111" : "000000";
     await page.keyboard.type(wrong);
     await label(page, "New password").fill(NEW);
@@ -144,15 +128,15 @@ describe("forgot password", () => {
       await page.locator("#code-submit").filter({ hasText: "Set new password" }).waitFor();
     }
     await error.filter({ hasText: OTP_ERRORS.exhausted }).waitFor();
-    expect((await harness.call("POST", "/auth/login", { email, password: OLD })).status).toBe(200);
+    expect((await suite.harness.call("POST", "/auth/login", { email, password: OLD })).status).toBe(200);
   });
 
   test("a password too short is refused before anything is sent", async () => {
     const email = await createUser("reset-short");
-    const { page } = await open();
+    const { page } = await suite.open();
     await requestReset(page, email);
-    await harness.inbox.waitForMail(email, 2);
-    await page.keyboard.type(harness.inbox.latestCode(email));
+    await suite.harness.inbox.waitForMail(email, 2);
+    await page.keyboard.type(suite.harness.inbox.latestCode(email));
     await page.keyboard.press("Enter");
     expect(await page.locator("#code-error").textContent()).toBe("Enter a new password.");
     expect(await focusedId(page)).toBe("reset-password");
@@ -160,12 +144,12 @@ describe("forgot password", () => {
     await page.keyboard.press("Enter");
     expect(await page.locator("#code-error").textContent()).toBe("Use at least 8 characters for your new password.");
     expect(await label(page, "New password").getAttribute("aria-invalid")).toBe("true");
-    expect(harness.inbox.mailTo(email)).toHaveLength(2); // no notice: nothing was reset
+    expect(suite.harness.inbox.mailTo(email)).toHaveLength(2); // no notice: nothing was reset
   });
 
   test("asking again within the cooldown: the server's message, and Send code counts down", async () => {
     const email = uniqueEmail("forgot-cooldown"); // no account: the page cannot tell, and neither can anyone
-    const { page } = await open();
+    const { page } = await suite.open();
     await requestReset(page, email);
     await page.getByRole("button", { name: "← Use a different email" }).click();
     await heading(page, "Reset your password");
@@ -187,7 +171,7 @@ describe("forgot password", () => {
 
   test("keyboard only: Forgot password?, the code, a new password, then sign in with it", async () => {
     const email = await createUser("forgot-keys");
-    const { page } = await open();
+    const { page } = await suite.open();
     const keys = page.keyboard;
     expect(await focusedId(page)).toBe("email");
     await keys.type(email);
@@ -200,8 +184,8 @@ describe("forgot password", () => {
     expect(await focusedId(page)).toBe("email");
     await keys.press("Enter");
     await heading(page, "Choose a new password");
-    await harness.inbox.waitForMail(email, 2);
-    await keys.type(harness.inbox.latestCode(email));
+    await suite.harness.inbox.waitForMail(email, 2);
+    await keys.type(suite.harness.inbox.latestCode(email));
     await keys.press("Tab");
     expect(await focusedId(page)).toBe("reset-password");
     await keys.type(NEW);
@@ -217,7 +201,7 @@ describe("forgot password", () => {
 describe("change password", () => {
   test("a wrong current password shows the message; then the change ends the other sessions", async () => {
     const email = uniqueEmail("change");
-    const other = await harness.signUp(email, OLD); // another device's session
+    const other = await suite.harness.signUp(email, OLD); // another device's session
     const { page, problems } = await openSignedIn(email);
     await page.getByRole("button", { name: "Change password" }).click();
     await heading(page, "Change password");
@@ -243,8 +227,8 @@ describe("change password", () => {
     // The other session is over; this one goes on.
     expect((await me(other.access_token)).status).toBe(401);
     expect((await me((await stored(page))!.access_token)).status).toBe(200);
-    expect((await harness.call("POST", "/auth/login", { email, password: OLD })).status).toBe(401);
-    expect((await harness.call("POST", "/auth/login", { email, password: NEW })).status).toBe(200);
+    expect((await suite.harness.call("POST", "/auth/login", { email, password: OLD })).status).toBe(401);
+    expect((await suite.harness.call("POST", "/auth/login", { email, password: NEW })).status).toBe(200);
     await page.reload();
     await waitUntilReady(page);
     await expectSignedIn(page, email);
@@ -253,7 +237,7 @@ describe("change password", () => {
 
   test("too short a new password is refused before sending; Back returns to the account", async () => {
     const email = uniqueEmail("change-short");
-    await harness.createVerifiedUser(email, OLD);
+    await suite.harness.createVerifiedUser(email, OLD);
     const { page } = await openSignedIn(email);
     const changes: string[] = [];
     page.on("request", (request) => {
@@ -278,7 +262,7 @@ describe("change password", () => {
 describe("log out", () => {
   test("ends the session at the server: its access and refresh tokens stop working", async () => {
     const email = uniqueEmail("logout-server");
-    await harness.createVerifiedUser(email, OLD);
+    await suite.harness.createVerifiedUser(email, OLD);
     const { page } = await openSignedIn(email);
     const tokens = (await stored(page))!;
     expect((await me(tokens.access_token)).status).toBe(200);
@@ -287,7 +271,7 @@ describe("log out", () => {
     expect(await page.locator("#auth-status").textContent()).toBe("You have been signed out.");
     expect(await stored(page)).toBeNull();
     expect((await me(tokens.access_token)).status).toBe(401);
-    const refresh = await fetch(`${base}/auth/refresh`, {
+    const refresh = await fetch(`${suite.base}/auth/refresh`, {
       method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ refresh_token: tokens.refresh_token }),
     });
     expect(refresh.status).toBe(401);
@@ -295,7 +279,7 @@ describe("log out", () => {
 
   test("when the server cannot be reached, the tab forgets the tokens anyway and says so", async () => {
     const email = uniqueEmail("logout-offline");
-    await harness.createVerifiedUser(email, OLD);
+    await suite.harness.createVerifiedUser(email, OLD);
     const { page } = await openSignedIn(email);
     const tokens = (await stored(page))!;
     await page.route("**/auth/logout", (route) => route.abort("internetdisconnected"));

@@ -1,16 +1,13 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { createApp } from "../../src/app";
-import { launchChromium, openPage, servePublicDir } from "../support/browser";
+import { browserSuite, openPage, servePublicDir } from "../support/browser";
 import { uniqueEmail } from "../support/env";
 import { freePort } from "../support/free-port";
-import { startHarness, type Harness } from "../support/harness";
 
 // The attack: a link to the real page with `?api=` naming the attacker's server, which answers like the API
 // (any origin allowed) and keeps whatever is posted to it, passwords included.
 
-let harness: Harness;
-let browser: Browser;
 let other: ReturnType<typeof createApp>;
 let site: ReturnType<typeof servePublicDir>;
 let foreign: ReturnType<typeof Bun.serve>;
@@ -34,19 +31,21 @@ beforeAll(async () => {
   });
   attacker = `http://127.0.0.1:${foreign.port}`;
   site = servePublicDir();
-  harness = await startHarness({ env: { PORT: String(pagePort), OTP_LENGTH: "4", PAGE_API_ORIGINS: `${listed}, https://api.example.test` } });
-  harness.app.listen({ hostname: "127.0.0.1", port: pagePort });
+});
+
+const suite = browserSuite({
+  harness: { env: { PORT: String(pagePort), OTP_LENGTH: "4", PAGE_API_ORIGINS: `${listed}, https://api.example.test` } },
+  port: pagePort,
+});
+
+beforeAll(() => {
   // A second API the operator listed (same dependencies); it allows the page's origin through CORS.
-  other = createApp(harness.deps);
+  other = createApp(suite.harness.deps);
   other.listen({ hostname: "127.0.0.1", port: otherPort });
-  browser = await launchChromium();
 });
 
 afterAll(async () => {
-  await browser?.close();
   await other?.stop();
-  await harness?.app.stop();
-  await harness?.close();
   site?.stop();
   foreign?.stop(true);
 });
@@ -69,9 +68,9 @@ describe("the page talks only to its own origin and the listed ones", () => {
 
   test("?api= naming a foreign server: it receives nothing, the page says so and signs in with its own origin", async () => {
     const email = uniqueEmail("foreign-api");
-    await harness.signUp(email);
+    await suite.harness.signUp(email);
     const { origins, before } = originRecorder();
-    const { page: tab, problems } = await openPage(browser, withApi(page, attacker), { before });
+    const { page: tab, problems } = await openPage(suite.browser, withApi(page, attacker), { before });
     expect(received).toEqual([]);
     expect(await tab.locator("#api-host").textContent()).toBe(new URL(page).host);
     const message = tab.locator("#api-ignored");
@@ -89,7 +88,7 @@ describe("the page talks only to its own origin and the listed ones", () => {
 
   test("?api= naming a listed origin is used", async () => {
     const { origins, before } = originRecorder();
-    const { page: tab, problems } = await openPage(browser, withApi(page, listed), { before });
+    const { page: tab, problems } = await openPage(suite.browser, withApi(page, listed), { before });
     expect(await tab.locator("#api-host").textContent()).toBe(new URL(listed).host);
     expect(await tab.locator("#api-ignored").isVisible()).toBe(false);
     expect(await tab.locator("#banner").isHidden()).toBe(true);
@@ -99,7 +98,7 @@ describe("the page talks only to its own origin and the listed ones", () => {
   });
 
   test("a copy on a static server (no CSP at all) ignores a foreign ?api= just the same", async () => {
-    const { page: tab } = await openPage(browser, withApi(site.url, attacker));
+    const { page: tab } = await openPage(suite.browser, withApi(site.url, attacker));
     expect(received).toEqual([]);
     expect(await tab.locator("#api-host").textContent()).toBe(new URL(site.url).host);
     expect(await tab.locator("#api-ignored").textContent()).toContain(new URL(attacker).host);
@@ -114,7 +113,7 @@ describe("the page talks only to its own origin and the listed ones", () => {
     const metaSite = servePublicDir((path, text) =>
       path === "index.html" ? text.replace('<meta name="otp-auth-api" content="">', `<meta name="otp-auth-api" content="${attacker}">`) : text);
     try {
-      const { page: tab } = await openPage(browser, `${metaSite.url}/`);
+      const { page: tab } = await openPage(suite.browser, `${metaSite.url}/`);
       expect(await tab.locator("#api-ignored").textContent()).toContain(new URL(attacker).host);
       expect(await tab.locator("#api-host").textContent()).toBe(new URL(metaSite.url).host);
       expect(received).toEqual([]);

@@ -1,31 +1,15 @@
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import type { Browser } from "playwright-core";
+import { describe, expect, test } from "bun:test";
 import { DOCS_CSP } from "../../src/http/security-headers";
-import { launchChromium, listenOnLoopback, saveScreens } from "../support/browser";
-import { startHarness, type Harness } from "../support/harness";
+import { browserSuite, saveScreens } from "../support/browser";
 
 // Swagger UI under the CSP that /docs is served with, in a real browser: it must draw every operation
 // and run "Try it out" without one refusal.
 
-let h: Harness;
-let browser: Browser;
-let base: string;
-
-beforeAll(async () => {
-  h = await startHarness({ backend: "embedded" });
-  base = listenOnLoopback(h.app);
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await h?.app.stop();
-  await h?.close();
-});
+const suite = browserSuite({ harness: { backend: "embedded" } });
 
 describe("/docs in Chromium", () => {
   test("Swagger UI renders the operations and runs a request with no CSP violation", async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const context = await suite.browser.newContext({ viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
     const problems: string[] = [];
     page.on("response", (res) => {
@@ -39,7 +23,7 @@ describe("/docs in Chromium", () => {
     await page.addInitScript(`document.addEventListener("securitypolicyviolation", (event) =>
       console.error("Refused (securitypolicyviolation): " + event.violatedDirective + " " + event.blockedURI));`);
 
-    const response = await page.goto(`${base}/docs`);
+    const response = await page.goto(`${suite.base}/docs`);
     expect(response?.headers()["content-security-policy"]).toBe(DOCS_CSP);
     await page.locator(".opblock").first().waitFor();
     const paths = await page.locator(".opblock-summary-path").allTextContents();

@@ -1,29 +1,13 @@
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import type { Browser, Page } from "playwright-core";
+import { describe, expect, test } from "bun:test";
+import type { Page } from "playwright-core";
 import { AUTH_MESSAGES } from "../../src/modules/auth/messages";
-import { launchChromium, listenOnLoopback, openPage, saveScreens, storedTokens, waitUntilReady } from "../support/browser";
+import { browserSuite, saveScreens, storedTokens, waitUntilReady } from "../support/browser";
 import { uniqueEmail } from "../support/env";
-import { startHarness, type Harness } from "../support/harness";
 
 const PASSWORD = "correct horse battery";
 
-let harness: Harness;
-let browser: Browser;
-let base: string;
+const suite = browserSuite({ harness: { env: { OTP_RESEND_COOLDOWN_SECONDS: "2" } } });
 
-beforeAll(async () => {
-  harness = await startHarness({ env: { OTP_RESEND_COOLDOWN_SECONDS: "2" } });
-  base = listenOnLoopback(harness.app);
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await harness?.app.stop();
-  await harness?.close();
-});
-
-const open = () => openPage(browser, `${base}/`);
 const focusedId = (page: Page) => page.evaluate("document.activeElement && document.activeElement.id");
 
 async function signIn(page: Page, email: string, password = PASSWORD) {
@@ -40,14 +24,14 @@ async function expectSignedIn(page: Page, email: string) {
 describe("signing in on the page", () => {
   test("a verified user signs in and sees who they are; the tab keeps both tokens", async () => {
     const email = uniqueEmail("login");
-    await harness.createVerifiedUser(email);
-    const { page, problems } = await open();
+    await suite.harness.createVerifiedUser(email);
+    const { page, problems } = await suite.open();
     await signIn(page, email);
     await expectSignedIn(page, email);
     expect(await page.locator("#me-provider").textContent()).toBe("Email and password");
     expect(await page.title()).toBe("Your account · otp-auth");
-    const stored = (await storedTokens(page, base))!;
-    expect((await harness.callAs(stored.access_token, "GET", "/auth/me")).body.email).toBe(email);
+    const stored = (await storedTokens(page, suite.base))!;
+    expect((await suite.harness.callAs(stored.access_token, "GET", "/auth/me")).body.email).toBe(email);
     expect(stored.refresh_token).toBeString();
     expect(stored.renew_at).toBeGreaterThan(Date.now());
     expect(await focusedId(page)).toBe("account-title");
@@ -56,8 +40,8 @@ describe("signing in on the page", () => {
 
   test("a wrong password shows the server's detail and marks the password field", async () => {
     const email = uniqueEmail("wrong-password");
-    await harness.createVerifiedUser(email);
-    const { page } = await open();
+    await suite.harness.createVerifiedUser(email);
+    const { page } = await suite.open();
     await signIn(page, email, "not the right password");
     const error = page.locator("#auth-error");
     await error.filter({ hasText: AUTH_MESSAGES.badCredentials }).waitFor();
@@ -68,44 +52,44 @@ describe("signing in on the page", () => {
 
   test("the re-check: when the server answers otp_required the page asks for the mailed code, then signs in", async () => {
     const email = uniqueEmail("recheck");
-    await harness.createVerifiedUser(email);
+    await suite.harness.createVerifiedUser(email);
     // The last code check is now older than ACCESS_TOKEN_EXPIRE_MINUTES on the server's clock.
-    harness.clock.advance((harness.config.ACCESS_TOKEN_EXPIRE_MINUTES + 1) * 60_000);
-    const { page } = await open();
+    suite.harness.clock.advance((suite.harness.config.ACCESS_TOKEN_EXPIRE_MINUTES + 1) * 60_000);
+    const { page } = await suite.open();
     await signIn(page, email);
     await page.getByRole("heading", { name: "Confirm it's you" }).waitFor();
     expect(await page.locator("#code-status").textContent()).toBe(AUTH_MESSAGES.recheckRequired);
     expect(await page.locator("#code-lead").textContent()).toContain(email);
     expect(await focusedId(page)).toBe(""); // the first code box, which has no id
     await saveScreens(page, "11-recheck");
-    expect(harness.inbox.mailTo(email)).toHaveLength(2);
-    await page.keyboard.type(harness.inbox.latestCode(email));
+    expect(suite.harness.inbox.mailTo(email)).toHaveLength(2);
+    await page.keyboard.type(suite.harness.inbox.latestCode(email));
     await page.keyboard.press("Enter");
     await expectSignedIn(page, email);
   });
 
   test("an unverified account is sent to the code step, where it asks for a code and verifies", async () => {
     const email = uniqueEmail("unverified");
-    expect((await harness.call("POST", "/auth/register", { email, password: PASSWORD })).status).toBe(201);
-    const { page } = await open();
+    expect((await suite.harness.call("POST", "/auth/register", { email, password: PASSWORD })).status).toBe(201);
+    const { page } = await suite.open();
     await signIn(page, email);
     await page.getByRole("heading", { name: "Verify your email" }).waitFor();
     expect(await page.locator("#code-status").textContent()).toBe(AUTH_MESSAGES.notVerified);
     const send = page.getByRole("button", { name: "Send code" });
     expect(await send.isEnabled()).toBe(true);
-    harness.clock.advance(2000); // past the cooldown of the registration mail
+    suite.harness.clock.advance(2000); // past the cooldown of the registration mail
     await send.click();
     await page.getByRole("heading", { name: "Check your email" }).waitFor();
-    expect(harness.inbox.mailTo(email)).toHaveLength(2);
-    await page.keyboard.type(harness.inbox.latestCode(email));
+    expect(suite.harness.inbox.mailTo(email)).toHaveLength(2);
+    await page.keyboard.type(suite.harness.inbox.latestCode(email));
     await page.keyboard.press("Enter");
     await expectSignedIn(page, email);
   });
 
   test("the session survives a reload of the tab, not a new tab; log out forgets the token", async () => {
     const email = uniqueEmail("logout");
-    await harness.createVerifiedUser(email);
-    const { page, context } = await open();
+    await suite.harness.createVerifiedUser(email);
+    const { page, context } = await suite.open();
     await signIn(page, email);
     await expectSignedIn(page, email);
     await page.reload();
@@ -114,7 +98,7 @@ describe("signing in on the page", () => {
 
     const other = await context.browser()!.newContext();
     const otherPage = await other.newPage();
-    await otherPage.goto(`${base}/`);
+    await otherPage.goto(`${suite.base}/`);
     await waitUntilReady(otherPage);
     expect(await otherPage.getByRole("heading", { name: "Sign in" }).isVisible()).toBe(true);
     await other.close();
@@ -122,7 +106,7 @@ describe("signing in on the page", () => {
     await page.getByRole("button", { name: "Log out" }).click();
     await page.getByRole("heading", { name: "Sign in" }).waitFor();
     expect(await page.locator("#auth-status").textContent()).toBe("You have been signed out.");
-    expect(await storedTokens(page, base)).toBeNull();
+    expect(await storedTokens(page, suite.base)).toBeNull();
     expect(await page.getByLabel("Email address").inputValue()).toBe(email);
     await saveScreens(page, "12-signed-out");
     await page.reload();
@@ -132,11 +116,11 @@ describe("signing in on the page", () => {
 
   test("a copy of a signed-in tab starts signed out and leaves the session to the tab it came from", async () => {
     const email = uniqueEmail("copied-tab");
-    await harness.createVerifiedUser(email);
-    const { page, context, problems } = await open();
+    await suite.harness.createVerifiedUser(email);
+    const { page, context, problems } = await suite.open();
     await signIn(page, email);
     await expectSignedIn(page, email);
-    const original = (await storedTokens(page, base))!;
+    const original = (await storedTokens(page, suite.base))!;
     const tabId = (tab: Page) => tab.evaluate(() => sessionStorage.getItem("otp-auth:tab"));
     const originalTab = await tabId(page);
     expect(originalTab).toMatch(/^[0-9a-f-]{36}$/);
@@ -146,30 +130,30 @@ describe("signing in on the page", () => {
     await waitUntilReady(copy);
     await copy.getByRole("heading", { name: "Sign in" }).waitFor();
     expect(await copy.locator("#auth-status").textContent()).toContain("copied from a signed-in tab");
-    expect(await storedTokens(copy, base)).toBeNull();
+    expect(await storedTokens(copy, suite.base)).toBeNull();
     await saveScreens(copy, "14-copied-tab");
     const copyTab = await tabId(copy);
     expect(copyTab).not.toBe(originalTab);
 
     // The copy never presented the original's refresh token: that session goes on, and the copy gets its own.
-    expect((await harness.callAs(original.access_token, "GET", "/auth/me")).status).toBe(200);
+    expect((await suite.harness.callAs(original.access_token, "GET", "/auth/me")).status).toBe(200);
     await signIn(copy, email);
     await expectSignedIn(copy, email);
-    const own = (await storedTokens(copy, base))!;
+    const own = (await storedTokens(copy, suite.base))!;
     expect(own.refresh_token).not.toBe(original.refresh_token);
-    const refreshed = await harness.call("POST", "/auth/refresh", { refresh_token: original.refresh_token });
+    const refreshed = await suite.harness.call("POST", "/auth/refresh", { refresh_token: original.refresh_token });
     expect(refreshed.status).toBe(200);
-    expect((await harness.callAs(own.access_token, "GET", "/auth/me")).status).toBe(200);
+    expect((await suite.harness.callAs(own.access_token, "GET", "/auth/me")).status).toBe(200);
 
     // A reload, or leaving the page and coming back, is the same tab, not a copy.
     await copy.reload();
     await waitUntilReady(copy);
     await expectSignedIn(copy, email);
-    await copy.goto(`${base}/docs`);
+    await copy.goto(`${suite.base}/docs`);
     await copy.goBack();
     await expectSignedIn(copy, email);
-    await copy.goto(`${base}/docs`);
-    await copy.goto(`${base}/`);
+    await copy.goto(`${suite.base}/docs`);
+    await copy.goto(`${suite.base}/`);
     await waitUntilReady(copy);
     await expectSignedIn(copy, email);
     expect(await tabId(copy)).toBe(copyTab);
@@ -179,7 +163,7 @@ describe("signing in on the page", () => {
 
   test("keyboard only: create an account, enter the code, log out, sign in again", async () => {
     const email = uniqueEmail("keyboard");
-    const { page } = await open();
+    const { page } = await suite.open();
     const keys = page.keyboard;
     expect(await focusedId(page)).toBe("email");
     await keys.press("Shift+Tab");
@@ -200,7 +184,7 @@ describe("signing in on the page", () => {
     await saveScreens(page, "13-keyboard-focus");
     await keys.press("Enter");
     await page.getByRole("heading", { name: "Check your email" }).waitFor();
-    await keys.type(harness.inbox.latestCode(email));
+    await keys.type(suite.harness.inbox.latestCode(email));
     await keys.press("Enter");
     await expectSignedIn(page, email);
     expect(await focusedId(page)).toBe("account-title");

@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "bun:test";
-import type { Browser, Page } from "playwright-core";
-import { launchChromium, openPage, saveScreens, storedTokens, type OpenedPage } from "../support/browser";
+import type { Page } from "playwright-core";
+import { browserSuite, saveScreens, storedTokens } from "../support/browser";
 import { uniqueEmail } from "../support/env";
 import { freePort } from "../support/free-port";
-import { startHarness, type Harness } from "../support/harness";
 import { startOAuthProvider, type OAuthProvider } from "../support/oauth-provider";
 
 // The page is its own redirect URI, so the API's port is chosen before the configuration is written.
@@ -12,31 +11,18 @@ const base = `http://127.0.0.1:${port}`;
 const PAGE = `${base}/`;
 
 let idp: OAuthProvider;
-let harness: Harness;
-let browser: Browser;
-const opened: OpenedPage[] = [];
 
 beforeAll(async () => {
   idp = await startOAuthProvider({ redirectUris: [PAGE] });
-  harness = await startHarness({ env: idp.env() });
-  harness.app.listen({ hostname: "127.0.0.1", port });
-  browser = await launchChromium();
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await harness?.app.stop();
-  await harness?.close();
+const suite = browserSuite({ harness: () => ({ env: idp.env() }), port });
+
+afterAll(() => {
   idp?.stop();
 });
 
 beforeEach(() => idp.reset());
-
-async function open() {
-  const result = await openPage(browser, PAGE);
-  opened.push(result);
-  return result;
-}
 
 /** Clicks "Continue with <provider>"; the local provider consents at once and redirects back to the page. */
 async function continueWith(page: Page, label: "Google" | "GitHub") {
@@ -47,7 +33,7 @@ describe("OAuth sign-in in the browser", () => {
   test("Continue with GitHub goes to the provider and back, and ends signed in", async () => {
     const email = uniqueEmail("gh-browser");
     idp.users.github = { id: String(Date.now()), email, verified: true };
-    const { page, problems } = await open();
+    const { page, problems } = await suite.open();
     expect(await page.getByRole("button", { name: "Continue with GitHub" }).isVisible()).toBe(true);
     await continueWith(page, "GitHub");
     await page.getByRole("heading", { name: "You're signed in" }).waitFor();
@@ -60,15 +46,15 @@ describe("OAuth sign-in in the browser", () => {
 
     // The page keeps its tokens under `otp-auth:token:<API base>`.
     const token = (await storedTokens(page, base))!.access_token;
-    const profile = await harness.call("GET", "/auth/me", undefined, { authorization: `Bearer ${token}` });
+    const profile = await suite.harness.call("GET", "/auth/me", undefined, { authorization: `Bearer ${token}` });
     expect(profile.body).toMatchObject({ email, auth_provider: "github", is_verified: true });
   });
 
   test("Continue with Google links to the verified account with the same address", async () => {
     const email = uniqueEmail("google-browser");
-    await harness.createVerifiedUser(email);
+    await suite.harness.createVerifiedUser(email);
     idp.users.google = { id: String(Date.now()), email, verified: true };
-    const { page, problems } = await open();
+    const { page, problems } = await suite.open();
     await continueWith(page, "Google");
     await page.getByRole("heading", { name: "You're signed in" }).waitFor();
     expect(await page.locator("#me-email").textContent()).toBe(email);
@@ -77,7 +63,7 @@ describe("OAuth sign-in in the browser", () => {
 
   test("a cancelled consent comes back to the sign-in form with a message", async () => {
     idp.behaviour.github = { deny: true };
-    const { page } = await open();
+    const { page } = await suite.open();
     await continueWith(page, "GitHub");
     const error = page.locator("#auth-error");
     await error.filter({ hasText: "cancelled" }).waitFor();
@@ -87,7 +73,7 @@ describe("OAuth sign-in in the browser", () => {
 
   test("an address the provider has not verified is refused with the API's detail", async () => {
     idp.users.google = { id: String(Date.now()), email: uniqueEmail("unverified-browser"), verified: false };
-    const { page } = await open();
+    const { page } = await suite.open();
     await continueWith(page, "Google");
     const error = page.locator("#auth-error");
     await error.filter({ hasText: "no verified email" }).waitFor();

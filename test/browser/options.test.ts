@@ -1,56 +1,48 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { cors } from "@elysiajs/cors";
 import { Elysia } from "elysia";
-import type { Browser } from "playwright-core";
 import { errorHandler } from "../../src/http/error-handler";
 import { requestContext } from "../../src/http/request-context";
 import { authRoutes } from "../../src/modules/auth/routes";
 import { clientConfigRoutes } from "../../src/modules/client-config/routes";
 import { uiRoutes, withApiOrigins } from "../../src/modules/ui/routes";
-import { launchChromium, listenOnLoopback, openPage, saveScreens, servePublicDir } from "../support/browser";
+import { browserSuite, openPage, saveScreens, servePublicDir } from "../support/browser";
 import { uniqueEmail } from "../support/env";
-import { startHarness, type Harness } from "../support/harness";
 
 // What /auth/config announces decides what the page offers: OAuth buttons and the development mailbox.
 // The real auth routes and dependencies, composed with a client configuration that lists both.
 
-let harness: Harness;
-let browser: Browser;
-let app: Elysia;
-let api: string;
 let site: ReturnType<typeof servePublicDir>;
 
-beforeAll(async () => {
+beforeAll(() => {
   // This copy of the page may talk to the API (its meta tag lists it, as PAGE_API_ORIGINS would).
-  site = servePublicDir((path, text) => (path === "index.html" ? withApiOrigins(text, [api]) : text));
-  harness = await startHarness({ env: { OTP_RESEND_COOLDOWN_SECONDS: "2" } });
-  app = new Elysia()
+  site = servePublicDir((path, text) => (path === "index.html" ? withApiOrigins(text, [suite.base]) : text));
+});
+
+const suite = browserSuite({
+  harness: { env: { OTP_RESEND_COOLDOWN_SECONDS: "2" } },
+  app: (harness) => new Elysia()
     .use(errorHandler(harness.deps.log))
     .use(cors({ origin: [site.origin] }))
     .use(authRoutes(harness.deps.auth, requestContext({
       tokens: harness.deps.tokens, isRevoked: harness.deps.sessions.isRevoked, limits: harness.deps.routeLimits, trustedProxies: 0,
     }), harness.deps.loginGuard))
     .use(clientConfigRoutes({ config: harness.config, oauthProviders: ["google", "github"], mailboxUrl: "/dev/mailbox" }))
-    .use(uiRoutes()) as unknown as Elysia;
-  api = listenOnLoopback(app);
-  browser = await launchChromium();
+    .use(uiRoutes()) as unknown as Elysia,
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-  await harness?.close();
+afterAll(() => {
   site?.stop();
 });
 
 describe("options announced by /auth/config", () => {
   test("a Continue button per OAuth provider, and a link to the mailbox on the code step", async () => {
-    const { page, problems } = await openPage(browser, `${api}/`);
+    const { page, problems } = await openPage(suite.browser, `${suite.base}/`);
     const google = page.getByRole("button", { name: "Continue with Google" });
     const github = page.getByRole("button", { name: "Continue with GitHub" });
     expect(await google.isVisible()).toBe(true);
     expect(await github.isVisible()).toBe(true);
-    expect(await page.locator("#mailbox-foot").getAttribute("href")).toBe(`${api}/dev/mailbox`);
+    expect(await page.locator("#mailbox-foot").getAttribute("href")).toBe(`${suite.base}/dev/mailbox`);
     await saveScreens(page, "30-sign-in-with-providers");
 
     const email = uniqueEmail("mailbox");
@@ -61,19 +53,19 @@ describe("options announced by /auth/config", () => {
     await page.getByRole("heading", { name: "Check your email" }).waitFor();
     const mailbox = page.getByRole("link", { name: "Open dev mailbox" });
     expect(await mailbox.isVisible()).toBe(true);
-    expect(await mailbox.getAttribute("href")).toBe(`${api}/dev/mailbox`);
+    expect(await mailbox.getAttribute("href")).toBe(`${suite.base}/dev/mailbox`);
     expect(await mailbox.getAttribute("rel")).toBe("noopener");
     await saveScreens(page, "31-code-with-mailbox");
     expect(problems).toEqual([]);
   });
 
   test("the mailbox link is resolved against the API, not the page, when they differ", async () => {
-    const { page } = await openPage(browser, `${site.url}/?api=${encodeURIComponent(api)}`);
-    expect(await page.locator("#mailbox-foot").getAttribute("href")).toBe(`${api}/dev/mailbox`);
+    const { page } = await openPage(suite.browser, `${site.url}/?api=${encodeURIComponent(suite.base)}`);
+    expect(await page.locator("#mailbox-foot").getAttribute("href")).toBe(`${suite.base}/dev/mailbox`);
   });
 
   test("a failing OAuth start shows the error by the buttons and gives the button back", async () => {
-    const { page } = await openPage(browser, `${api}/`);
+    const { page } = await openPage(suite.browser, `${suite.base}/`);
     const requests: string[] = [];
     page.on("request", (request) => requests.push(request.url()));
     await page.getByRole("button", { name: "Continue with GitHub" }).click();
@@ -84,12 +76,12 @@ describe("options announced by /auth/config", () => {
     expect(await button.isEnabled()).toBe(true);
     const start = new URL(requests.find((url) => url.includes("/auth/oauth/"))!);
     expect(start.pathname).toBe("/auth/oauth/github/start");
-    expect(start.searchParams.get("redirect_uri")).toBe(`${api}/`);
+    expect(start.searchParams.get("redirect_uri")).toBe(`${suite.base}/`);
   });
 
   test("a provider return this tab did not start is refused, and the code leaves the address bar", async () => {
     const requests: string[] = [];
-    const { page } = await openPage(browser, `${api}/?code=stolen-code&state=someone-elses-state`, {
+    const { page } = await openPage(suite.browser, `${suite.base}/?code=stolen-code&state=someone-elses-state`, {
       before: (page) => void page.on("request", (request) => requests.push(request.url())),
     });
     expect(await page.locator("#auth-error").textContent())

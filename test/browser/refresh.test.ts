@@ -1,9 +1,8 @@
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import type { Browser, Page } from "playwright-core";
+import { describe, expect, test } from "bun:test";
+import type { Page } from "playwright-core";
 import { AUTH_MESSAGES } from "../../src/modules/auth/messages";
-import { launchChromium, listenOnLoopback, openPage, saveScreens, storedTokens, type StoredTokens, waitUntilReady } from "../support/browser";
+import { browserSuite, saveScreens, storedTokens, type StoredTokens, waitUntilReady } from "../support/browser";
 import { uniqueEmail } from "../support/env";
-import { startHarness, type Harness } from "../support/harness";
 
 // The page renews its one-minute access tokens with the refresh token. The server runs on the harness's fake
 // clock and the page on a Playwright clock; a test moves both by the same amount (or only the server's, to
@@ -11,29 +10,15 @@ import { startHarness, type Harness } from "../support/harness";
 const PASSWORD = "correct horse battery";
 const RECHECK_MINUTES = 10;
 
-let harness: Harness;
-let browser: Browser;
-let base: string;
+const suite = browserSuite({ harness: { env: { ACCESS_TOKEN_EXPIRE_MINUTES: "1", OTP_RECHECK_MINUTES: String(RECHECK_MINUTES) } } });
 
-beforeAll(async () => {
-  harness = await startHarness({ env: { ACCESS_TOKEN_EXPIRE_MINUTES: "1", OTP_RECHECK_MINUTES: String(RECHECK_MINUTES) } });
-  base = listenOnLoopback(harness.app);
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await harness?.app.stop();
-  await harness?.close();
-});
-
-const stored = (page: Page) => storedTokens(page, base);
-const me = (token: string) => fetch(`${base}/auth/me`, { headers: { authorization: `Bearer ${token}` } });
+const stored = (page: Page) => storedTokens(page, suite.base);
+const me = (token: string) => fetch(`${suite.base}/auth/me`, { headers: { authorization: `Bearer ${token}` } });
 const heading = (page: Page, name: string) => page.getByRole("heading", { name, exact: true }).waitFor();
 
 /** Opens the page on a Playwright clock, signs in, and counts the page's calls by path. */
 async function signedInPage(email: string) {
-  const opened = await openPage(browser, `${base}/`, { before: (page) => page.clock.install() });
+  const opened = await suite.open("/", { before: (page) => page.clock.install() });
   const calls: string[] = [];
   opened.page.on("request", (request) => calls.push(new URL(request.url()).pathname));
   await opened.page.getByLabel("Email address").fill(email);
@@ -45,7 +30,7 @@ async function signedInPage(email: string) {
 
 /** Moves the server's clock and the page's by `ms`; the page's due timers fire. */
 async function passTime(page: Page, ms: number) {
-  harness.clock.advance(ms);
+  suite.harness.clock.advance(ms);
   await page.clock.fastForward(ms);
 }
 
@@ -63,7 +48,7 @@ async function renewedFrom(page: Page, previous: string): Promise<StoredTokens> 
 describe("the page renews its session", () => {
   test("before the access token expires, by itself, and stays signed in", async () => {
     const email = uniqueEmail("renew");
-    await harness.createVerifiedUser(email, PASSWORD);
+    await suite.harness.createVerifiedUser(email, PASSWORD);
     const { page, calls, tokens: first, problems, context } = await signedInPage(email);
     await passTime(page, 50_000); // the token lives 60 s; the page renews 15 s before the end
     const second = await renewedFrom(page, first.refresh_token);
@@ -82,25 +67,25 @@ describe("the page renews its session", () => {
 
   test("an idle page stops renewing, so no re-check code is mailed by itself; its next call renews", async () => {
     const email = uniqueEmail("renew-idle");
-    await harness.createVerifiedUser(email, PASSWORD);
+    await suite.harness.createVerifiedUser(email, PASSWORD);
     const { page, calls, context } = await signedInPage(email);
-    const mails = harness.inbox.mailTo(email).length;
+    const mails = suite.harness.inbox.mailTo(email).length;
     // The page's clock jumps: its renewal timer fires with the person idle for longer than a token's life.
     await passTime(page, RECHECK_MINUTES * 60_000 + 60_000);
     expect(calls.filter((path) => path === "/auth/refresh")).toHaveLength(0);
-    expect(harness.inbox.mailTo(email)).toHaveLength(mails);
+    expect(suite.harness.inbox.mailTo(email)).toHaveLength(mails);
     await page.reload();
     await heading(page, "Confirm it's you");
-    expect(harness.inbox.mailTo(email)).toHaveLength(mails + 1);
+    expect(suite.harness.inbox.mailTo(email)).toHaveLength(mails + 1);
     await context.close();
   });
 
   test("a call the server refuses (401) is renewed once and retried", async () => {
     const email = uniqueEmail("renew-401");
-    await harness.createVerifiedUser(email, PASSWORD);
+    await suite.harness.createVerifiedUser(email, PASSWORD);
     const { page, calls, tokens, context } = await signedInPage(email);
     // Only the server's clock moves: the page still thinks its token is fresh; the server does not.
-    harness.clock.advance(61_000);
+    suite.harness.clock.advance(61_000);
     expect((await me(tokens.access_token)).status).toBe(401);
     calls.length = 0;
     await page.reload();
@@ -113,10 +98,10 @@ describe("the page renews its session", () => {
 
   test("past OTP_RECHECK_MINUTES the renewal asks for the mailed code, as sign-in does, then signs in again", async () => {
     const email = uniqueEmail("renew-recheck");
-    await harness.createVerifiedUser(email, PASSWORD);
+    await suite.harness.createVerifiedUser(email, PASSWORD);
     const { page, tokens, context } = await signedInPage(email);
     // The server is past the re-check window; the page, still in use, renews 45 s after signing in.
-    harness.clock.advance(RECHECK_MINUTES * 60_000 + 1000);
+    suite.harness.clock.advance(RECHECK_MINUTES * 60_000 + 1000);
     await page.clock.fastForward(50_000);
     await heading(page, "Confirm it's you");
     expect(await page.locator("#code-status").textContent()).toBe(AUTH_MESSAGES.recheckRequired);
@@ -124,8 +109,8 @@ describe("the page renews its session", () => {
     expect(await stored(page)).toBeNull();
     expect((await me(tokens.access_token)).status).toBe(401); // that session has ended
     await saveScreens(page, "49-recheck-on-renewal");
-    expect(harness.inbox.mailTo(email)).toHaveLength(2);
-    await page.keyboard.type(harness.inbox.latestCode(email));
+    expect(suite.harness.inbox.mailTo(email)).toHaveLength(2);
+    await page.keyboard.type(suite.harness.inbox.latestCode(email));
     await page.keyboard.press("Enter");
     await heading(page, "You're signed in");
     expect((await me((await stored(page))!.access_token)).status).toBe(200);
@@ -134,9 +119,9 @@ describe("the page renews its session", () => {
 
   test("a session ended elsewhere: the renewal's 401 signs out cleanly", async () => {
     const email = uniqueEmail("renew-ended");
-    await harness.createVerifiedUser(email, PASSWORD);
+    await suite.harness.createVerifiedUser(email, PASSWORD);
     const { page, tokens, context } = await signedInPage(email);
-    expect((await harness.callAs(tokens.access_token, "POST", "/auth/logout")).status).toBe(200);
+    expect((await suite.harness.callAs(tokens.access_token, "POST", "/auth/logout")).status).toBe(200);
     await passTime(page, 50_000);
     await heading(page, "Sign in");
     expect(await page.locator("#auth-status").textContent()).toBe("Your session has ended. Please sign in again.");

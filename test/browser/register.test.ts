@@ -1,35 +1,13 @@
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import type { Browser, Page } from "playwright-core";
+import { describe, expect, test } from "bun:test";
+import type { Page } from "playwright-core";
 import { AUTH_MESSAGES } from "../../src/modules/auth/messages";
-import { OTP_ERRORS } from "../../src/otp/service";
-import { launchChromium, listenOnLoopback, openPage, saveScreens, type OpenedPage } from "../support/browser";
+import { OTP_MESSAGES as OTP_ERRORS } from "../../src/errors/otp";
+import { browserSuite, saveScreens } from "../support/browser";
 import { uniqueEmail } from "../support/env";
-import { startHarness, type Harness } from "../support/harness";
 
 const PASSWORD = "correct horse battery";
 
-let harness: Harness;
-let browser: Browser;
-let base: string;
-const opened: OpenedPage[] = [];
-
-beforeAll(async () => {
-  harness = await startHarness({ env: { OTP_RESEND_COOLDOWN_SECONDS: "2", OTP_EXPIRE_SECONDS: "300" } });
-  base = listenOnLoopback(harness.app);
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await harness?.app.stop();
-  await harness?.close();
-});
-
-async function open(path = "/") {
-  const result = await openPage(browser, base + path);
-  opened.push(result);
-  return result;
-}
+const suite = browserSuite({ harness: { env: { OTP_RESEND_COOLDOWN_SECONDS: "2", OTP_EXPIRE_SECONDS: "300" } } });
 
 /** Switches to "Create account", fills the form and submits it; waits for the code step. */
 async function register(page: Page, email: string) {
@@ -50,7 +28,7 @@ async function expectSignedIn(page: Page, email: string) {
 
 describe("the page, served by the API at /", () => {
   test("draws the sign-in form from /auth/config with labelled fields, and no CSP refusal", async () => {
-    const { page, problems } = await open();
+    const { page, problems } = await suite.open();
     expect(await page.title()).toBe("Sign in · otp-auth");
     await expect(page.getByLabel("Email address").getAttribute("type")).resolves.toBe("email");
     await expect(page.getByLabel("Password", { exact: true }).getAttribute("type")).resolves.toBe("password");
@@ -58,7 +36,7 @@ describe("the page, served by the API at /", () => {
     // No OAuth provider and no mail catcher in this configuration: neither is offered.
     expect(await page.locator("#oauth").isHidden()).toBe(true);
     expect(await page.locator("#mailbox-link").isHidden()).toBe(true);
-    expect(await page.locator("#api-host").textContent()).toBe(new URL(base).host);
+    expect(await page.locator("#api-host").textContent()).toBe(new URL(suite.base).host);
     await saveScreens(page, "01-sign-in");
     await page.emulateMedia({ colorScheme: "dark" });
     await saveScreens(page, "01-sign-in-dark");
@@ -66,7 +44,7 @@ describe("the page, served by the API at /", () => {
   });
 
   test("shows the password rules before submitting, and the show/hide toggle reveals the password", async () => {
-    const { page } = await open();
+    const { page } = await suite.open();
     expect(await page.locator("#password-rules").isHidden()).toBe(true);
     await page.getByRole("tab", { name: "Create account" }).click();
     const rules = page.locator("#password-rules");
@@ -87,7 +65,7 @@ describe("the page, served by the API at /", () => {
   });
 
   test("refuses a too short password before sending anything", async () => {
-    const { page } = await open();
+    const { page } = await suite.open();
     const requests: string[] = [];
     page.on("request", (request) => requests.push(request.url()));
     await page.getByRole("tab", { name: "Create account" }).click();
@@ -100,7 +78,7 @@ describe("the page, served by the API at /", () => {
   });
 
   test("register, read the mailed code, type it digit by digit: signed in", async () => {
-    const { page, problems } = await open();
+    const { page, problems } = await suite.open();
     const email = uniqueEmail("typed");
     await register(page, email);
     expect(await page.locator("#code-lead").textContent()).toContain(email);
@@ -114,7 +92,7 @@ describe("the page, served by the API at /", () => {
     expect(await page.locator("#code-expiry").textContent()).toMatch(/^Code expires in [45]:\d\d$/);
     await saveScreens(page, "03-code");
 
-    const code = harness.inbox.latestCode(email);
+    const code = suite.harness.inbox.latestCode(email);
     for (const [index, digit] of [...code].entries()) {
       await page.keyboard.type(digit);
       if (index < 5) expect(await boxes.nth(index + 1).evaluate((box) => box === box.ownerDocument.activeElement)).toBe(true);
@@ -130,7 +108,7 @@ describe("the page, served by the API at /", () => {
   });
 
   test("Backspace on an empty box goes back and clears the digit before it", async () => {
-    const { page } = await open();
+    const { page } = await suite.open();
     await register(page, uniqueEmail("backspace"));
     const boxes = codeBoxes(page);
     await page.keyboard.type("12");
@@ -144,8 +122,8 @@ describe("the page, served by the API at /", () => {
 
   test("squatting: someone registered the address first; the page has the owner wait, then gives them the account with their own password", async () => {
     const email = uniqueEmail("squatted");
-    expect((await harness.call("POST", "/auth/register", { email, password: "the squatter's password" })).status).toBe(201);
-    const { page } = await open();
+    expect((await suite.harness.call("POST", "/auth/register", { email, password: "the squatter's password" })).status).toBe(201);
+    const { page } = await suite.open();
     await page.getByRole("tab", { name: "Create account" }).click();
     await page.getByLabel("Email address").fill(email);
     await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
@@ -155,21 +133,21 @@ describe("the page, served by the API at /", () => {
     await page.getByText(OTP_ERRORS.cooldown).waitFor();
     expect(await submit.isDisabled()).toBe(true);
     await page.locator("#auth-submit:enabled").waitFor({ timeout: 5000 });
-    harness.clock.advance(2_000); // the server's clock is the test's
+    suite.harness.clock.advance(2_000); // the server's clock is the test's
     await submit.click();
     await page.getByRole("heading", { name: "Check your email" }).waitFor();
-    await page.keyboard.type(harness.inbox.latestCode(email));
+    await page.keyboard.type(suite.harness.inbox.latestCode(email));
     await page.keyboard.press("Enter");
     await expectSignedIn(page, email);
-    expect((await harness.call("POST", "/auth/login", { email, password: PASSWORD })).status).toBe(200);
-    expect((await harness.call("POST", "/auth/login", { email, password: "the squatter's password" })).status).toBe(401);
+    expect((await suite.harness.call("POST", "/auth/login", { email, password: PASSWORD })).status).toBe(200);
+    expect((await suite.harness.call("POST", "/auth/login", { email, password: "the squatter's password" })).status).toBe(401);
   });
 
   test("pasting the whole code into any box fills every box; Enter submits", async () => {
-    const { page } = await open();
+    const { page } = await suite.open();
     const email = uniqueEmail("paste");
     await register(page, email);
-    const code = harness.inbox.latestCode(email);
+    const code = suite.harness.inbox.latestCode(email);
     await codeBoxes(page).nth(3).focus();
     await page.evaluate(`navigator.clipboard.writeText(${JSON.stringify(`Your code: ${code}`)})`);
     await page.keyboard.press("ControlOrMeta+V");
@@ -179,10 +157,10 @@ describe("the page, served by the API at /", () => {
   });
 
   test("a wrong code shows the server's message, announced, and clears the boxes", async () => {
-    const { page } = await open();
+    const { page } = await suite.open();
     const email = uniqueEmail("wrong");
     await register(page, email);
-    const wrong = harness.inbox.latestCode(email) === "000000" ? "111111" : "000000";
+    const wrong = suite.harness.inbox.latestCode(email) === "000000" ? "111111" : "000000";
     await page.keyboard.type(wrong);
     await page.keyboard.press("Enter");
     const error = page.locator("#code-error");
@@ -193,13 +171,13 @@ describe("the page, served by the API at /", () => {
     expect(await codeBoxes(page).first().inputValue()).toBe("");
     await saveScreens(page, "05-wrong-code");
     // The right code still works afterwards.
-    await page.keyboard.type(harness.inbox.latestCode(email));
+    await page.keyboard.type(suite.harness.inbox.latestCode(email));
     await page.keyboard.press("Enter");
     await expectSignedIn(page, email);
   });
 
   test("an incomplete code is not sent", async () => {
-    const { page } = await open();
+    const { page } = await suite.open();
     await register(page, uniqueEmail("short-code"));
     await page.keyboard.type("123");
     await page.keyboard.press("Enter");
@@ -208,7 +186,7 @@ describe("the page, served by the API at /", () => {
   });
 
   test("resend: disabled with a countdown until the cooldown ends, then mails a new code", async () => {
-    const { page } = await open();
+    const { page } = await suite.open();
     const email = uniqueEmail("resend");
     await register(page, email);
     const resend = page.locator("#resend");
@@ -216,15 +194,15 @@ describe("the page, served by the API at /", () => {
     expect(await resend.textContent()).toMatch(/^Resend code in 0:0[12]$/);
     await resend.filter({ hasText: /^Resend code$/ }).waitFor({ timeout: 5000 });
     expect(await resend.isEnabled()).toBe(true);
-    const first = harness.inbox.latestCode(email);
-    harness.clock.advance(2000); // the server counts its cooldown on its own (fake) clock
+    const first = suite.harness.inbox.latestCode(email);
+    suite.harness.clock.advance(2000); // the server counts its cooldown on its own (fake) clock
     await resend.click();
     await page.locator("#code-status").filter({ hasText: AUTH_MESSAGES.codeResent }).waitFor();
-    expect(harness.inbox.mailTo(email)).toHaveLength(2);
+    expect(suite.harness.inbox.mailTo(email)).toHaveLength(2);
     expect(await resend.isDisabled()).toBe(true);
     expect(await resend.textContent()).toMatch(/^Resend code in 0:0[12]$/);
     await saveScreens(page, "06-code-resent");
-    const second = harness.inbox.latestCode(email);
+    const second = suite.harness.inbox.latestCode(email);
     if (second !== first) {
       // The earlier code stopped working when the new one was sent.
       await page.keyboard.type(first);
@@ -237,7 +215,7 @@ describe("the page, served by the API at /", () => {
   });
 
   test("a resend the server refuses (cooldown) shows its message and waits for Retry-After", async () => {
-    const { page } = await open();
+    const { page } = await suite.open();
     const email = uniqueEmail("cooldown");
     await register(page, email);
     const resend = page.locator("#resend");
@@ -247,13 +225,13 @@ describe("the page, served by the API at /", () => {
     await page.locator("#code-error").filter({ hasText: OTP_ERRORS.cooldown }).waitFor();
     expect(await resend.isDisabled()).toBe(true);
     expect(await resend.textContent()).toMatch(/^Resend code in 0:0\d$/);
-    expect(harness.inbox.mailTo(email)).toHaveLength(1);
+    expect(suite.harness.inbox.mailTo(email)).toHaveLength(1);
   });
 
   test("registering a taken address shows the server's detail inline, on the email field", async () => {
     const email = uniqueEmail("taken");
-    await harness.createVerifiedUser(email);
-    const { page } = await open();
+    await suite.harness.createVerifiedUser(email);
+    const { page } = await suite.open();
     await page.getByRole("tab", { name: "Create account" }).click();
     await page.getByLabel("Email address").fill(email);
     await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
@@ -266,7 +244,7 @@ describe("the page, served by the API at /", () => {
   });
 
   test("a running request shows a busy button, and a second submit sends nothing", async () => {
-    const { page } = await open();
+    const { page } = await suite.open();
     const email = uniqueEmail("busy");
     const registers: string[] = [];
     page.on("request", (request) => {
@@ -289,6 +267,6 @@ describe("the page, served by the API at /", () => {
     await page.getByLabel("Password", { exact: true }).press("Enter");
     await page.getByRole("heading", { name: "Check your email" }).waitFor();
     expect(registers).toEqual(["POST"]);
-    expect(harness.inbox.mailTo(email)).toHaveLength(1);
+    expect(suite.harness.inbox.mailTo(email)).toHaveLength(1);
   });
 });

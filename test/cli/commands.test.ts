@@ -8,7 +8,7 @@ import { TEST_REDIS_URL, uniqueEmail } from "../support/env";
 import { freePort } from "../support/free-port";
 import { startHarness } from "../support/harness";
 import { DEV_ENTRY, runToEnd, startProcess } from "../support/process";
-import { startSmtpInbox, type SmtpInbox } from "../support/smtp-inbox";
+import { smtpEnv, startSmtpInbox, type SmtpInbox } from "../support/smtp-inbox";
 
 let inbox: SmtpInbox;
 let database: TestDatabase;
@@ -27,7 +27,7 @@ afterAll(async () => {
 const cli = (args: string[], env: Record<string, string> = {}) =>
   runToEnd([...DEV_ENTRY, ...args], { PATH: process.env.PATH ?? "", ...env }, folder);
 
-const smtpEnv = () => ({ SMTP_SERVER: "127.0.0.1", SMTP_PORT: String(inbox.port), SMTP_SECURITY: "none", FROM_EMAIL: "cli@otp-auth.test" });
+const cliSmtpEnv = () => smtpEnv(inbox, "cli@otp-auth.test");
 
 describe("otp-auth command line", () => {
   test("--help lists every command and option; --version prints the package version", async () => {
@@ -49,7 +49,7 @@ describe("otp-auth command line", () => {
 
   test("smtp-test delivers a test mail through the configured SMTP server", async () => {
     const to = uniqueEmail("smtp-test");
-    const result = await cli(["smtp-test", to], smtpEnv());
+    const result = await cli(["smtp-test", to], cliSmtpEnv());
     expect(result.exitCode).toBe(0);
     expect(result.stdout).toContain(`Test mail to ${to} accepted by 127.0.0.1:${inbox.port}`);
     const [mail] = inbox.mailTo(to);
@@ -60,14 +60,14 @@ describe("otp-auth command line", () => {
   test("smtp-test prints the failure and exits 1 when the server refuses or is unreachable", async () => {
     inbox.refuseMail(true);
     try {
-      const refused = await cli(["smtp-test", uniqueEmail()], smtpEnv());
+      const refused = await cli(["smtp-test", uniqueEmail()], cliSmtpEnv());
       expect(refused.exitCode).toBe(1);
       expect(refused.stderr).toContain("SMTP test failed");
       expect(refused.stderr).toContain("550");
     } finally {
       inbox.refuseMail(false);
     }
-    const unreachable = await cli(["smtp-test", uniqueEmail()], { ...smtpEnv(), SMTP_PORT: String(freePort()), SMTP_TIMEOUT_SECONDS: "2" });
+    const unreachable = await cli(["smtp-test", uniqueEmail()], { ...cliSmtpEnv(), SMTP_PORT: String(freePort()), SMTP_TIMEOUT_SECONDS: "2" });
     expect(unreachable.exitCode).toBe(1);
     expect(unreachable.stderr).toContain("ECONNREFUSED");
   });
@@ -76,13 +76,13 @@ describe("otp-auth command line", () => {
     const noServer = await cli(["smtp-test", "someone@example.com"]);
     expect(noServer.exitCode).toBe(1);
     expect(noServer.stderr).toContain("SMTP_SERVER is not set");
-    const noAddress = await cli(["smtp-test"], smtpEnv());
+    const noAddress = await cli(["smtp-test"], cliSmtpEnv());
     expect(noAddress.exitCode).toBe(2);
     expect(noAddress.stderr).toContain("Usage: otp-auth smtp-test <to-address>");
   });
 
   test("doctor reaches PostgreSQL, Redis and SMTP and prints one ok line for each", async () => {
-    const result = await cli(["doctor"], { ...smtpEnv(), DATABASE_URL: database.url, REDIS_URL: TEST_REDIS_URL, SECRET_KEY: "doctor-secret" });
+    const result = await cli(["doctor"], { ...cliSmtpEnv(), DATABASE_URL: database.url, REDIS_URL: TEST_REDIS_URL, SECRET_KEY: "doctor-secret" });
     expect(result.exitCode).toBe(0);
     const lines = result.stdout.split("\n");
     for (const name of ["config", "postgres", "redis", "smtp"]) {
@@ -94,7 +94,7 @@ describe("otp-auth command line", () => {
   test("doctor names each unreachable dependency with what to fix, and exits 1", async () => {
     const dead = String(freePort());
     const result = await cli(["doctor"], {
-      ...smtpEnv(), SMTP_PORT: dead, DATABASE_URL: `postgres://postgres:hunter2pw@127.0.0.1:${dead}/none`, REDIS_URL: `redis://127.0.0.1:${dead}`,
+      ...cliSmtpEnv(), SMTP_PORT: dead, DATABASE_URL: `postgres://postgres:hunter2pw@127.0.0.1:${dead}/none`, REDIS_URL: `redis://127.0.0.1:${dead}`,
     });
     expect(result.exitCode).toBe(1);
     for (const name of ["postgres", "redis", "smtp"]) expect(result.stdout).toMatch(new RegExp(`^FAIL ${name} .*ECONNREFUSED`, "m"));

@@ -3,7 +3,7 @@ import { createTestDatabase, type TestDatabase } from "../support/database";
 import { TEST_REDIS_URL, uniqueEmail, uniqueId } from "../support/env";
 import { freePort } from "../support/free-port";
 import { DEV_ENTRY, postJson, startProcess, waitForHealth } from "../support/process";
-import { startSmtpInbox, type SmtpInbox } from "../support/smtp-inbox";
+import { smtpEnv, startSmtpInbox, type SmtpInbox } from "../support/smtp-inbox";
 
 let database: TestDatabase;
 let inbox: SmtpInbox;
@@ -23,10 +23,7 @@ function baseEnv(): Record<string, string> {
     REDIS_URL: TEST_REDIS_URL,
     REDIS_KEY_PREFIX: `otp-auth-test:${uniqueId()}:`,
     SECRET_KEY: "cli-test-secret-cli-test-secret-0123456789",
-    SMTP_SERVER: "127.0.0.1",
-    SMTP_PORT: String(inbox.port),
-    SMTP_SECURITY: "none",
-    FROM_EMAIL: "no-reply@otp-auth.test",
+    ...smtpEnv(inbox),
   };
 }
 

@@ -6,7 +6,7 @@ import { createTestDatabase, type TestDatabase } from "../support/database";
 import { TEST_REDIS_URL, uniqueId } from "../support/env";
 import { freePort } from "../support/free-port";
 import { DEV_ENTRY, runToEnd, startProcess, waitForHealth } from "../support/process";
-import { startSmtpInbox, type SmtpInbox } from "../support/smtp-inbox";
+import { smtpEnv, startSmtpInbox, type SmtpInbox } from "../support/smtp-inbox";
 
 /**
  * The hop-count TRUST_PROXY believes X-Forwarded-For from whoever connects: doctor and the start-up log warn
@@ -32,10 +32,7 @@ const env = (extra: Record<string, string>): Record<string, string> => ({
   REDIS_URL: TEST_REDIS_URL,
   REDIS_KEY_PREFIX: `otp-auth-test:${uniqueId()}:`,
   SECRET_KEY: "proxy-warning-secret-0123456789-0123456789",
-  SMTP_SERVER: "127.0.0.1",
-  SMTP_PORT: String(inbox.port),
-  SMTP_SECURITY: "none",
-  FROM_EMAIL: "no-reply@otp-auth.test",
+  ...smtpEnv(inbox),
   ...extra,
 });
 

@@ -1,27 +1,10 @@
 import { describe, expect, test } from "bun:test";
-import { ConfigError, loadConfig } from "../../src/config/load";
+import { loadConfig } from "../../src/config/load";
 import { envSchema } from "../../src/config/schema";
-
-const minimal = {
-  DATABASE_URL: "postgres://postgres@127.0.0.1:5432/test",
-  REDIS_URL: "redis://127.0.0.1:6379/0",
-  SECRET_KEY: "dev-secret",
-  SMTP_SERVER: "smtp.example.com",
-  FROM_EMAIL: "sender@example.com",
-};
+import { MINIMAL_ENV as minimal, problemsOf } from "../support/config";
 
 const TRUST_PROXY_PROBLEM =
   "TRUST_PROXY: must be true, false, a number of proxies (0-10), or a comma-separated list of proxy addresses and CIDRs (loopback, private)";
-
-function problemsOf(env: Record<string, string>): string[] {
-  try {
-    loadConfig(env);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  throw new Error("expected a ConfigError");
-}
 
 describe("loadConfig", () => {
   test("fills the original service's defaults", () => {

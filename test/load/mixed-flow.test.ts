@@ -6,7 +6,7 @@ import { createTestDatabase, type TestDatabase } from "../support/database";
 import { TEST_REDIS_URL, uniqueEmail, uniqueId } from "../support/env";
 import { bearer, percentiles, send, type Answer } from "../support/http-client";
 import { codeIn, createMailWaiter, type MailWaiter } from "../support/mail-waiter";
-import { startSmtpInbox, type SmtpInbox } from "../support/smtp-inbox";
+import { smtpEnv, startSmtpInbox, type SmtpInbox } from "../support/smtp-inbox";
 
 /**
  * A bounded load on loopback: LOAD_CLIENTS virtual clients (200) for LOAD_SECONDS (20) against
@@ -35,10 +35,7 @@ beforeAll(async () => {
     REDIS_URL: TEST_REDIS_URL,
     REDIS_KEY_PREFIX: `otp-auth-load:${uniqueId()}:`,
     SECRET_KEY: "load-test-secret-key-0123456789-abcdefghij",
-    SMTP_SERVER: "127.0.0.1",
-    SMTP_PORT: String(inbox.port),
-    SMTP_SECURITY: "none",
-    FROM_EMAIL: "no-reply@otp-auth.test",
+    ...smtpEnv(inbox),
     TRUST_PROXY: "1",
     // A person's forgot follows their registration by a second or two, inside the per-address resend
     // cooldown; the cooldown has its own tests (test/attack/mail-bombing.test.ts), the hourly cap stays.

@@ -1,15 +1,11 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { uniqueEmail } from "../support/env";
 import { BACKENDS, startHarness, type Harness } from "../support/harness";
+import { clientBudgets } from "../support/limits";
 import { expectAllowed, expectRateLimited, from, nextIp } from "./support";
 
 const LIMIT = 3;
-const LIMITS = {
-  RATE_LIMIT_MAIL_PER_HOUR: String(LIMIT),
-  RATE_LIMIT_PASSWORD_PER_MINUTE: String(LIMIT),
-  RATE_LIMIT_CODE_PER_MINUTE: String(LIMIT),
-  RATE_LIMIT_OAUTH_PER_MINUTE: String(LIMIT),
-};
+const LIMITS = clientBudgets(LIMIT);
 const PASSWORD = "correct horse battery";
 
 // One request of each limited route; a fresh address each time, so only the per-client limit can refuse.

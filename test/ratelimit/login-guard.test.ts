@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { uniqueEmail } from "../support/env";
 import { CORE_BACKENDS, startHarness, type CallResult, type Harness } from "../support/harness";
+import { loginGuard } from "../support/limits";
 import { from, nextIp } from "./support";
 
 const PASSWORD = "correct horse battery";
@@ -29,10 +30,7 @@ describe.each(CORE_BACKENDS)("password guessing protection (%s)", (backend) => {
       backend,
       env: {
         TRUST_PROXY: "1",
-        LOGIN_MAX_CONSECUTIVE_FAILURES: String(FAILURES),
-        LOGIN_BLOCK_SECONDS: "1",
-        LOGIN_BLOCK_MAX_SECONDS: "2",
-        LOGIN_MAX_FAILURES_PER_IP_PER_DAY: String(PER_IP_PER_DAY),
+        ...loginGuard({ failures: FAILURES, blockSeconds: 1, blockMaxSeconds: 2, failuresPerIpPerDay: PER_IP_PER_DAY }),
       },
     });
   });

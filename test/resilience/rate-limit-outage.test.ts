@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { TEST_REDIS_URL, uniqueEmail } from "../support/env";
 import { startHarness, type CallResult, type Harness } from "../support/harness";
+import { clientBudgets, loginGuard } from "../support/limits";
 import { startTcpProxy } from "../support/tcp-proxy";
 
 /**
@@ -22,12 +23,8 @@ beforeAll(async () => {
   h = await startHarness({
     env: {
       REDIS_URL: `redis://127.0.0.1:${proxy.port}/0`,
-      RATE_LIMIT_MAIL_PER_HOUR: "50",
-      RATE_LIMIT_PASSWORD_PER_MINUTE: "50",
-      RATE_LIMIT_CODE_PER_MINUTE: "50",
-      RATE_LIMIT_OAUTH_PER_MINUTE: "50",
-      LOGIN_MAX_CONSECUTIVE_FAILURES: "5",
-      LOGIN_MAX_FAILURES_PER_IP_PER_DAY: "50",
+      ...clientBudgets(50),
+      ...loginGuard({ failures: 5, failuresPerIpPerDay: 50 }),
     },
   });
 }, 30_000);

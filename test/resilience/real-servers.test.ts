@@ -8,7 +8,7 @@ import { codeIn, createMailWaiter, type MailWaiter } from "../support/mail-waite
 import { startPostgresServer, type PostgresServer } from "../support/postgres-server";
 import { startRedisServer, type RedisServer } from "../support/redis-server";
 import { holdsSecret, looksLikeStackTrace } from "../support/response-checks";
-import { startSmtpInbox, type SmtpInbox } from "../support/smtp-inbox";
+import { smtpEnv, startSmtpInbox, type SmtpInbox } from "../support/smtp-inbox";
 
 /**
  * `otp-auth serve` as a real process, on a real PostgreSQL and a real Redis of the test's own, on spare
@@ -39,10 +39,7 @@ beforeAll(async () => {
     DATABASE_URL: pg.url,
     REDIS_URL: redis.url,
     SECRET_KEY,
-    SMTP_SERVER: "127.0.0.1",
-    SMTP_PORT: String(inbox.port),
-    SMTP_SECURITY: "none",
-    FROM_EMAIL: "no-reply@otp-auth.test",
+    ...smtpEnv(inbox),
     ...GENEROUS_LIMITS,
     // Cheap hashes: this is about outages, not password cost, and the machine has 2 cores.
     PASSWORD_MEMORY_KIB: "4096",

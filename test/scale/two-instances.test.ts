@@ -6,7 +6,7 @@ import { startInstance, type Instance } from "../support/instance";
 import { startOAuthProvider, type OAuthProvider } from "../support/oauth-provider";
 import { startRedisCluster } from "../support/redis-cluster";
 import { makeFolder, removeFolder } from "../support/redis-servers";
-import { startSmtpInbox, type SmtpInbox } from "../support/smtp-inbox";
+import { smtpEnv, startSmtpInbox, type SmtpInbox } from "../support/smtp-inbox";
 import { createTestCertificates } from "../support/tls-certificates";
 
 /**
@@ -90,10 +90,7 @@ describe.each(REDIS_SETUPS)("two instances on one PostgreSQL and %s", (_name, ma
       DATABASE_URL: database.url,
       REDIS_KEY_PREFIX: `otp-auth-test:${uniqueId()}:`,
       SECRET_KEY: "two-instances-secret-0123456789abcdefghijkl",
-      SMTP_SERVER: "127.0.0.1",
-      SMTP_PORT: String(inbox.port),
-      SMTP_SECURITY: "none",
-      FROM_EMAIL: "no-reply@otp-auth.test",
+      ...smtpEnv(inbox),
       OTP_MAX_ATTEMPTS: String(MAX_ATTEMPTS),
       ...idp.env(),
     };

@@ -1,6 +1,8 @@
+import { afterAll, beforeAll } from "bun:test";
 import { mkdirSync } from "node:fs";
 import { join, normalize } from "node:path";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { startHarness, type Harness, type HarnessOptions } from "./harness";
 
 /** Debian's `chromium` package; `.ci/run` installs it. Never a downloaded browser. */
 export const CHROMIUM_PATH = "/usr/bin/chromium";
@@ -23,15 +25,16 @@ export interface OpenedPage {
   problems: string[];
 }
 
+export interface OpenPageOptions {
+  viewport?: { width: number; height: number };
+  before?: (page: Page) => Promise<void> | void;
+}
+
 /**
  * Opens `url` in a fresh context (own sessionStorage) and waits until the page has finished starting;
  * `before` runs on the page before it loads (to listen to requests, or to install a browser clock).
  */
-export async function openPage(
-  browser: Browser,
-  url: string,
-  { viewport = DESKTOP, before }: { viewport?: { width: number; height: number }; before?: (page: Page) => Promise<void> | void } = {},
-): Promise<OpenedPage> {
+export async function openPage(browser: Browser, url: string, { viewport = DESKTOP, before }: OpenPageOptions = {}): Promise<OpenedPage> {
   const context = await browser.newContext({ viewport });
   await context.grantPermissions(["clipboard-read", "clipboard-write"]);
   const page = await context.newPage();
@@ -70,10 +73,64 @@ export async function saveScreens(page: Page, name: string): Promise<void> {
   if (original) await page.setViewportSize(original);
 }
 
-/** Starts a real HTTP listener for an app on a free loopback port; returns its base URL. */
-export function listenOnLoopback(app: { listen(options: { hostname: string; port: number }): unknown; server: { port?: number } | null }): string {
-  app.listen({ hostname: "127.0.0.1", port: 0 });
+/** An app that listens on a port and stops again (an Elysia app). */
+export interface ServableApp {
+  listen(options: { hostname: string; port: number }): unknown;
+  server: { port?: number } | null;
+  stop(): Promise<unknown>;
+}
+
+/** Starts a real HTTP listener for an app on a loopback port (a free one unless `port` is given); returns its base URL. */
+export function listenOnLoopback(app: Omit<ServableApp, "stop">, port = 0): string {
+  app.listen({ hostname: "127.0.0.1", port });
   return `http://127.0.0.1:${app.server!.port}`;
+}
+
+export interface BrowserSuiteOptions {
+  /**
+   * startHarness's options; a function when they name something started in an earlier beforeAll of the same
+   * block (a static site's origin, an OAuth provider's addresses).
+   */
+  harness?: HarnessOptions | (() => HarnessOptions);
+  /** The app to serve, made from the harness; the harness's own app by default. */
+  app?: (harness: Harness) => ServableApp;
+  /** A port chosen in advance, when the configuration must name the API's address; a free one by default. */
+  port?: number;
+}
+
+export interface BrowserSuite {
+  harness: Harness;
+  browser: Browser;
+  /** The served app's base URL, `http://127.0.0.1:<port>`. */
+  base: string;
+  /** Opens `base + path` in a fresh context (see openPage). */
+  open(path?: string, options?: OpenPageOptions): Promise<OpenedPage>;
+}
+
+/**
+ * For the describe block (or file) it is called in: a harness whose app listens on loopback, and Chromium,
+ * started before its tests and closed after them (the browser, then the app, then the harness). Read
+ * `suite.harness`, `suite.browser` and `suite.base` inside hooks and tests: they are set once the block starts.
+ * Servers the harness's options name are started in a beforeAll registered before this call (hooks run in the
+ * order they are registered), and stopped in an afterAll registered after it.
+ */
+export function browserSuite({ harness, app: serve, port }: BrowserSuiteOptions = {}): BrowserSuite {
+  let app: ServableApp | undefined;
+  const suite = {
+    open: (path = "/", options?: OpenPageOptions) => openPage(suite.browser, suite.base + path, options),
+  } as BrowserSuite;
+  beforeAll(async () => {
+    suite.harness = await startHarness(typeof harness === "function" ? harness() : harness);
+    app = serve ? serve(suite.harness) : suite.harness.app;
+    suite.base = listenOnLoopback(app, port);
+    suite.browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await suite.browser?.close();
+    await app?.stop();
+    await suite.harness?.close();
+  });
+  return suite;
 }
 
 /** A plain static file server for public/, like `python -m http.server` in the original's instructions. */

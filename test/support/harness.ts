@@ -14,8 +14,10 @@ import { createFakeClock } from "./clock";
 import { createTestDatabase, type TestDatabase } from "./database";
 import { seedEmbeddedDatabase } from "./embedded-template";
 import { TEST_REDIS_URL, uniqueId } from "./env";
+import { jsonOrText } from "./http-client";
+import { clientBudgets, loginGuard } from "./limits";
 import { leaseSharedRedisCluster, type RedisCluster } from "./redis-cluster";
-import { readMail, startSmtpInbox, type SmtpInbox } from "./smtp-inbox";
+import { readMail, smtpEnv, startSmtpInbox, type SmtpInbox } from "./smtp-inbox";
 
 export interface SessionTokens {
   access_token: string;
@@ -49,12 +51,8 @@ export const CORE_BACKENDS: Backend[] = ["services", "embedded"];
  * `unknown` budget), so the per-client limits are set out of reach here; the rate-limit tests set their own.
  */
 export const GENEROUS_LIMITS: Record<string, string> = {
-  RATE_LIMIT_MAIL_PER_HOUR: "1000000",
-  RATE_LIMIT_PASSWORD_PER_MINUTE: "1000000",
-  RATE_LIMIT_CODE_PER_MINUTE: "1000000",
-  RATE_LIMIT_OAUTH_PER_MINUTE: "1000000",
-  LOGIN_MAX_CONSECUTIVE_FAILURES: "1000000",
-  LOGIN_MAX_FAILURES_PER_IP_PER_DAY: "1000000",
+  ...clientBudgets(1_000_000),
+  ...loginGuard({ failures: 1_000_000, failuresPerIpPerDay: 1_000_000 }),
 };
 
 export interface HarnessOptions {
@@ -97,11 +95,8 @@ export async function startHarness({ backend = "services", env = {}, database, i
       DATABASE_URL: db.url,
       ...(cluster ? cluster.env() : { REDIS_URL: TEST_REDIS_URL }),
       REDIS_KEY_PREFIX: `otp-auth-test:${uniqueId()}:`,
-      SMTP_SERVER: "127.0.0.1",
-      SMTP_PORT: String(smtp.port),
-      SMTP_SECURITY: "none",
+      ...smtpEnv(smtp),
       SMTP_TIMEOUT_SECONDS: "5",
-      FROM_EMAIL: "no-reply@otp-auth.test",
       ...env,
     });
   }
@@ -116,14 +111,7 @@ export async function startHarness({ backend = "services", env = {}, database, i
       (init.headers as Record<string, string>)["content-type"] ??= "application/json";
     }
     const response = await app.handle(new Request(`http://localhost${path}`, init));
-    const text = await response.text();
-    let parsed: unknown = text;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      // not JSON: keep the text
-    }
-    return { status: response.status, body: parsed as T, headers: response.headers };
+    return { status: response.status, body: jsonOrText(await response.text()) as T, headers: response.headers };
   }
 
   /** Registers and verifies an address; returns the tokens of the session that opens. */

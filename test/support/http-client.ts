@@ -19,16 +19,19 @@ export async function send(base: string, method: string, path: string, body?: un
       body: body === undefined ? undefined : JSON.stringify(body),
       signal: AbortSignal.timeout(timeoutMs),
     });
-    const text = await response.text();
-    let parsed: unknown = text;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      // not JSON
-    }
+    const parsed = jsonOrText(await response.text());
     return { method, path, status: response.status, body: parsed, ms: performance.now() - at, at };
   } catch (error) {
     return { method, path, status: 0, body: String(error), ms: performance.now() - at, at };
+  }
+}
+
+/** A response body parsed as JSON, or the text itself when it is not JSON. */
+export function jsonOrText(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
   }
 }
 

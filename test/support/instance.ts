@@ -1,4 +1,5 @@
 import { freePort } from "./free-port";
+import { jsonOrText } from "./http-client";
 import { DEV_ENTRY } from "./process";
 
 /** One `otp-auth serve` process on a loopback port, as a load balancer would see it. */
@@ -55,14 +56,7 @@ export async function startInstance(name: string, env: Record<string, string>, c
         (init.headers as Record<string, string>)["content-type"] = "application/json";
       }
       const response = await fetch(`${base}${path}`, init);
-      const text = await response.text();
-      let parsed: unknown = text;
-      try {
-        parsed = JSON.parse(text);
-      } catch {
-        // not JSON: keep the text
-      }
-      return { status: response.status, body: parsed as any, headers: response.headers };
+      return { status: response.status, body: jsonOrText(await response.text()) as any, headers: response.headers };
     },
     stop,
   };

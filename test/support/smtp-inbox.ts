@@ -52,3 +52,8 @@ export async function startSmtpInbox() {
 }
 
 export type SmtpInbox = Awaited<ReturnType<typeof startSmtpInbox>>;
+
+/** The settings that make the service send its mail, in clear text, to an inbox on loopback. */
+export function smtpEnv(inbox: { port: number }, fromEmail = "no-reply@otp-auth.test"): Record<string, string> {
+  return { SMTP_SERVER: "127.0.0.1", SMTP_PORT: String(inbox.port), SMTP_SECURITY: "none", FROM_EMAIL: fromEmail };
+}

@@ -1,22 +1,15 @@
 import { Elysia } from "elysia";
-import { AppError } from "../../errors";
+import { appError } from "../../errors";
+import { ADMIN_ERRORS } from "../../errors/admin";
 import { constantTimeEqual, hmacHex, randomToken } from "../../lib/crypto";
 import { clientKey, UNKNOWN_CLIENT } from "../../http/client-ip";
 import type { LoginGuard } from "../../ratelimit/login-guard";
-import type { ClientInfo } from "../sessions/repository";
+import type { ClientInfo } from "../../lib/client-info";
 
 export interface AdminCredentials {
   email?: string;
   password?: string;
 }
-
-export const ADMIN_MESSAGES = {
-  notConfigured: "Admin credentials are not configured.",
-  unauthorized: "Invalid admin credentials.",
-} as const;
-
-const unauthorized = () =>
-  new AppError(401, ADMIN_MESSAGES.unauthorized, "invalid_admin_credentials", { "WWW-Authenticate": 'Basic realm="otp-auth admin", charset="UTF-8"' });
 
 /** The user and password of a `Basic` Authorization header, or null. */
 function parseBasic(header: string | undefined): { user: string; password: string } | null {
@@ -40,10 +33,10 @@ export const adminGuard = ({ email, password }: AdminCredentials, guard: LoginGu
     admin: {
       async resolve(context) {
         const { headers } = context;
-        if (!expected) throw new AppError(503, ADMIN_MESSAGES.notConfigured, "admin_not_configured");
+        if (!expected) throw appError(ADMIN_ERRORS.notConfigured);
         const given = parseBasic(headers.authorization);
         // No credentials (a client's first request, before the challenge) guess nothing, so are not counted.
-        if (!given) throw unauthorized();
+        if (!given) throw appError(ADMIN_ERRORS.badCredentials);
         // `client` comes from the request context, which the admin routes use before this guard.
         const client = (context as unknown as { client: ClientInfo }).client;
         // Hashed with a fixed key: the counters of every instance agree, and a long name makes no long Redis key.
@@ -53,7 +46,7 @@ export const adminGuard = ({ email, password }: AdminCredentials, guard: LoginGu
           if (userOk && passwordOk) return;
           // Only a wrong attempt is recorded: an admin's routine reads would drown the log.
           onRefused(client);
-          throw unauthorized();
+          throw appError(ADMIN_ERRORS.badCredentials);
         });
         return {};
       },

@@ -1,13 +1,12 @@
 import { Elysia } from "elysia";
-import { errors } from "../../http/responses";
-import { messageResponse } from "../auth/model";
+import { errors, messageResponse } from "../../http/responses";
 import { adminGuard, type AdminCredentials } from "./basic-auth";
 import type { RequestContext } from "../../http/request-context";
 import type { LoginGuard } from "../../ratelimit/login-guard";
 import {
   auditListQuery, auditListResponse, createUserBody, listUsersQuery, updateUserBody, userListResponse, userParams, userView,
 } from "./model";
-import type { ClientInfo } from "../sessions/repository";
+import type { ClientInfo } from "../../lib/client-info";
 import type { AdminService } from "./service";
 
 const basicAuth = { security: [{ adminBasic: [] }] };

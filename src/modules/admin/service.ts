@@ -1,12 +1,13 @@
-import { AppError } from "../../errors";
+import { appError } from "../../errors";
+import { ACCOUNT_ERRORS } from "../../errors/account";
+import { ADMIN_ERRORS } from "../../errors/admin";
 import { isUniqueViolation } from "../../db/errors";
 import type { AuditLog } from "../../audit/log";
 import type { AuditRepository } from "../../audit/repository";
 import type { AuditEvent } from "../../db/schema";
+import type { ClientInfo } from "../../lib/client-info";
 import { toPage } from "../../lib/pagination";
 import type { PasswordHasher } from "../auth/password";
-import type { ClientInfo } from "../sessions/repository";
-import { AUTH_MESSAGES } from "../auth/messages";
 import { toUserView } from "../auth/user-view";
 import type { SessionService } from "../sessions/service";
 import type { AuditListQuery, AuditView, CreateUserBody, UpdateUserBody, UserView } from "./model";
@@ -31,15 +32,12 @@ const toAuditView = (entry: AuditEvent): AuditView => ({
   detail: entry.detail,
 });
 
-const userNotFound = () => new AppError(404, AUTH_MESSAGES.userNotFound, "user_not_found");
-const emailTaken = () => new AppError(409, AUTH_MESSAGES.emailTaken, "email_taken");
-
 /** Turns a unique violation on the email into 409 instead of a 500. */
 async function guardEmail<T>(run: () => Promise<T>): Promise<T> {
   try {
     return await run();
   } catch (error) {
-    if (isUniqueViolation(error)) throw emailTaken();
+    if (isUniqueViolation(error)) throw appError(ADMIN_ERRORS.emailTaken);
     throw error;
   }
 }
@@ -80,7 +78,7 @@ export function createAdminService({ users, auditEvents, passwords, sessions, au
         const changes: UserChanges = { email: body.email, isActive: body.is_active, isVerified: body.is_verified };
         if (body.password !== undefined) changes.passwordHash = await passwords.hash(body.password);
         const user = await guardEmail(() => users.update(id, changes));
-        if (!user) throw userNotFound();
+        if (!user) throw appError(ACCOUNT_ERRORS.userNotFound);
         subject.email = user.email;
         if (body.is_active === false) await sessions.revokeAllSessions(id, "admin_disable");
         else if (body.password !== undefined) await sessions.revokeAllSessions(id, "admin_password");
@@ -91,7 +89,7 @@ export function createAdminService({ users, auditEvents, passwords, sessions, au
     deleteUser: (id: number, client: ClientInfo): Promise<void> =>
       audit.track("admin_user_delete", { userId: id, client }, async () => {
         await sessions.revokeAllSessions(id, "admin_delete");
-        if (!(await users.delete(id))) throw userNotFound();
+        if (!(await users.delete(id))) throw appError(ACCOUNT_ERRORS.userNotFound);
       }),
   };
 }

@@ -1,12 +1,12 @@
 import type { AuditLog } from "../../audit/log";
-import { AppError } from "../../errors";
+import { appError } from "../../errors";
+import { HTTP_ERRORS } from "../../errors/http";
+import type { ClientInfo } from "../../lib/client-info";
 import type { Logger } from "../../lib/log";
 import type { Mailer } from "../../mail/mailer";
 import { verificationCodeMail, type MailContent } from "../../mail/templates";
 import type { IssueOptions, OtpService } from "../../otp/service";
 import type { OtpPurpose, SendClass } from "../../otp/store";
-import type { ClientInfo } from "../sessions/repository";
-import { AUTH_MESSAGES } from "./messages";
 
 const MAIL_REASON: Record<OtpPurpose, string> = {
   register: "Enter it to confirm your email address.",
@@ -40,7 +40,7 @@ export function createCodeDelivery({ otp, mailer, audit, log, settings }: {
       await undo();
       const smtp = error as { responseCode?: number; code?: string };
       log.warn("mail failed", { purpose, smtp_status: smtp.responseCode, smtp_error: smtp.code });
-      throw new AppError(503, AUTH_MESSAGES.mailFailed, "email_unavailable");
+      throw appError(HTTP_ERRORS.emailUnavailable);
     }
   }
 

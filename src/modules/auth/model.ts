@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { messageResponse } from "../../http/responses";
+import { sessionTokensResponse } from "../sessions/model";
 
 // Trimmed and lower-cased before validation, so " Ann@Example.COM " and "ann@example.com" are one account.
 export const emailField = z.string().trim().toLowerCase().max(254).pipe(z.email())
@@ -17,7 +19,6 @@ export const otpTokenField = z.string().min(16).max(64).regex(/^[A-Za-z0-9_-]+$/
 export const verifyOtpBody = z.object({ email: emailField, code: codeField, otp_token: otpTokenField.optional() });
 export const resendOtpBody = z.object({ email: emailField });
 
-export const messageResponse = z.object({ message: z.string() });
 export const registerResponse = messageResponse.extend({
   otp_token: z.string().meta({
     description: "Send it back with the code to /auth/verify-otp: the account then gets this registration's password, " +
@@ -27,14 +28,6 @@ export const registerResponse = messageResponse.extend({
 export const refreshTokenField = z.string().min(16).max(128).meta({ description: "The refresh token from the last sign-in or refresh." });
 export const refreshBody = z.object({ refresh_token: refreshTokenField });
 
-/** The original's `{access_token, token_type}` plus a refresh token and the access token's lifetime. */
-export const sessionTokensResponse = z.object({
-  access_token: z.string(),
-  token_type: z.literal("bearer"),
-  refresh_token: z.string().meta({ description: "Single use: POST it to /auth/refresh for new tokens; keep it secret." }),
-  expires_in: z.number().int().meta({ description: "Seconds until the access token expires.", example: 1800 }),
-});
-export const tokenResponse = sessionTokensResponse;
 export const verifyOtpResponse = sessionTokensResponse.extend({ message: z.string() });
 export const profileResponse = z.object({
   id: z.number().int(),
@@ -44,12 +37,6 @@ export const profileResponse = z.object({
   created_at: z.string().meta({ format: "date-time" }),
   auth_provider: z.string(),
 });
-export const detailError = z.object({
-  detail: z.string(),
-  code: z.string().optional().meta({ description: "Stable machine-readable reason, e.g. `otp_required`." }),
-  otp_token: z.string().optional().meta({ description: "With `otp_required` and `email_not_verified`: send it back with the code to /auth/verify-otp." }),
-});
 
 export type RegisterBody = z.infer<typeof registerBody>;
-export type SessionTokensResponse = z.infer<typeof sessionTokensResponse>;
 export type ProfileResponse = z.infer<typeof profileResponse>;

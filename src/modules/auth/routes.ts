@@ -1,10 +1,10 @@
 import { Elysia } from "elysia";
 import type { RequestContext } from "../../http/request-context";
-import { bearerAuth, errors } from "../../http/responses";
+import { bearerAuth, errors, messageResponse } from "../../http/responses";
 import type { LoginGuard } from "../../ratelimit/login-guard";
+import { sessionTokensResponse } from "../sessions/model";
 import {
-  loginBody, messageResponse, profileResponse, refreshBody, registerBody, registerResponse, resendOtpBody,
-  sessionTokensResponse, verifyOtpBody, verifyOtpResponse,
+  loginBody, profileResponse, refreshBody, registerBody, registerResponse, resendOtpBody, verifyOtpBody, verifyOtpResponse,
 } from "./model";
 import type { AuthService } from "./service";
 

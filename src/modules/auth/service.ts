@@ -1,13 +1,17 @@
 import type { AuditLog } from "../../audit/log";
-import { AppError } from "../../errors";
+import { appError } from "../../errors";
+import { ACCOUNT_ERRORS } from "../../errors/account";
+import { AUTH_ERRORS } from "../../errors/auth";
+import { OTP_ERRORS } from "../../errors/otp";
+import type { ClientInfo } from "../../lib/client-info";
 import type { Clock } from "../../lib/clock";
 import { alreadyRegisteredMail } from "../../mail/templates";
-import { OTP_ERRORS, type OtpService } from "../../otp/service";
+import type { OtpService } from "../../otp/service";
 import type { OtpPurpose } from "../../otp/store";
-import type { ClientInfo, SignInProof } from "../sessions/repository";
+import { providerLabel } from "../oauth/providers";
+import type { SignInProof } from "../sessions/repository";
 import type { SessionService, SessionTokens } from "../sessions/service";
 import type { CodeDelivery } from "./code-delivery";
-import { invalidToken } from "./guard";
 import { AUTH_MESSAGES as M } from "./messages";
 import type { ProfileResponse } from "./model";
 import type { PasswordHasher } from "./password";
@@ -38,8 +42,8 @@ export interface RegisterResult {
   otp_token: string;
 }
 
-const recheckRequired = (otpToken: string) => new AppError(400, M.recheckRequired, "otp_required", {}, { otp_token: otpToken });
-const badCredentials = () => new AppError(401, M.badCredentials, "invalid_credentials");
+const recheckRequired = (otpToken: string) => appError(AUTH_ERRORS.recheckRequired, { fields: { otp_token: otpToken } });
+const badCredentials = () => appError(ACCOUNT_ERRORS.badCredentials);
 
 export function createAuthService({ users, otp, codes, passwords, sessions, audit, clock, settings }: AuthServiceDeps) {
   const hide = settings.hideAccountExistence;
@@ -67,7 +71,7 @@ export function createAuthService({ users, otp, codes, passwords, sessions, audi
     register: (email: string, password: string, client: ClientInfo): Promise<RegisterResult> =>
       audit.track("register", { email, client }, async (subject) => {
         const existing = await users.findByEmail(email);
-        if (existing?.isVerified && !hide) throw new AppError(400, M.emailTaken, "email_taken");
+        if (existing?.isVerified && !hide) throw appError(ACCOUNT_ERRORS.emailTaken);
         const passwordHash = await passwords.hash(password);
         const token = otp.newOtpToken();
         // Send limits are checked before the account changes, so a refused request changes nothing.
@@ -80,7 +84,7 @@ export function createAuthService({ users, otp, codes, passwords, sessions, audi
         if (!saved) {
           if (!hide) {
             await otp.withdrawOtp(email, "register", code);
-            throw new AppError(400, M.emailTaken, "email_taken");
+            throw appError(ACCOUNT_ERRORS.emailTaken);
           }
           // The owner hears of the attempt; the caller gets the answer a new address gets (a token bound to nothing).
           subject.detail = "already_registered";
@@ -100,14 +104,14 @@ export function createAuthService({ users, otp, codes, passwords, sessions, audi
     verifyOtp: (email: string, code: string, otpToken: string | undefined, client: ClientInfo): Promise<SessionTokens & { message: string }> =>
       audit.track("verify_otp", { email, client }, async (subject) => {
         const user = await users.findByEmail(email);
-        if (!user && !hide) throw new AppError(404, M.userNotFound, "user_not_found");
+        if (!user && !hide) throw appError(ACCOUNT_ERRORS.userNotFound);
         // The account's state picks the purpose, so a registration code can never stand in for a re-check.
         const purpose: OtpPurpose = user?.isVerified ? "recheck" : "register";
         subject.userId = user?.id;
         subject.detail = purpose;
         // Checked for unknown addresses too (hidden mode), so they fail exactly like a wrong code.
         const accepted = await otp.verifyAndConsumeOtp(email, purpose, code, otpToken);
-        if (!user) throw new AppError(400, OTP_ERRORS.invalid, "otp_invalid");
+        if (!user) throw appError(OTP_ERRORS.invalid);
         const proof: SignInProof = purpose === "register"
           ? { kind: "register", registrationTokenHash: otp.hashOtpToken(otpToken) }
           : { kind: "recheck", passwordVersion: accepted.passwordVersion, bound: accepted.bound };
@@ -127,9 +131,9 @@ export function createAuthService({ users, otp, codes, passwords, sessions, audi
         // Nothing to send, but the send limits run as for any address, so they do not tell either.
         await otp.issueOtp(email, "register");
       } else if (!user) {
-        throw new AppError(404, M.userNotFound, "user_not_found");
+        throw appError(ACCOUNT_ERRORS.userNotFound);
       } else {
-        throw new AppError(400, M.alreadyVerified, "already_verified");
+        throw appError(AUTH_ERRORS.alreadyVerified);
       }
       return M.codeResent;
     },
@@ -144,17 +148,17 @@ export function createAuthService({ users, otp, codes, passwords, sessions, audi
         // Checked after the decoy verification, so these answers take as long as any other.
         if (user && !user.passwordHash) {
           if (hide) throw badCredentials();
-          if (user.authProvider === "local") throw new AppError(400, M.passwordNotSet, "password_not_set");
-          throw new AppError(400, M.oauthOnly(user.authProvider), "oauth_only_account");
+          if (user.authProvider === "local") throw appError(ACCOUNT_ERRORS.passwordNotSet);
+          throw appError(AUTH_ERRORS.oauthOnly(providerLabel(user.authProvider)));
         }
         if (!user || !passwordOk) throw badCredentials();
         if (!user.isVerified) {
           // The password was right: a code entered with this token gives the account this very password.
           const token = otp.newOtpToken();
           await users.bindRegistration(user.id, user.passwordHash!, otp.hashOtpToken(token), new Date(clock.now()));
-          throw new AppError(400, M.notVerified, "email_not_verified", {}, { otp_token: token });
+          throw appError(AUTH_ERRORS.notVerified, { fields: { otp_token: token } });
         }
-        if (!user.isActive) throw new AppError(403, M.disabled, "account_disabled");
+        if (!user.isActive) throw appError(ACCOUNT_ERRORS.accountDisabled);
         const lastCheck = user.lastOtpVerifiedAt;
         // A password nobody has proven to hold the mailbox with (see users.saveRegistration) always needs a code.
         if (!user.passwordProven || !lastCheck || clock.now() - lastCheck.getTime() > settings.recheckAfterMinutes * 60_000) {
@@ -181,7 +185,7 @@ export function createAuthService({ users, otp, codes, passwords, sessions, audi
 
     async getProfile(userId: number): Promise<ProfileResponse> {
       const user = await users.findById(userId);
-      if (!user) throw invalidToken();
+      if (!user) throw appError(ACCOUNT_ERRORS.invalidToken);
       return toUserView(user);
     },
   };

@@ -1,6 +1,7 @@
 import { Elysia } from "elysia";
 import { z } from "zod";
-import { AppError } from "../../errors";
+import { appError } from "../../errors";
+import { HTTP_ERRORS } from "../../errors/http";
 import type { MailCatcher } from "../../mail/catcher";
 import { MAILBOX_CSP, renderMailbox } from "./page";
 
@@ -34,7 +35,7 @@ export const devMailboxRoutes = (catcher: MailCatcher) =>
     // browser as its own origin, so it could read every code; its requests carry that name in Host.
     .onBeforeHandle(({ request, server }) => {
       if (isLoopbackHost(request.headers.get("host") ?? new URL(request.url).host, server?.port)) return;
-      throw new AppError(421, "The development mailbox only answers at 127.0.0.1, localhost or [::1] on the port it listens on.", "misdirected_request");
+      throw appError(HTTP_ERRORS.misdirectedRequest);
     })
     .get("/mailbox.json", () => ({
       messages: [...catcher.messages].reverse().map((mail) => ({

@@ -1,5 +1,6 @@
 import { Elysia } from "elysia";
-import { AppError } from "../../errors";
+import { appError } from "../../errors";
+import { HTTP_ERRORS } from "../../errors/http";
 import { peerAddress, type PeerSource } from "../../http/client-ip";
 import { constantTimeEqual, hmacHex } from "../../lib/crypto";
 import { isLoopback } from "../../lib/loopback";
@@ -11,15 +12,6 @@ const sameToken = (given: string, expected: string) =>
 
 const text = { type: "string" as const };
 const errorContent = { "application/json": { schema: { type: "object" as const, properties: { detail: text, code: text }, required: ["detail"] } } };
-
-const unauthorized = () =>
-  new AppError(401, "A valid metrics token is required: Authorization: Bearer <METRICS_TOKEN>.", "metrics_unauthorized", {
-    "WWW-Authenticate": 'Bearer realm="metrics"',
-  });
-
-const forbidden = () =>
-  new AppError(403, "Without METRICS_TOKEN, /metrics answers only direct connections from this machine. Set METRICS_TOKEN to scrape it from elsewhere.",
-    "metrics_forbidden");
 
 // A reverse proxy on this host connects from loopback too; any of these headers says one passed the request on.
 const PROXY_HEADERS = ["x-forwarded-for", "forwarded", "x-real-ip"];
@@ -39,9 +31,9 @@ export const metricsRoutes = ({ metrics, token }: { metrics: Metrics; token?: st
     .get("/metrics", async ({ headers, request, server }) => {
       if (token) {
         const [scheme, given] = (headers.authorization ?? "").split(" ", 2);
-        if (scheme?.toLowerCase() !== "bearer" || !given || !sameToken(given, token)) throw unauthorized();
+        if (scheme?.toLowerCase() !== "bearer" || !given || !sameToken(given, token)) throw appError(HTTP_ERRORS.metricsUnauthorized);
       } else if (!isDirectLoopback(request, server)) {
-        throw forbidden();
+        throw appError(HTTP_ERRORS.metricsForbidden);
       }
       return new Response(await metrics.render(), { headers: { "content-type": metrics.contentType, "cache-control": "no-store" } });
     }, {

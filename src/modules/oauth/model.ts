@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { sessionTokensResponse } from "../auth/model";
+import { sessionTokensResponse } from "../sessions/model";
 
 export const providerParams = z.object({
   provider: z.string().max(32).meta({ description: "`google` or `github`", example: "github" }),

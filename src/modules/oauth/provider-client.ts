@@ -1,6 +1,7 @@
 import * as oauth from "oauth4webapi";
 import { z } from "zod";
-import { AppError } from "../../errors";
+import { AppError, appError } from "../../errors";
+import { OAUTH_ERRORS } from "../../errors/oauth";
 import type { Logger } from "../../lib/log";
 import type { ProviderDefinition } from "./providers";
 
@@ -64,12 +65,12 @@ export function createProviderClient({ timeoutMs, log }: { timeoutMs: number; lo
       reason: (error as { code?: string })?.code, status: (error as { status?: number })?.status,
     });
     if (oauthError && !CLIENT_FAULTS.has(oauthError)) {
-      return new AppError(400, `${provider.label} did not accept the sign-in (${oauthError}): the code is wrong, expired or already used. Please sign in again.`, "oauth_code_rejected");
+      return appError(OAUTH_ERRORS.codeRejected(provider.label, oauthError));
     }
     if (oauthError || (step === "token" && error instanceof oauth.WWWAuthenticateChallengeError)) {
-      return new AppError(502, `${provider.label} refused this server's OAuth client (${oauthError ?? "invalid_client"}). The ${provider.name.toUpperCase()}_CLIENT_ID, _CLIENT_SECRET or _REDIRECT_URI setting needs fixing.`, "oauth_provider_rejected_client");
+      return appError(OAUTH_ERRORS.providerRejectedClient(provider.label, provider.name, oauthError ?? "invalid_client"));
     }
-    return new AppError(502, `${provider.label} could not be reached or gave an invalid answer. Please try again later.`, "oauth_provider_unavailable");
+    return appError(OAUTH_ERRORS.providerUnavailable(provider.label));
   }
 
   async function readJson<T>(response: Response, schema: z.ZodType<T>): Promise<T> {

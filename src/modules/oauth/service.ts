@@ -1,18 +1,19 @@
 import * as oauth from "oauth4webapi";
 import type { AuditLog } from "../../audit/log";
-import { AppError } from "../../errors";
+import { appError } from "../../errors";
+import { ACCOUNT_ERRORS } from "../../errors/account";
+import { OAUTH_ERRORS } from "../../errors/oauth";
+import type { ClientInfo } from "../../lib/client-info";
 import type { Clock } from "../../lib/clock";
 import type { Logger } from "../../lib/log";
 import type { User } from "../../db/schema";
-import { AUTH_MESSAGES } from "../auth/messages";
 import { isUniqueViolation } from "../../db/errors";
 import type { LinkInput, OAuthAccountRepository } from "./accounts";
-import type { ClientInfo } from "../sessions/repository";
 import type { SessionService } from "../sessions/service";
 import type { CallbackBody, CallbackResponse, StartResponse } from "./model";
 import type { ProviderClient } from "./provider-client";
 import { isOAuthProviderName, providerLabel, type OAuthProviderName, type ProviderDefinition } from "./providers";
-import { createStateSigner, STATE_ERRORS } from "./state";
+import { createStateSigner } from "./state";
 import type { OAuthStateStore } from "./state-store";
 
 export interface OAuthServiceDeps {
@@ -33,11 +34,9 @@ export function createOAuthService({ providers, store, accounts, client, session
   const signer = createStateSigner({ key: settings.stateKey, clock, ttlSeconds: settings.stateTtlSeconds });
 
   function requireProvider(name: string): ProviderDefinition {
-    if (!isOAuthProviderName(name)) throw new AppError(400, "Unsupported OAuth provider.", "unsupported_provider");
+    if (!isOAuthProviderName(name)) throw appError(OAUTH_ERRORS.unsupportedProvider);
     const provider = providers[name];
-    if (provider.missing.length > 0) {
-      throw new AppError(503, `${provider.label} sign-in is not configured on this server: set ${provider.missing.join(", ")}.`, "oauth_not_configured");
-    }
+    if (provider.missing.length > 0) throw appError(OAUTH_ERRORS.notConfigured(provider.label, provider.missing));
     return provider;
   }
 
@@ -45,17 +44,13 @@ export function createOAuthService({ providers, store, accounts, client, session
   async function resolveUser(provider: ProviderDefinition, providerUserId: string, email: string | null, retry = true): Promise<User> {
     const linked = await accounts.findLinkedUser(provider.name, providerUserId);
     if (linked) return linked;
-    if (!email) {
-      throw new AppError(400, `Your ${provider.label} account has no verified email address. Verify your email with ${provider.label}, then sign in again.`, "oauth_email_unverified");
-    }
+    if (!email) throw appError(OAUTH_ERRORS.emailUnverified(provider.label));
     const link: LinkInput = { provider: provider.name, providerUserId, email };
     try {
       const local = await accounts.findUserByEmail(email);
       if (!local) return await accounts.createUserWithLink(link);
       // An unverified account may have been registered by someone who does not own the address: never take it over.
-      if (!local.isVerified) {
-        throw new AppError(409, `An account with this email exists but its address is not verified yet. Finish the email verification first (registering again mails a new code), then sign in with ${provider.label} to link it.`, "oauth_account_unverified");
-      }
+      if (!local.isVerified) throw appError(OAUTH_ERRORS.accountUnverified(provider.label));
       await accounts.link(local.id, link);
       log.info("oauth identity linked to an existing account", { provider: provider.name, user_id: local.id });
       // Read back through the link, so a concurrent link of this identity to another user wins consistently.
@@ -77,7 +72,7 @@ export function createOAuthService({ providers, store, accounts, client, session
       const provider = requireProvider(name);
       // Only a configured redirect URI may be used, or the code would be sent to wherever a client asked.
       if (redirectUri !== undefined && !provider.redirectUris.includes(redirectUri)) {
-        throw new AppError(400, `redirect_uri is not one of the redirect URIs configured for ${provider.label}.`, "oauth_redirect_uri_not_allowed");
+        throw appError(OAUTH_ERRORS.redirectUriNotAllowed(provider.label));
       }
       const chosenRedirect = redirectUri ?? provider.redirectUris[0]!;
       const id = oauth.generateRandomState();
@@ -101,15 +96,14 @@ export function createOAuthService({ providers, store, accounts, client, session
         const id = signer.verifyState(body.state, provider.name, providerLabel);
         // Taken (and deleted) before anything else can fail, so every state works at most once.
         const started = await store.take(id);
-        if (!started) throw STATE_ERRORS.used();
+        if (!started) throw appError(OAUTH_ERRORS.stateUsed);
         if (body.redirect_uri !== undefined && body.redirect_uri !== started.redirectUri) {
-          throw new AppError(400, "redirect_uri differs from the one this sign-in was started with.", "oauth_redirect_uri_mismatch");
+          throw appError(OAUTH_ERRORS.redirectUriMismatch);
         }
         if (body.error !== undefined || !body.code) {
-          const denied = body.error === "access_denied";
-          throw new AppError(400, denied ? `Sign-in with ${provider.label} was cancelled.`
-            : `${provider.label} did not complete the sign-in${body.error ? ` (${body.error})` : ""}. Please try again.`,
-            denied ? "oauth_access_denied" : "oauth_authorization_failed");
+          throw appError(body.error === "access_denied"
+            ? OAUTH_ERRORS.accessDenied(provider.label)
+            : OAUTH_ERRORS.authorizationFailed(provider.label, body.error));
         }
         const { accessToken, idTokenSubject } = await client.exchangeCode(provider, {
           code: body.code, state: body.state, redirectUri: started.redirectUri, codeVerifier: started.codeVerifier,
@@ -118,7 +112,7 @@ export function createOAuthService({ providers, store, accounts, client, session
         subject.email = identity.verifiedEmail;
         const user = await resolveUser(provider, identity.providerUserId, identity.verifiedEmail);
         subject.userId = user.id;
-        if (!user.isActive) throw new AppError(403, AUTH_MESSAGES.disabled, "account_disabled");
+        if (!user.isActive) throw appError(ACCOUNT_ERRORS.accountDisabled);
         // The sign-in itself proved the address just now, so it opens the session's re-check window.
         const tokens = await sessions.startSession(user, clientInfo, new Date(clock.now()));
         return { ...tokens, provider: provider.name };

@@ -1,4 +1,5 @@
-import { AppError } from "../../errors";
+import { appError } from "../../errors";
+import { OAUTH_ERRORS } from "../../errors/oauth";
 import type { Clock } from "../../lib/clock";
 import { constantTimeEqual, hmacHex } from "../../lib/crypto";
 
@@ -9,15 +10,6 @@ interface StatePayload {
   /** Expiry, milliseconds since the epoch by the service's clock. */
   exp: number;
 }
-
-export const STATE_ERRORS = {
-  invalid: () => new AppError(400, "The sign-in state is invalid. Please start the sign-in again.", "oauth_state_invalid"),
-  expired: () => new AppError(400, "The sign-in took too long and has expired. Please start the sign-in again.", "oauth_state_expired"),
-  used: () => new AppError(400, "This sign-in was already completed or cancelled. Please start the sign-in again.", "oauth_state_used"),
-} as const;
-
-const providerMismatch = (started: string, used: string) =>
-  new AppError(400, `This sign-in was started for ${started}, not for ${used}. Please start the sign-in again.`, "oauth_state_provider_mismatch");
 
 /**
  * `state` = base64url(JSON {id, provider, exp}) "." HMAC-SHA256 of that text, keyed with a key derived from
@@ -36,19 +28,19 @@ export function createStateSigner({ key, clock, ttlSeconds }: { key: string; clo
     verifyState(state: string, provider: string, label: (provider: string) => string): string {
       const [body, signature, extra] = state.split(".");
       if (!body || !signature || extra !== undefined || !constantTimeEqual(signature, hmacHex(key, body))) {
-        throw STATE_ERRORS.invalid();
+        throw appError(OAUTH_ERRORS.stateInvalid);
       }
       let payload: StatePayload;
       try {
         payload = JSON.parse(Buffer.from(body, "base64url").toString("utf8"));
       } catch {
-        throw STATE_ERRORS.invalid();
+        throw appError(OAUTH_ERRORS.stateInvalid);
       }
       if (typeof payload.id !== "string" || typeof payload.provider !== "string" || typeof payload.exp !== "number") {
-        throw STATE_ERRORS.invalid();
+        throw appError(OAUTH_ERRORS.stateInvalid);
       }
-      if (payload.provider !== provider) throw providerMismatch(label(payload.provider), label(provider));
-      if (clock.now() >= payload.exp) throw STATE_ERRORS.expired();
+      if (payload.provider !== provider) throw appError(OAUTH_ERRORS.stateProviderMismatch(label(payload.provider), label(provider)));
+      if (clock.now() >= payload.exp) throw appError(OAUTH_ERRORS.stateExpired);
       return payload.id;
     },
   };

@@ -1,7 +1,6 @@
 import { Elysia } from "elysia";
 import type { RequestContext } from "../../http/request-context";
-import { messageResponse } from "../auth/model";
-import { bearerAuth, errors } from "../../http/responses";
+import { bearerAuth, errors, messageResponse } from "../../http/responses";
 import { changePasswordBody, forgotPasswordBody, resetPasswordBody } from "./model";
 import type { PasswordService } from "./service";
 

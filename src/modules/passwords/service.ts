@@ -1,11 +1,11 @@
 import type { User } from "../../db/schema";
-import { AppError } from "../../errors";
+import { appError } from "../../errors";
+import { ACCOUNT_ERRORS } from "../../errors/account";
+import { OTP_ERRORS } from "../../errors/otp";
+import { PASSWORD_ERRORS } from "../../errors/passwords";
+import type { ClientInfo } from "../../lib/client-info";
 import { passwordChangedMail } from "../../mail/templates";
-import { OTP_ERRORS } from "../../otp/service";
-import { invalidToken } from "../auth/guard";
-import { AUTH_MESSAGES } from "../auth/messages";
 import type { AuthServiceDeps } from "../auth/service";
-import type { ClientInfo } from "../sessions/repository";
 import { PASSWORD_MESSAGES as M } from "./messages";
 
 export type PasswordService = ReturnType<typeof createPasswordService>;
@@ -42,7 +42,7 @@ export function createPasswordService(deps: Omit<AuthServiceDeps, "settings">) {
         subject.userId = user?.id;
         // Checked for every address, so an unknown one fails exactly like a wrong code.
         await otp.verifyAndConsumeOtp(email, "reset", code);
-        if (!canReset(user)) throw new AppError(400, OTP_ERRORS.invalid, "otp_invalid");
+        if (!canReset(user)) throw appError(OTP_ERRORS.invalid);
         await users.resetPassword(user.id, await passwords.hash(newPassword), new Date(clock.now()));
         await sessions.revokeAllSessions(user.id, "password_reset");
         await notify(email, "reset", client);
@@ -53,11 +53,11 @@ export function createPasswordService(deps: Omit<AuthServiceDeps, "settings">) {
     changePassword: (userId: number, sessionId: string, current: string, next: string, client: ClientInfo): Promise<string> =>
       audit.track("password_change", { userId, client }, async (subject) => {
         const user = await users.findById(userId);
-        if (!user) throw invalidToken();
+        if (!user) throw appError(ACCOUNT_ERRORS.invalidToken);
         subject.email = user.email;
-        if (!user.passwordHash) throw new AppError(400, AUTH_MESSAGES.passwordNotSet, "password_not_set");
-        if (!(await passwords.verify(current, user.passwordHash))) throw new AppError(400, M.wrongCurrent, "invalid_current_password");
-        if (current === next) throw new AppError(400, M.samePassword, "password_unchanged");
+        if (!user.passwordHash) throw appError(ACCOUNT_ERRORS.passwordNotSet);
+        if (!(await passwords.verify(current, user.passwordHash))) throw appError(PASSWORD_ERRORS.wrongCurrent);
+        if (current === next) throw appError(PASSWORD_ERRORS.samePassword);
         await users.setPassword(user.id, await passwords.hash(next));
         await sessions.revokeAllSessions(user.id, "password_change", sessionId);
         await notify(user.email, "change", client);

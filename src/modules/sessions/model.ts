@@ -1,5 +1,13 @@
 import { z } from "zod";
 
+/** The original's `{access_token, token_type}` plus a refresh token and the access token's lifetime. */
+export const sessionTokensResponse = z.object({
+  access_token: z.string(),
+  token_type: z.literal("bearer"),
+  refresh_token: z.string().meta({ description: "Single use: POST it to /auth/refresh for new tokens; keep it secret." }),
+  expires_in: z.number().int().meta({ description: "Seconds until the access token expires.", example: 1800 }),
+});
+
 export const sessionParams = z.object({ id: z.uuid().meta({ description: "A session id from GET /auth/sessions." }) });
 
 export const sessionView = z.object({

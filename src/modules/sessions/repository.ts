@@ -3,11 +3,7 @@ import type { Database } from "../../db/client";
 import { preparedStatement } from "../../db/prepared";
 import { queryRows } from "../../db/rows";
 import { registrations, rotatedRefreshTokens, sessions, users, type Session } from "../../db/schema";
-
-export interface ClientInfo {
-  ip: string | null;
-  userAgent: string | null;
-}
+import type { ClientInfo } from "../../lib/client-info";
 
 /**
  * What a sign-in proved, recorded on the user in the statement that opens the session:

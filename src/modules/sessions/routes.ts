@@ -1,8 +1,7 @@
 import { Elysia } from "elysia";
 import type { Session } from "../../db/schema";
 import type { RequestContext } from "../../http/request-context";
-import { messageResponse } from "../auth/model";
-import { bearerAuth, errors } from "../../http/responses";
+import { bearerAuth, errors, messageResponse } from "../../http/responses";
 import { sessionListResponse, sessionParams, type SessionView } from "./model";
 import type { SessionService } from "./service";
 

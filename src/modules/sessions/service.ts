@@ -1,12 +1,14 @@
 import type { AuditLog } from "../../audit/log";
-import { AppError } from "../../errors";
-import { AUTH_MESSAGES } from "../auth/messages";
-import { OTP_ERRORS } from "../../otp/service";
+import { appError } from "../../errors";
+import { ACCOUNT_ERRORS } from "../../errors/account";
+import { OTP_ERRORS } from "../../errors/otp";
+import { SESSION_ERRORS } from "../../errors/sessions";
+import type { ClientInfo } from "../../lib/client-info";
 import type { Clock } from "../../lib/clock";
 import { hmacHex, randomToken } from "../../lib/crypto";
 import type { Logger } from "../../lib/log";
-import type { TokenIssuer } from "../auth/tokens";
-import type { ClientInfo, RefreshRefusal, SessionRepository, SignInProof } from "./repository";
+import type { TokenIssuer } from "../../tokens/access-token";
+import type { RefreshRefusal, SessionRepository, SignInProof } from "./repository";
 import type { RevocationStore } from "./revocations";
 
 export interface SessionSettings {
@@ -27,12 +29,6 @@ export interface SessionTokens {
 export type RefreshOutcome =
   | { ok: true; tokens: SessionTokens }
   | { ok: false; recheck: { userId: number; email: string; sessionId: string; passwordVersion: number } };
-
-export const SESSION_ERRORS = {
-  invalidRefresh: "Invalid or expired refresh token. Please log in again.",
-  reusedRefresh: "This refresh token was already used; the session has been ended for your safety. Please log in again.",
-  sessionNotFound: "Session not found.",
-} as const;
 
 const DAY_MS = 86_400_000;
 
@@ -76,8 +72,8 @@ export function createSessionService({ repository, revocations, audit, tokens, c
   }
 
   const invalidRefresh = (refusal: RefreshRefusal["reason"]) => refusal === "reused"
-    ? new AppError(401, SESSION_ERRORS.reusedRefresh, "refresh_token_reused")
-    : new AppError(401, SESSION_ERRORS.invalidRefresh, "invalid_refresh_token");
+    ? appError(SESSION_ERRORS.reusedRefresh)
+    : appError(SESSION_ERRORS.invalidRefresh);
 
   return {
     /**
@@ -93,9 +89,9 @@ export function createSessionService({ repository, revocations, audit, tokens, c
         id, userId: user.id, refreshTokenHash: hashRefreshToken(refreshToken), now: now(), expiresAt: expiry(), verifiedAt, client, proof,
       });
       if (!opened) {
-        if (!(await repository.isActive(user.id))) throw new AppError(403, AUTH_MESSAGES.disabled, "account_disabled");
-        if (proof.kind === "recheck") throw new AppError(400, OTP_ERRORS.invalid, "otp_invalid");
-        throw new AppError(401, AUTH_MESSAGES.badCredentials, "invalid_credentials");
+        if (!(await repository.isActive(user.id))) throw appError(ACCOUNT_ERRORS.accountDisabled);
+        if (proof.kind === "recheck") throw appError(OTP_ERRORS.invalid);
+        throw appError(ACCOUNT_ERRORS.badCredentials);
       }
       return tokensFor(user, id, refreshToken);
     },
@@ -135,7 +131,7 @@ export function createSessionService({ repository, revocations, audit, tokens, c
     /** Ends one of the user's own sessions; 404 for anyone else's or one already ended. */
     async revokeSession(userId: number, sessionId: string, client?: ClientInfo): Promise<void> {
       if (!(await endSession(userId, sessionId, "revoked_by_user", client))) {
-        throw new AppError(404, SESSION_ERRORS.sessionNotFound, "session_not_found");
+        throw appError(SESSION_ERRORS.sessionNotFound);
       }
     },
 

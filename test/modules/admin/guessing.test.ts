@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { freePort } from "../../support/free-port";
 import { CORE_BACKENDS, startHarness, type Harness } from "../../support/harness";
+import { loginGuard } from "../../support/limits";
 import { nextIp } from "../../ratelimit/support";
 
 /**
@@ -13,10 +14,7 @@ const PER_IP_PER_DAY = 20;
 // The login guard's own settings, which the harness otherwise sets out of reach.
 const LIMITS = {
   TRUST_PROXY: "1",
-  LOGIN_MAX_CONSECUTIVE_FAILURES: String(FAILURES),
-  LOGIN_BLOCK_SECONDS: "60",
-  LOGIN_BLOCK_MAX_SECONDS: "3600",
-  LOGIN_MAX_FAILURES_PER_IP_PER_DAY: String(PER_IP_PER_DAY),
+  ...loginGuard({ failures: FAILURES, blockSeconds: 60, blockMaxSeconds: 3600, failuresPerIpPerDay: PER_IP_PER_DAY }),
 };
 const basic = (user: string, password: string) => `Basic ${btoa(`${user}:${password}`)}`;
 const RIGHT = basic(ADMIN.ADMIN_EMAIL, ADMIN.ADMIN_PASSWORD);

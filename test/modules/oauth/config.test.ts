@@ -1,24 +1,7 @@
 import { describe, expect, test } from "bun:test";
-import { ConfigError, loadConfig } from "../../../src/config/load";
+import { loadConfig } from "../../../src/config/load";
 import { configuredProviderNames, defineProviders } from "../../../src/modules/oauth/providers";
-
-const minimal = {
-  DATABASE_URL: "postgres://postgres@127.0.0.1:5432/test",
-  REDIS_URL: "redis://127.0.0.1:6379/0",
-  SECRET_KEY: "dev-secret",
-  SMTP_SERVER: "smtp.example.com",
-  FROM_EMAIL: "sender@example.com",
-};
-
-function problemsOf(env: Record<string, string>): string[] {
-  try {
-    loadConfig({ ...minimal, ...env });
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  throw new Error("expected a ConfigError");
-}
+import { MINIMAL_ENV as minimal, problemsOf } from "../../support/config";
 
 describe("OAuth configuration", () => {
   test("defaults: the providers' public endpoints, a 600 s state, and no provider on", () => {
@@ -63,6 +46,7 @@ describe("OAuth configuration", () => {
   test("endpoints must be https, plain http only on loopback; bad redirect URIs are named, never echoed", () => {
     expect(loadConfig({ ...minimal, GOOGLE_TOKEN_URL: "http://127.0.0.1:9999/token" }).GOOGLE_TOKEN_URL).toBe("http://127.0.0.1:9999/token");
     const problems = problemsOf({
+      ...minimal,
       GITHUB_TOKEN_URL: "http://github.internal/token",
       GOOGLE_USERINFO_URL: "not a url",
       GOOGLE_REDIRECT_URI: "javascript:alert(1)",

@@ -1,10 +1,7 @@
 import { Elysia } from "elysia";
-import { AppError } from "../../errors";
-import { AUTH_MESSAGES } from "./messages";
-import type { TokenIssuer } from "./tokens";
-
-export const invalidToken = () =>
-  new AppError(401, AUTH_MESSAGES.invalidToken, "invalid_token", { "WWW-Authenticate": "Bearer" });
+import { ACCOUNT_ERRORS } from "../errors/account";
+import { appError } from "../errors";
+import type { TokenIssuer } from "../tokens/access-token";
 
 /**
  * Macro `auth: true`: requires a valid Bearer access token whose session has not been ended, and resolves
@@ -16,7 +13,7 @@ export const authGuard = (tokens: TokenIssuer, isRevoked: (sessionId: string) =>
       async resolve({ headers }) {
         const match = /^Bearer\s+(\S+)$/i.exec(headers.authorization ?? "");
         const claims = match ? await tokens.verifyAccessToken(match[1]!) : null;
-        if (!claims || (await isRevoked(claims.sessionId))) throw invalidToken();
+        if (!claims || (await isRevoked(claims.sessionId))) throw appError(ACCOUNT_ERRORS.invalidToken);
         return { userId: claims.userId, sessionId: claims.sessionId };
       },
     },

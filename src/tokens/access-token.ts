@@ -1,5 +1,5 @@
 import { createSigner, createVerifier } from "fast-jwt";
-import type { Clock } from "../../lib/clock";
+import type { Clock } from "../lib/clock";
 
 export interface AccessClaims {
   userId: number;
