@@ -2,6 +2,4 @@
 // plugin, hook, log or metric. What the service's routes reach is compared with what this one reaches.
 import { Elysia } from "elysia";
 
-new Elysia()
-  .get("/health", () => ({ status: "ok" }))
-  .listen({ hostname: "127.0.0.1", port: Number(process.env.PORT) });
+new Elysia().get("/health", () => ({ status: "ok" })).listen({ hostname: "127.0.0.1", port: Number(process.env.PORT) });

@@ -14,19 +14,28 @@ const latencies: number[] = [];
 const cpuBefore = process.cpuUsage();
 const started = performance.now();
 const until = started + seconds * 1000;
-await Promise.all(Array.from({ length: concurrency }, async () => {
-  while (performance.now() < until) {
-    const sent = performance.now();
-    if (!(await Bun.password.verify(password, hash))) throw new Error("verification failed");
-    latencies.push(performance.now() - sent);
-  }
-}));
+await Promise.all(
+  Array.from({ length: concurrency }, async () => {
+    while (performance.now() < until) {
+      const sent = performance.now();
+      if (!(await Bun.password.verify(password, hash))) throw new Error("verification failed");
+      latencies.push(performance.now() - sent);
+    }
+  }),
+);
 const elapsed = (performance.now() - started) / 1000;
 const cpu = process.cpuUsage(cpuBefore);
 latencies.sort((a, b) => a - b);
 const at = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((latencies.length * p) / 100))]!;
-console.log(JSON.stringify({
-  verifies: latencies.length, seconds: elapsed, rps: latencies.length / elapsed,
-  p50Ms: at(50), p90Ms: at(90), p99Ms: at(99), maxMs: latencies.at(-1),
-  cpuMsPerVerify: (cpu.user + cpu.system) / 1000 / latencies.length,
-}));
+console.log(
+  JSON.stringify({
+    verifies: latencies.length,
+    seconds: elapsed,
+    rps: latencies.length / elapsed,
+    p50Ms: at(50),
+    p90Ms: at(90),
+    p99Ms: at(99),
+    maxMs: latencies.at(-1),
+    cpuMsPerVerify: (cpu.user + cpu.system) / 1000 / latencies.length,
+  }),
+);

@@ -47,25 +47,38 @@ export function ensureWrk(): void {
 
 export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
   const url = new URL(spec.url);
-  const proc = Bun.spawn([
-    "wrk", "-t", String(THREADS), "-c", String(spec.connections), "-d", `${spec.seconds}s`, "--timeout", "10s",
-    "-s", SCRIPT, `${url.origin}${url.pathname}`,
-  ], {
-    env: {
-      ...process.env,
-      BENCH_METHOD: spec.method ?? "GET",
-      BENCH_PATH: url.pathname,
-      BENCH_BODIES: spec.bodiesFile ?? "",
-      BENCH_TOKENS: spec.tokensFile ?? "",
-      BENCH_DELAY_MS: String(spec.delayMs ?? 0),
-      BENCH_THREADS: String(THREADS),
-      BENCH_STATUSES: spec.countStatuses ? "1" : "0",
+  const proc = Bun.spawn(
+    [
+      "wrk",
+      "-t",
+      String(THREADS),
+      "-c",
+      String(spec.connections),
+      "-d",
+      `${spec.seconds}s`,
+      "--timeout",
+      "10s",
+      "-s",
+      SCRIPT,
+      `${url.origin}${url.pathname}`,
+    ],
+    {
+      env: {
+        ...process.env,
+        BENCH_METHOD: spec.method ?? "GET",
+        BENCH_PATH: url.pathname,
+        BENCH_BODIES: spec.bodiesFile ?? "",
+        BENCH_TOKENS: spec.tokensFile ?? "",
+        BENCH_DELAY_MS: String(spec.delayMs ?? 0),
+        BENCH_THREADS: String(THREADS),
+        BENCH_STATUSES: spec.countStatuses ? "1" : "0",
+      },
+      stdout: "pipe",
+      stderr: "pipe",
     },
-    stdout: "pipe",
-    stderr: "pipe",
-  });
+  );
   const [out, err, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
-  const line = out.split("\n").find((l) => l.startsWith("{\"duration_us\""));
+  const line = out.split("\n").find((l) => l.startsWith('{"duration_us"'));
   if (code !== 0 || !line) throw new Error(`wrk failed (exit ${code}): ${err || out}`);
   const r = JSON.parse(line);
   const seconds = r.duration_us / 1e6;

@@ -16,6 +16,8 @@ export async function describeMachine(): Promise<string> {
   return [
     `machine: ${cpus().length} cores (${model}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB, ${process.platform}-${process.arch}`,
     `software: Bun ${Bun.version}, PostgreSQL ${row?.server_version}, Redis ${version}, ${wrk}`,
-    `load average at start: ${loadavg().map((l) => l.toFixed(2)).join(" ")}`,
+    `load average at start: ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(" ")}`,
   ].join("\n");
 }

@@ -9,8 +9,11 @@ import { cpuSeconds, type Running } from "./processes";
 export async function hashCeiling(seconds: number, concurrency: number): Promise<LoadResult> {
   const proc = Bun.spawn(["bun", join(import.meta.dir, "hash-ceiling.ts")], {
     env: {
-      ...process.env, CONCURRENCY: String(concurrency), SECONDS: String(seconds),
-      PASSWORD_MEMORY_KIB: String(PASSWORD_MEMORY_KIB), PASSWORD_TIME_COST: String(PASSWORD_TIME_COST),
+      ...process.env,
+      CONCURRENCY: String(concurrency),
+      SECONDS: String(seconds),
+      PASSWORD_MEMORY_KIB: String(PASSWORD_MEMORY_KIB),
+      PASSWORD_TIME_COST: String(PASSWORD_TIME_COST),
     },
     stdout: "pipe",
   });
@@ -18,8 +21,17 @@ export async function hashCeiling(seconds: number, concurrency: number): Promise
   if ((await proc.exited) !== 0) throw new Error(`hash ceiling failed: ${out}`);
   const r = JSON.parse(out.trim().split("\n").at(-1)!);
   return {
-    seconds: r.seconds, requests: r.verifies, rps: r.rps, p50Ms: r.p50Ms, p90Ms: r.p90Ms, p99Ms: r.p99Ms, maxMs: r.maxMs,
-    errors: 0, exhausted: 0, statuses: {}, cpuMs: { service: r.cpuMsPerVerify, postgres: 0 },
+    seconds: r.seconds,
+    requests: r.verifies,
+    rps: r.rps,
+    p50Ms: r.p50Ms,
+    p90Ms: r.p90Ms,
+    p99Ms: r.p99Ms,
+    maxMs: r.maxMs,
+    errors: 0,
+    exhausted: 0,
+    statuses: {},
+    cpuMs: { service: r.cpuMsPerVerify, postgres: 0 },
   };
 }
 

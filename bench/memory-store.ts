@@ -18,8 +18,17 @@ for (let i = 0; i < count; i++) {
   const email = `someone.${i}@example.com`;
   const codeHash = hmacHex("bench-key", `register:${email}:${String(i % 1_000_000).padStart(6, "0")}`);
   const issued = await store.issue({
-    email, purpose: "register", codeHash, now, ttlMs: 120_000, cooldownMs: 60_000, maxSendsPerHour: 10,
-    sendClass: "open", bindingHash: "", passwordVersion: -1, keepBinding: false,
+    email,
+    purpose: "register",
+    codeHash,
+    now,
+    ttlMs: 120_000,
+    cooldownMs: 60_000,
+    maxSendsPerHour: 10,
+    sendClass: "open",
+    bindingHash: "",
+    passwordVersion: -1,
+    keepBinding: false,
   });
   if (!issued.ok) throw new Error("issue refused");
 }

@@ -65,8 +65,7 @@ export async function startBun(entry: string, args: string[], env: Record<string
   };
 }
 
-export const startService = (env: Record<string, string>, bunFlags: string[] = []) =>
-  startBun("src/index.ts", ["serve"], env, bunFlags);
+export const startService = (env: Record<string, string>, bunFlags: string[] = []) => startBun("src/index.ts", ["serve"], env, bunFlags);
 
 export const startBareServer = () => startBun("bench/bare-server.ts", [], {});
 

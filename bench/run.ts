@@ -19,7 +19,11 @@ try {
   console.log(await describeMachine());
   if (!process.argv.includes("--scale-only")) console.log(`\n${await runMainScenarios({ seconds, work })}`);
   if (scale || process.argv.includes("--scale-only")) console.log(`\n${await runScale({ work })}`);
-  console.log(`\nload average at the end: ${loadavg().map((l) => l.toFixed(2)).join(" ")}`);
+  console.log(
+    `\nload average at the end: ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(" ")}`,
+  );
 } finally {
   await rm(work, { recursive: true, force: true });
 }

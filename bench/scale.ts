@@ -43,23 +43,52 @@ export async function runScale({ work }: { work: string }): Promise<string> {
       const count = row!.count;
       console.log(`scale: ${count} users (filled in ${((performance.now() - started) / 1000).toFixed(1)} s)`);
 
-      const codes = await requestCodes(service.url, Array.from({ length: VERIFY.codes }, (_, i) => emailOf(codeGroup, i)), env.sink);
-      const codesFile = await writeLines(join(work, `scale-codes-${round}.txt`), codes.map((c) => JSON.stringify(c)));
-      const loginFile = await writeLines(join(work, `scale-login-${round}.txt`),
-        Array.from({ length: LOGIN_USERS }, (_, i) => JSON.stringify({ email: emailOf(loginGroup, i), password: BENCH_PASSWORD })));
+      const codes = await requestCodes(
+        service.url,
+        Array.from({ length: VERIFY.codes }, (_, i) => emailOf(codeGroup, i)),
+        env.sink,
+      );
+      const codesFile = await writeLines(
+        join(work, `scale-codes-${round}.txt`),
+        codes.map((c) => JSON.stringify(c)),
+      );
+      const loginFile = await writeLines(
+        join(work, `scale-login-${round}.txt`),
+        Array.from({ length: LOGIN_USERS }, (_, i) => JSON.stringify({ email: emailOf(loginGroup, i), password: BENCH_PASSWORD })),
+      );
       if (round === 0) redisBytes = await redisBytesPerCode(env.serviceEnv.REDIS_KEY_PREFIX!, emailOf(codeGroup, VERIFY.codes - 1));
       await Bun.sleep(1000);
       const verify = await measured(service, sql, {
-        url: `${service.url}/auth/verify-otp`, method: "POST", connections: VERIFY.connections, seconds: VERIFY.seconds, bodiesFile: codesFile,
+        url: `${service.url}/auth/verify-otp`,
+        method: "POST",
+        connections: VERIFY.connections,
+        seconds: VERIFY.seconds,
+        bodiesFile: codesFile,
       });
       await Bun.sleep(1000);
       const login = await measured(service, sql, {
-        url: `${service.url}/auth/login`, method: "POST", connections: LOGIN_CONNECTIONS, seconds: LOGIN_SECONDS, bodiesFile: loginFile,
+        url: `${service.url}/auth/login`,
+        method: "POST",
+        connections: LOGIN_CONNECTIONS,
+        seconds: LOGIN_SECONDS,
+        bodiesFile: loginFile,
       });
       const plan = await lookupPlan(sql, emailOf(loginGroup, 7));
       plans.push(`users = ${count}:\n${plan.text}`);
-      for (const [name, conns, r] of [["POST /auth/verify-otp", VERIFY.connections, verify], ["POST /auth/login", LOGIN_CONNECTIONS, login]] as const) {
-        lines.push([String(count), name, String(conns), r.rps.toFixed(0), r.p50Ms.toFixed(2), r.p99Ms.toFixed(2), String(r.errors), plan.ms]);
+      for (const [name, conns, r] of [
+        ["POST /auth/verify-otp", VERIFY.connections, verify],
+        ["POST /auth/login", LOGIN_CONNECTIONS, login],
+      ] as const) {
+        lines.push([
+          String(count),
+          name,
+          String(conns),
+          r.rps.toFixed(0),
+          r.p50Ms.toFixed(2),
+          r.p99Ms.toFixed(2),
+          String(r.errors),
+          plan.ms,
+        ]);
       }
     }
   } finally {
@@ -82,9 +111,12 @@ export async function runScale({ work }: { work: string }): Promise<string> {
  * five executions (one alone is at the mercy of whatever else the machine does).
  */
 async function lookupPlan(sql: import("postgres").Sql, email: string): Promise<{ text: string; ms: string }> {
-  const explain = () => sql.unsafe(
-    `explain (analyze, buffers) select "id", "email", "password_hash", "auth_provider", "is_active", "is_verified",
-       "last_otp_verified_at", "created_at", "updated_at" from "users" where "users"."email" = $1 limit $2`, [email, 1]);
+  const explain = () =>
+    sql.unsafe(
+      `explain (analyze, buffers) select "id", "email", "password_hash", "auth_provider", "is_active", "is_verified",
+       "last_otp_verified_at", "created_at", "updated_at" from "users" where "users"."email" = $1 limit $2`,
+      [email, 1],
+    );
   const runs = [];
   for (let i = 0; i < 5; i++) runs.push((await explain()).map((row) => `  ${row["QUERY PLAN"]}`).join("\n"));
   const time = (text: string) => Number(/Execution Time: ([\d.]+) ms/.exec(text)?.[1]);

@@ -27,9 +27,7 @@ const pause = () => Bun.sleep(1500);
 // service under Bun's CPU profiler, which writes a Markdown profile there when it stops.
 const only = process.env.BENCH_ONLY?.split(",");
 const wanted = (name: string) => !only || only.includes(name);
-const profileFlags = process.env.BENCH_PROFILE
-  ? ["--cpu-prof", "--cpu-prof-md", `--cpu-prof-dir=${process.env.BENCH_PROFILE}`]
-  : [];
+const profileFlags = process.env.BENCH_PROFILE ? ["--cpu-prof", "--cpu-prof-md", `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
 
 export async function runMainScenarios({ seconds, work }: { seconds: number; work: string }): Promise<string> {
   const rows: Row[] = [];
@@ -47,20 +45,33 @@ export async function runMainScenarios({ seconds, work }: { seconds: number; wor
     await sql`vacuum analyze`;
     const active = await userIds(sql, "active", ACTIVE_USERS);
     const meSessions = await seedSessions(sql, active, env.refreshKey);
-    const refreshOwners = Array.from({ length: wanted("refresh") ? Math.ceil(seconds * REFRESHES_PER_SECOND) : 0 }, (_, i) => active[i % active.length]!);
+    const refreshOwners = Array.from(
+      { length: wanted("refresh") ? Math.ceil(seconds * REFRESHES_PER_SECOND) : 0 },
+      (_, i) => active[i % active.length]!,
+    );
     const refreshSessions = await seedSessions(sql, refreshOwners, env.refreshKey);
     const issuer = createTokenIssuer({ secret: BENCH_SECRET, expireMinutes: 30, clock: systemClock });
     const tokens = await Promise.all(meSessions.map((s) => issuer.issueAccessToken({ id: s.userId, email: s.email }, s.sessionId)));
     const codeEmails = Array.from({ length: codeCount }, (_, i) => emailOf("code", i));
     const prepStarted = performance.now();
     const codes = await requestCodes(service.url, codeEmails, env.sink);
-    console.log(`prepared ${codes.length} codes through POST /auth/resend-otp in ${((performance.now() - prepStarted) / 1000).toFixed(1)} s`);
+    console.log(
+      `prepared ${codes.length} codes through POST /auth/resend-otp in ${((performance.now() - prepStarted) / 1000).toFixed(1)} s`,
+    );
 
     const tokensFile = await writeLines(file("tokens.txt"), tokens);
-    const codesFile = await writeLines(file("codes.txt"), codes.map((c) => JSON.stringify(c)));
-    const refreshFile = await writeLines(file("refresh.txt"), refreshSessions.map((s) => JSON.stringify({ refresh_token: s.refreshToken })));
-    const loginFile = await writeLines(file("login.txt"),
-      Array.from({ length: ACTIVE_USERS }, (_, i) => JSON.stringify({ email: emailOf("login", i), password: BENCH_PASSWORD })));
+    const codesFile = await writeLines(
+      file("codes.txt"),
+      codes.map((c) => JSON.stringify(c)),
+    );
+    const refreshFile = await writeLines(
+      file("refresh.txt"),
+      refreshSessions.map((s) => JSON.stringify({ refresh_token: s.refreshToken })),
+    );
+    const loginFile = await writeLines(
+      file("login.txt"),
+      Array.from({ length: ACTIVE_USERS }, (_, i) => JSON.stringify({ email: emailOf("login", i), password: BENCH_PASSWORD })),
+    );
     await sql`vacuum analyze`;
 
     // Each ceiling is measured just before the scenarios compared with it (the service idle meanwhile): this
@@ -68,61 +79,136 @@ export async function runMainScenarios({ seconds, work }: { seconds: number; wor
     // apart would measure the drift.
     await pause();
     const bareServer = await startBareServer();
-    const bare = await measured(bareServer, null, { url: `${bareServer.url}/health`, connections: CONNECTIONS, seconds: wanted("bare") ? seconds : 1 });
+    const bare = await measured(bareServer, null, {
+      url: `${bareServer.url}/health`,
+      connections: CONNECTIONS,
+      seconds: wanted("bare") ? seconds : 1,
+    });
     await bareServer.stop();
-    rows.push({ scenario: "ceiling: bare Elysia GET /health", connections: CONNECTIONS, result: bare, target: "zero errors", met: bare.errors === 0 });
+    rows.push({
+      scenario: "ceiling: bare Elysia GET /health",
+      connections: CONNECTIONS,
+      result: bare,
+      target: "zero errors",
+      met: bare.errors === 0,
+    });
     const frameworkCeiling = { name: "bare", rps: bare.rps };
     await pause();
     if (wanted("health")) {
       const health = await measured(service, sql, { url: `${service.url}/health`, connections: CONNECTIONS, seconds });
-      rows.push({ scenario: "GET /health", connections: CONNECTIONS, result: health, ceiling: frameworkCeiling, target: "zero errors", met: health.errors === 0 });
+      rows.push({
+        scenario: "GET /health",
+        connections: CONNECTIONS,
+        result: health,
+        ceiling: frameworkCeiling,
+        target: "zero errors",
+        met: health.errors === 0,
+      });
     }
     await pause();
     if (wanted("me")) {
       const me = await measured(service, sql, { url: `${service.url}/auth/me`, connections: CONNECTIONS, seconds, tokensFile });
       rows.push({
-        scenario: "GET /auth/me", connections: CONNECTIONS, result: me, ceiling: frameworkCeiling,
-        target: ">= 0.5 of bare", met: me.errors === 0 && me.rps >= 0.5 * bare.rps,
+        scenario: "GET /auth/me",
+        connections: CONNECTIONS,
+        result: me,
+        ceiling: frameworkCeiling,
+        target: ">= 0.5 of bare",
+        met: me.errors === 0 && me.rps >= 0.5 * bare.rps,
       });
     }
     await pause();
     if (wanted("verify")) {
-      const verify = await measured(service, sql, { url: `${service.url}/auth/verify-otp`, method: "POST", connections: CONNECTIONS, seconds, bodiesFile: codesFile });
+      const verify = await measured(service, sql, {
+        url: `${service.url}/auth/verify-otp`,
+        method: "POST",
+        connections: CONNECTIONS,
+        seconds,
+        bodiesFile: codesFile,
+      });
       rows.push({
-        scenario: "POST /auth/verify-otp", connections: CONNECTIONS, result: verify, ceiling: frameworkCeiling,
-        target: ">= 3500/s, p99 < 50 ms", met: verify.errors === 0 && verify.rps >= 3500 && verify.p99Ms < 50,
+        scenario: "POST /auth/verify-otp",
+        connections: CONNECTIONS,
+        result: verify,
+        ceiling: frameworkCeiling,
+        target: ">= 3500/s, p99 < 50 ms",
+        met: verify.errors === 0 && verify.rps >= 3500 && verify.p99Ms < 50,
       });
     }
     await pause();
     if (wanted("refresh")) {
-      const refresh = await measured(service, sql, { url: `${service.url}/auth/refresh`, method: "POST", connections: CONNECTIONS, seconds, bodiesFile: refreshFile });
-      rows.push({ scenario: "POST /auth/refresh", connections: CONNECTIONS, result: refresh, ceiling: frameworkCeiling, target: "zero errors", met: refresh.errors === 0 });
+      const refresh = await measured(service, sql, {
+        url: `${service.url}/auth/refresh`,
+        method: "POST",
+        connections: CONNECTIONS,
+        seconds,
+        bodiesFile: refreshFile,
+      });
+      rows.push({
+        scenario: "POST /auth/refresh",
+        connections: CONNECTIONS,
+        result: refresh,
+        ceiling: frameworkCeiling,
+        target: "zero errors",
+        met: refresh.errors === 0,
+      });
     }
     await pause();
     const hashing = await hashCeiling(wanted("hashing") ? seconds : 1, LOGIN_CONNECTIONS);
-    rows.push({ scenario: "ceiling: Bun.password.verify (argon2id)", connections: `${LOGIN_CONNECTIONS} at once`, result: hashing, target: "", met: true });
+    rows.push({
+      scenario: "ceiling: Bun.password.verify (argon2id)",
+      connections: `${LOGIN_CONNECTIONS} at once`,
+      result: hashing,
+      target: "",
+      met: true,
+    });
     const hashCeilingRef = { name: "hashing", rps: hashing.rps };
     await pause();
     if (wanted("login")) {
-      const login = await measured(service, sql, { url: `${service.url}/auth/login`, method: "POST", connections: LOGIN_CONNECTIONS, seconds, bodiesFile: loginFile });
+      const login = await measured(service, sql, {
+        url: `${service.url}/auth/login`,
+        method: "POST",
+        connections: LOGIN_CONNECTIONS,
+        seconds,
+        bodiesFile: loginFile,
+      });
       rows.push({
-        scenario: "POST /auth/login", connections: LOGIN_CONNECTIONS, result: login, ceiling: hashCeilingRef,
-        target: ">= 0.9 of hashing", met: login.errors === 0 && login.rps >= 0.9 * hashing.rps,
+        scenario: "POST /auth/login",
+        connections: LOGIN_CONNECTIONS,
+        result: login,
+        ceiling: hashCeilingRef,
+        target: ">= 0.9 of hashing",
+        met: login.errors === 0 && login.rps >= 0.9 * hashing.rps,
       });
     }
     await pause();
     if (wanted("probe")) {
       const [loginUnderProbe, probe] = await Promise.all([
-        measured(service, sql, { url: `${service.url}/auth/login`, method: "POST", connections: LOGIN_CONNECTIONS, seconds, bodiesFile: loginFile }),
-        Bun.sleep(500).then(() => runLoad({ url: `${service.url}/health`, connections: PROBE.connections, seconds: seconds - 1, delayMs: PROBE.delayMs })),
+        measured(service, sql, {
+          url: `${service.url}/auth/login`,
+          method: "POST",
+          connections: LOGIN_CONNECTIONS,
+          seconds,
+          bodiesFile: loginFile,
+        }),
+        Bun.sleep(500).then(() =>
+          runLoad({ url: `${service.url}/health`, connections: PROBE.connections, seconds: seconds - 1, delayMs: PROBE.delayMs }),
+        ),
       ]);
       rows.push({
-        scenario: "GET /health while login is saturated", connections: `${PROBE.connections} (+${LOGIN_CONNECTIONS} login)`, result: probe,
-        target: "p99 < 20 ms", met: probe.errors === 0 && probe.p99Ms < 20,
+        scenario: "GET /health while login is saturated",
+        connections: `${PROBE.connections} (+${LOGIN_CONNECTIONS} login)`,
+        result: probe,
+        target: "p99 < 20 ms",
+        met: probe.errors === 0 && probe.p99Ms < 20,
       });
       rows.push({
-        scenario: "POST /auth/login beside that probe", connections: LOGIN_CONNECTIONS, result: loginUnderProbe, ceiling: hashCeilingRef,
-        target: "zero errors", met: loginUnderProbe.errors === 0,
+        scenario: "POST /auth/login beside that probe",
+        connections: LOGIN_CONNECTIONS,
+        result: loginUnderProbe,
+        ceiling: hashCeilingRef,
+        target: "zero errors",
+        met: loginUnderProbe.errors === 0,
       });
     }
   } finally {

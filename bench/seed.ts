@@ -7,7 +7,13 @@ import { hmacHex, randomToken } from "../src/lib/crypto";
 export const emailOf = (group: string, i: number) => `${group}-${i}@bench.test`;
 
 /** Inserts users `group-<from..to-1>@bench.test`; verified ones have just proven their address. */
-export async function seedUsers(sql: postgres.Sql, group: string, from: number, to: number, opts: { verified: boolean; passwordHash: string }) {
+export async function seedUsers(
+  sql: postgres.Sql,
+  group: string,
+  from: number,
+  to: number,
+  opts: { verified: boolean; passwordHash: string },
+) {
   if (to <= from) return;
   await sql`
     insert into users (email, password_hash, is_active, is_verified, last_otp_verified_at)
@@ -29,9 +35,16 @@ export interface SeededSession {
 }
 
 /** One live session per entry of `owners` (users may repeat), each with its own refresh token. */
-export async function seedSessions(sql: postgres.Sql, owners: { id: number; email: string }[], refreshKey: string): Promise<SeededSession[]> {
+export async function seedSessions(
+  sql: postgres.Sql,
+  owners: { id: number; email: string }[],
+  refreshKey: string,
+): Promise<SeededSession[]> {
   const seeded: SeededSession[] = owners.map((owner) => ({
-    sessionId: crypto.randomUUID(), userId: owner.id, email: owner.email, refreshToken: randomToken(32),
+    sessionId: crypto.randomUUID(),
+    userId: owner.id,
+    email: owner.email,
+    refreshToken: randomToken(32),
   }));
   for (let i = 0; i < seeded.length; i += 10_000) {
     const chunk = seeded.slice(i, i + 10_000);

@@ -50,7 +50,9 @@ const work = await mkdtemp(join(tmpdir(), "otp-auth-bench-"));
 const binary = join(work, "otp-auth");
 const build = Bun.spawnSync(["bun", join(root, "scripts/build.ts"), binary], { stdout: "ignore", stderr: "inherit" });
 if (build.exitCode !== 0) process.exit(1);
-console.log(`binary size: ${(Bun.file(binary).size / 1024 / 1024).toFixed(1)} MiB (${process.platform}-${process.arch}, Bun ${Bun.version})`);
+console.log(
+  `binary size: ${(Bun.file(binary).size / 1024 / 1024).toFixed(1)} MiB (${process.platform}-${process.arch}, Bun ${Bun.version})`,
+);
 
 const dbName = `otp_auth_bench_${Date.now()}`;
 const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
@@ -59,8 +61,13 @@ const dbUrl = new URL(adminUrl);
 dbUrl.pathname = `/${dbName}`;
 try {
   const external = {
-    DATABASE_URL: dbUrl.toString(), REDIS_URL: redisUrl, SECRET_KEY: "bench-secret-bench-secret-bench-secret",
-    SMTP_SERVER: "127.0.0.1", SMTP_PORT: "2525", FROM_EMAIL: "bench@otp-auth.test", LOG_LEVEL: "warn",
+    DATABASE_URL: dbUrl.toString(),
+    REDIS_URL: redisUrl,
+    SECRET_KEY: "bench-secret-bench-secret-bench-secret",
+    SMTP_SERVER: "127.0.0.1",
+    SMTP_PORT: "2525",
+    FROM_EMAIL: "bench@otp-auth.test",
+    LOG_LEVEL: "warn",
   };
   const first = await timeToHealthy(binary, external, work);
   const externalRuns = [];

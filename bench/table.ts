@@ -14,7 +14,19 @@ export interface Row {
 const ms = (value: number) => (value < 10 ? value.toFixed(2) : value.toFixed(1));
 
 export function formatTable(rows: Row[]): string {
-  const header = ["scenario", "conns", "duration", "req/s", "p50 ms", "p99 ms", "errors", "ratio to ceiling", "target", "met?", "CPU ms/req svc+pg"];
+  const header = [
+    "scenario",
+    "conns",
+    "duration",
+    "req/s",
+    "p50 ms",
+    "p99 ms",
+    "errors",
+    "ratio to ceiling",
+    "target",
+    "met?",
+    "CPU ms/req svc+pg",
+  ];
   const lines = rows.map((row) => [
     row.scenario,
     String(row.connections),

@@ -24,37 +24,53 @@ export function createApp(deps: Deps) {
   // A development convenience (the page at localhost calling 127.0.0.1); in production only CORS_ORIGINS counts.
   const ownOrigins = config.NODE_ENV === "production" ? [] : [`http://127.0.0.1:${config.PORT}`, `http://localhost:${config.PORT}`];
   const context = requestContext({
-    tokens: deps.tokens, isRevoked: deps.sessions.isRevoked, limits: deps.routeLimits, trustedProxies: config.TRUST_PROXY,
+    tokens: deps.tokens,
+    isRevoked: deps.sessions.isRevoked,
+    limits: deps.routeLimits,
+    trustedProxies: config.TRUST_PROXY,
   });
-  return new Elysia()
-    // First: it times the request from its very start, and sees every answer, errors included.
-    .use(requestLog({ log: deps.log, metrics: deps.metrics, trustedProxies: config.TRUST_PROXY }))
-    // Before the guards, so that the answers they refuse with carry the headers too.
-    .use(securityHeaders({ publicUrl: config.PUBLIC_URL }))
-    .use(errorHandler(deps.log))
-    .use(requestGuards({ maxBodyBytes: config.MAX_BODY_BYTES }))
-    .use(cors({
-      origin: [...config.CORS_ORIGINS, ...ownOrigins],
-      methods: ["GET", "POST", "PUT", "DELETE", "OPTIONS"],
-      allowedHeaders: ["Content-Type", "Authorization", "X-Request-Id"],
-      exposeHeaders: ["Retry-After", "X-Request-Id", "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "RateLimit-Policy"],
-      maxAge: 600,
-      // Bearer tokens only, never cookies: no cross-origin request needs the browser's credentials.
-      credentials: false,
-    }))
-    .use(apiDocs())
-    .use(healthRoutes(deps.readiness))
-    .use(metricsRoutes({ metrics: deps.metrics, token: config.METRICS_TOKEN }))
-    .use(authRoutes(deps.auth, context, deps.loginGuard))
-    .use(sessionRoutes(deps.sessions, context))
-    .use(passwordRoutes(deps.passwords, context))
-    .use(adminRoutes(deps.admin, context, { email: config.ADMIN_EMAIL, password: config.ADMIN_PASSWORD }, deps.adminLoginGuard,
-      (client) => deps.audit.record({ event: "admin_auth", outcome: "failure", client })))
-    .use(clientConfigRoutes({ config: deps.config, oauthProviders: deps.oauth.listConfiguredProviders(), mailboxUrl: deps.mailCatcher ? "/dev/mailbox" : null }))
-    .use(uiRoutes({ apiOrigins: config.PAGE_API_ORIGINS }))
-    .use(oauthRoutes(deps.oauth, context))
-    // Mounted only while the development mail catcher runs, which never happens in production.
-    .use((app) => (deps.mailCatcher ? app.use(devMailboxRoutes(deps.mailCatcher)) : app));
+  return (
+    new Elysia()
+      // First: it times the request from its very start, and sees every answer, errors included.
+      .use(requestLog({ log: deps.log, metrics: deps.metrics, trustedProxies: config.TRUST_PROXY }))
+      // Before the guards, so that the answers they refuse with carry the headers too.
+      .use(securityHeaders({ publicUrl: config.PUBLIC_URL }))
+      .use(errorHandler(deps.log))
+      .use(requestGuards({ maxBodyBytes: config.MAX_BODY_BYTES }))
+      .use(
+        cors({
+          origin: [...config.CORS_ORIGINS, ...ownOrigins],
+          methods: ["GET", "POST", "PUT", "DELETE", "OPTIONS"],
+          allowedHeaders: ["Content-Type", "Authorization", "X-Request-Id"],
+          exposeHeaders: ["Retry-After", "X-Request-Id", "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "RateLimit-Policy"],
+          maxAge: 600,
+          // Bearer tokens only, never cookies: no cross-origin request needs the browser's credentials.
+          credentials: false,
+        }),
+      )
+      .use(apiDocs())
+      .use(healthRoutes(deps.readiness))
+      .use(metricsRoutes({ metrics: deps.metrics, token: config.METRICS_TOKEN }))
+      .use(authRoutes(deps.auth, context, deps.loginGuard))
+      .use(sessionRoutes(deps.sessions, context))
+      .use(passwordRoutes(deps.passwords, context))
+      .use(
+        adminRoutes(deps.admin, context, { email: config.ADMIN_EMAIL, password: config.ADMIN_PASSWORD }, deps.adminLoginGuard, (client) =>
+          deps.audit.record({ event: "admin_auth", outcome: "failure", client }),
+        ),
+      )
+      .use(
+        clientConfigRoutes({
+          config: deps.config,
+          oauthProviders: deps.oauth.listConfiguredProviders(),
+          mailboxUrl: deps.mailCatcher ? "/dev/mailbox" : null,
+        }),
+      )
+      .use(uiRoutes({ apiOrigins: config.PAGE_API_ORIGINS }))
+      .use(oauthRoutes(deps.oauth, context))
+      // Mounted only while the development mail catcher runs, which never happens in production.
+      .use((app) => (deps.mailCatcher ? app.use(devMailboxRoutes(deps.mailCatcher)) : app))
+  );
 }
 
 export type App = ReturnType<typeof createApp>;

@@ -117,9 +117,15 @@ export async function buildDeps(input: Config, overrides: DepOverrides = {}): Pr
   const redis = redisTarget ? await openRedis(redisTarget, config, log) : null;
   const store = redis ? createRedisOtpStore(redis) : createMemoryOtpStore();
   const mailCatcher = config.backends.mail === "catcher" && !overrides.mailer ? await startMailCatcher() : null;
-  const mailer = countingMailer(overrides.mailer ?? createSmtpMailer(
-    mailCatcher ? { ...smtpSettingsFrom(config), host: "127.0.0.1", port: mailCatcher.port, security: "none" } : smtpSettingsFrom(config),
-  ), metrics.mailed);
+  const mailer = countingMailer(
+    overrides.mailer ??
+      createSmtpMailer(
+        mailCatcher
+          ? { ...smtpSettingsFrom(config), host: "127.0.0.1", port: mailCatcher.port, security: "none" }
+          : smtpSettingsFrom(config),
+      ),
+    metrics.mailed,
+  );
   metrics.watchDatabase(database.stats);
   if (redis) metrics.watchRedis(() => redis.status === "ready");
   const otp = createOtpService({
@@ -161,15 +167,29 @@ export async function buildDeps(input: Config, overrides: DepOverrides = {}): Pr
   const users = createUserRepository(database.db);
   const passwords = createPasswordHasher({ memoryKib: config.PASSWORD_MEMORY_KIB, timeCost: config.PASSWORD_TIME_COST });
   const codes = createCodeDelivery({
-    otp, mailer, audit, log, settings: { otpTtlSeconds: config.OTP_EXPIRE_SECONDS, mailAfterAnswer: config.HIDE_ACCOUNT_EXISTENCE },
+    otp,
+    mailer,
+    audit,
+    log,
+    settings: { otpTtlSeconds: config.OTP_EXPIRE_SECONDS, mailAfterAnswer: config.HIDE_ACCOUNT_EXISTENCE },
   });
   const auth = createAuthService({
-    users, otp, codes, passwords, sessions, audit, clock,
+    users,
+    otp,
+    codes,
+    passwords,
+    sessions,
+    audit,
+    clock,
     settings: { recheckAfterMinutes: config.otpRecheckMinutes, hideAccountExistence: config.HIDE_ACCOUNT_EXISTENCE },
   });
   const passwordService = createPasswordService({ users, otp, codes, passwords, sessions, audit, clock });
   const admin = createAdminService({
-    users: createAdminUserRepository(database.db), auditEvents: createAuditRepository(database.db), passwords, sessions, audit,
+    users: createAdminUserRepository(database.db),
+    auditEvents: createAuditRepository(database.db),
+    passwords,
+    sessions,
+    audit,
   });
   const oauth = createOAuthService({
     providers: defineProviders(config),
@@ -203,8 +223,25 @@ export async function buildDeps(input: Config, overrides: DepOverrides = {}): Pr
   const readiness: ReadinessCheck[] = [{ name: "postgres", check: database.ping }];
   if (redisTarget) readiness.push({ name: describeRedis(redisTarget).check, check: store.ping });
   return {
-    config, clock, log, metrics, database, redis, mailCatcher, mailer, tokens, sessions, audit, auth, passwords: passwordService,
-    admin, oauth, routeLimits, loginGuard, adminLoginGuard, readiness,
+    config,
+    clock,
+    log,
+    metrics,
+    database,
+    redis,
+    mailCatcher,
+    mailer,
+    tokens,
+    sessions,
+    audit,
+    auth,
+    passwords: passwordService,
+    admin,
+    oauth,
+    routeLimits,
+    loginGuard,
+    adminLoginGuard,
+    readiness,
     async close() {
       await audit.flush();
       mailer.close();

@@ -52,16 +52,17 @@ type AuditRow = typeof auditEvents.$inferInsert;
 
 export function createAuditLog({ db, clock, log, settings }: { db: Database; clock: Clock; log: Logger; settings: AuditSettings }) {
   const insertRows = preparedStatement(db, "audit_events_insert", INSERT_ROWS);
-  const write = (rows: AuditRow[]) => insertRows({
-    createdAt: rows.map((row) => row.createdAt.toISOString()),
-    event: rows.map((row) => row.event),
-    outcome: rows.map((row) => row.outcome),
-    userId: rows.map((row) => row.userId ?? null),
-    email: rows.map((row) => row.email ?? null),
-    ip: rows.map((row) => row.ip ?? null),
-    userAgent: rows.map((row) => row.userAgent ?? null),
-    detail: rows.map((row) => row.detail ?? null),
-  });
+  const write = (rows: AuditRow[]) =>
+    insertRows({
+      createdAt: rows.map((row) => row.createdAt.toISOString()),
+      event: rows.map((row) => row.event),
+      outcome: rows.map((row) => row.outcome),
+      userId: rows.map((row) => row.userId ?? null),
+      email: rows.map((row) => row.email ?? null),
+      ip: rows.map((row) => row.ip ?? null),
+      userAgent: rows.map((row) => row.userAgent ?? null),
+      detail: rows.map((row) => row.detail ?? null),
+    });
   let buffer: AuditRow[] = [];
   let timer: Timer | undefined;
   let writing: Promise<void> = Promise.resolve();
@@ -72,9 +73,14 @@ export function createAuditLog({ db, clock, log, settings }: { db: Database; clo
     const rows = buffer;
     buffer = [];
     if (rows.length > 0) {
-      writing = writing.then(() => write(rows).then(() => undefined, (error) => {
-        log.warn("audit events could not be written", { dropped: rows.length, error: (error as Error).message });
-      }));
+      writing = writing.then(() =>
+        write(rows).then(
+          () => undefined,
+          (error) => {
+            log.warn("audit events could not be written", { dropped: rows.length, error: (error as Error).message });
+          },
+        ),
+      );
     }
     return writing;
   }

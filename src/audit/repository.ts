@@ -16,13 +16,17 @@ export function createAuditRepository(db: Database) {
   return {
     /** Newest first; one row more than asked says whether another page follows. */
     list: ({ limit, beforeId, userId, event, email }: AuditQuery): Promise<AuditEvent[]> =>
-      db.select().from(auditEvents)
-        .where(and(
-          beforeId === undefined ? undefined : lt(auditEvents.id, beforeId),
-          userId === undefined ? undefined : eq(auditEvents.userId, userId),
-          event === undefined ? undefined : eq(auditEvents.event, event),
-          email === undefined ? undefined : eq(auditEvents.email, email),
-        ))
+      db
+        .select()
+        .from(auditEvents)
+        .where(
+          and(
+            beforeId === undefined ? undefined : lt(auditEvents.id, beforeId),
+            userId === undefined ? undefined : eq(auditEvents.userId, userId),
+            event === undefined ? undefined : eq(auditEvents.event, event),
+            email === undefined ? undefined : eq(auditEvents.email, email),
+          ),
+        )
         .orderBy(desc(auditEvents.id))
         .limit(limit + 1),
   };

@@ -30,10 +30,12 @@ export async function pingRedis(redis: RedisClient): Promise<void> {
   const owners = new Set(redis.slots.map((nodes) => nodes?.[0]).filter((key): key is string => Boolean(key)));
   if (owners.size === 0) throw new Error("no redis cluster master is known");
   const connected = new Map(redis.nodes("master").map((node) => [`${node.options.host}:${node.options.port}`, node]));
-  await Promise.all([...owners].map(async (key) => {
-    const node = connected.get(key);
-    if (!node) throw new Error(`redis cluster master ${key} is not connected`);
-    const info = await node.cluster("INFO");
-    if (!/^cluster_state:ok\b/m.test(info)) throw new Error(`redis cluster master ${key} reports the cluster down`);
-  }));
+  await Promise.all(
+    [...owners].map(async (key) => {
+      const node = connected.get(key);
+      if (!node) throw new Error(`redis cluster master ${key} is not connected`);
+      const info = await node.cluster("INFO");
+      if (!/^cluster_state:ok\b/m.test(info)) throw new Error(`redis cluster master ${key} reports the cluster down`);
+    }),
+  );
 }

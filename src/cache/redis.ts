@@ -61,9 +61,14 @@ export function connectRedis(target: string | RedisTarget, keyPrefix: string, lo
     redis = connectCluster(where, keyPrefix);
   } else if (where.kind === "sentinel") {
     redis = new Redis({
-      ...FAIL_FAST, keyPrefix, retryStrategy: reconnectDelay,
-      sentinels: where.sentinels, name: where.name, password: where.password,
-      sentinelCommandTimeout: 1500, failoverDetector: true,
+      ...FAIL_FAST,
+      keyPrefix,
+      retryStrategy: reconnectDelay,
+      sentinels: where.sentinels,
+      name: where.name,
+      password: where.password,
+      sentinelCommandTimeout: 1500,
+      failoverDetector: true,
       // A master demoted by a failover refuses writes: reconnect, which asks the Sentinels again.
       reconnectOnError: (error) => error.message.startsWith("READONLY"),
     });
@@ -100,7 +105,12 @@ function logOutages(redis: RedisClient, log: Logger) {
     // map read from it that merely timed out also reports a node error).
     redis.on("refresh", () => {
       const owners = new Set(redis.slots.flatMap((nodes) => nodes?.[0] ?? []));
-      const up = new Set(redis.nodes("all").filter((node) => node.status === "ready").map((node) => `${node.options.host}:${node.options.port}`));
+      const up = new Set(
+        redis
+          .nodes("all")
+          .filter((node) => node.status === "ready")
+          .map((node) => `${node.options.host}:${node.options.port}`),
+      );
       for (const node of down) if (node !== WHOLE && (!owners.has(node) || up.has(node))) back(node);
     });
   }
@@ -123,7 +133,8 @@ export async function waitForRedis(redis: RedisClient, timeoutMs: number): Promi
 
 /** The readiness check's name and the start-up report's words for each kind of Redis. */
 export function describeRedis(target: RedisTarget): { check: string; description: string } {
-  const list = (nodes: HostPort[]) => nodes.map(({ host, port }) => (host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`)).join(",");
+  const list = (nodes: HostPort[]) =>
+    nodes.map(({ host, port }) => (host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`)).join(",");
   if (target.kind === "cluster") {
     return { check: "redis-cluster", description: `Redis Cluster through ${list(target.nodes)}${target.tls ? " (TLS)" : ""}` };
   }

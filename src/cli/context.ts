@@ -7,7 +7,10 @@ export interface CliContext {
 
 /** A failure whose message is already written for the person at the terminal. */
 export class CliError extends Error {
-  constructor(message: string, readonly exitCode = 1) {
+  constructor(
+    message: string,
+    readonly exitCode = 1,
+  ) {
     super(message);
   }
 }

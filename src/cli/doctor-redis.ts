@@ -27,15 +27,22 @@ function clientFor(target: RedisTarget): Redis | Cluster {
   if (target.kind === "cluster") {
     const { lazyConnect, ...perNode } = ONCE;
     return new Cluster(target.nodes, {
-      lazyConnect, clusterRetryStrategy: () => null, slotsRefreshTimeout: TIMEOUT_MS,
+      lazyConnect,
+      clusterRetryStrategy: () => null,
+      slotsRefreshTimeout: TIMEOUT_MS,
       dnsLookup: (address, callback) => callback(null, address),
       redisOptions: { ...perNode, password: target.password, tls: target.tls ? {} : undefined },
     });
   }
   if (target.kind === "sentinel") {
     return new Redis({
-      ...ONCE, retryStrategy: () => null, sentinelRetryStrategy: () => null, sentinelCommandTimeout: TIMEOUT_MS,
-      sentinels: target.sentinels, name: target.name, password: target.password,
+      ...ONCE,
+      retryStrategy: () => null,
+      sentinelRetryStrategy: () => null,
+      sentinelCommandTimeout: TIMEOUT_MS,
+      sentinels: target.sentinels,
+      name: target.name,
+      password: target.password,
     });
   }
   return new Redis(target.url, { ...ONCE, retryStrategy: () => null });
@@ -90,14 +97,27 @@ async function evictionWarning(client: Redis | Cluster): Promise<RedisCheck[]> {
   try {
     policies = await Promise.all(masters.map(async (node) => String(((await node.config("GET", "maxmemory-policy")) as string[])[1])));
   } catch (error) {
-    return [{ name: "redis", ok: true, warn: true, message: `could not read maxmemory-policy (${reason(error)}); it must be noeviction`, fix: EVICTION_FIX }];
+    return [
+      {
+        name: "redis",
+        ok: true,
+        warn: true,
+        message: `could not read maxmemory-policy (${reason(error)}); it must be noeviction`,
+        fix: EVICTION_FIX,
+      },
+    ];
   }
   const evicting = [...new Set(policies.filter((policy) => policy !== "noeviction"))];
   if (evicting.length === 0) return [];
-  return [{
-    name: "redis", ok: true, warn: true, fix: EVICTION_FIX,
-    message: `maxmemory-policy is ${evicting.join(", ")}: once memory is full Redis drops keys, so ended sessions can work again and rate limits start over`,
-  }];
+  return [
+    {
+      name: "redis",
+      ok: true,
+      warn: true,
+      fix: EVICTION_FIX,
+      message: `maxmemory-policy is ${evicting.join(", ")}: once memory is full Redis drops keys, so ended sessions can work again and rate limits start over`,
+    },
+  ];
 }
 
 /** Reaches the configured Redis once and says what answered, or why nothing did; then how it evicts. */

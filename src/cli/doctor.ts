@@ -34,7 +34,12 @@ function checkDataDir(config: Config): Check {
     const state = existsSync(`${folder}/PG_VERSION`) ? "holds a database" : "will be created on the first start";
     return { name: "postgres", ok: true, message: `embedded PostgreSQL (PGlite) in ${folder} (${state})` };
   } catch (error) {
-    return { name: "postgres", ok: false, message: `${folder} is not writable: ${reason(error)}`, fix: "set DATA_DIR to a writable folder, or DATABASE_URL" };
+    return {
+      name: "postgres",
+      ok: false,
+      message: `${folder} is not writable: ${reason(error)}`,
+      fix: "set DATA_DIR to a writable folder, or DATABASE_URL",
+    };
   }
 }
 
@@ -47,7 +52,12 @@ async function checkPostgres(url: string): Promise<Check> {
     const migrations = applied?.count ? "migrations table present" : "not migrated yet (serve or migrate will do it)";
     return { name: "postgres", ok: true, message: `PostgreSQL ${row?.server_version} at ${redactUrl(url)}; ${migrations}` };
   } catch (error) {
-    return { name: "postgres", ok: false, message: `cannot reach ${redactUrl(url)}: ${reason(error)}`, fix: "start PostgreSQL or correct DATABASE_URL" };
+    return {
+      name: "postgres",
+      ok: false,
+      message: `cannot reach ${redactUrl(url)}: ${reason(error)}`,
+      fix: "start PostgreSQL or correct DATABASE_URL",
+    };
   } finally {
     await sql.end({ timeout: 1 });
   }
@@ -62,7 +72,9 @@ async function checkSmtp(config: Config): Promise<Check> {
     return { name: "smtp", ok: true, message: `${where} answered${smtp.username ? " and accepted the login" : ""}` };
   } catch (error) {
     return {
-      name: "smtp", ok: false, message: `${where}: ${reason(error)}`,
+      name: "smtp",
+      ok: false,
+      message: `${where}: ${reason(error)}`,
       fix: "check SMTP_SERVER, SMTP_PORT, SMTP_SECURITY, SMTP_USERNAME and SMTP_PASSWORD; `otp-auth smtp-test <to>` sends a real mail",
     };
   } finally {
@@ -74,9 +86,7 @@ async function runChecks(config: Config): Promise<Check[]> {
   const redis = redisTargetOf(config);
   const checks = await Promise.all([
     config.DATABASE_URL ? checkPostgres(config.DATABASE_URL) : checkDataDir(config),
-    redis
-      ? checkRedis(redis)
-      : { name: "redis", ok: true, message: "not set: in-process store (one instance only)" },
+    redis ? checkRedis(redis) : { name: "redis", ok: true, message: "not set: in-process store (one instance only)" },
     config.SMTP_SERVER
       ? checkSmtp(config)
       : { name: "smtp", ok: true, message: "not set: development mail catcher (refused in production)" },
@@ -95,7 +105,9 @@ export async function doctor({ env }: CliContext): Promise<number> {
     console.log("\nFix the variables above (see .env.example or README.md), then run doctor again.");
     return 1;
   }
-  const secret = config.SECRET_KEY ? "SECRET_KEY set" : `SECRET_KEY not set: the one generated into ${config.DATA_DIR}/${SECRET_KEY_FILE} is used`;
+  const secret = config.SECRET_KEY
+    ? "SECRET_KEY set"
+    : `SECRET_KEY not set: the one generated into ${config.DATA_DIR}/${SECRET_KEY_FILE} is used`;
   const proxy = trustProxyWarning(config);
   const checks: Check[] = [
     { name: "config", ok: true, message: `valid (NODE_ENV=${config.NODE_ENV}; ${secret})` },

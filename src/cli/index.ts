@@ -10,31 +10,52 @@ interface Command {
 }
 
 const COMMANDS: Record<string, Command> = {
-  serve: { usage: "serve", summary: "apply migrations, then serve the API, docs and page (default)", run: async (c) => (await import("./serve")).serve(c) },
-  migrate: { usage: "migrate", summary: "apply database migrations and exit", run: async (c) => (await import("./migrate")).migrateCommand(c) },
-  "smtp-test": { usage: "smtp-test <to>", summary: "send a test mail with the configured SMTP server", run: async (c) => (await import("./smtp-test")).smtpTest(c) },
-  doctor: { usage: "doctor", summary: "check the configuration and reach PostgreSQL, Redis and SMTP", run: async (c) => (await import("./doctor")).doctor(c) },
-  healthcheck: { usage: "healthcheck", summary: "exit 0 if the server on PORT answers /health (for containers)", run: async (c) => (await import("./healthcheck")).healthcheck(c) },
+  serve: {
+    usage: "serve",
+    summary: "apply migrations, then serve the API, docs and page (default)",
+    run: async (c) => (await import("./serve")).serve(c),
+  },
+  migrate: {
+    usage: "migrate",
+    summary: "apply database migrations and exit",
+    run: async (c) => (await import("./migrate")).migrateCommand(c),
+  },
+  "smtp-test": {
+    usage: "smtp-test <to>",
+    summary: "send a test mail with the configured SMTP server",
+    run: async (c) => (await import("./smtp-test")).smtpTest(c),
+  },
+  doctor: {
+    usage: "doctor",
+    summary: "check the configuration and reach PostgreSQL, Redis and SMTP",
+    run: async (c) => (await import("./doctor")).doctor(c),
+  },
+  healthcheck: {
+    usage: "healthcheck",
+    summary: "exit 0 if the server on PORT answers /health (for containers)",
+    run: async (c) => (await import("./healthcheck")).healthcheck(c),
+  },
 };
 
 export const VERSION = packageJson.version;
 
-const usage = () => [
-  `otp-auth ${VERSION}: email + one-time-code authentication server`,
-  "",
-  "Usage: otp-auth [command] [options]",
-  "",
-  "Commands:",
-  ...Object.values(COMMANDS).map(({ usage, summary }) => `  ${usage.padEnd(16)}${summary}`),
-  "",
-  "Options:",
-  "  --port <n>      listen on this port (overrides PORT)",
-  "  -h, --help      show this help",
-  "  -v, --version   print the version",
-  "",
-  "Configuration comes from environment variables (and a .env file in the working directory);",
-  "with none set, it runs on embedded defaults. See README.md.",
-].join("\n");
+const usage = () =>
+  [
+    `otp-auth ${VERSION}: email + one-time-code authentication server`,
+    "",
+    "Usage: otp-auth [command] [options]",
+    "",
+    "Commands:",
+    ...Object.values(COMMANDS).map(({ usage, summary }) => `  ${usage.padEnd(16)}${summary}`),
+    "",
+    "Options:",
+    "  --port <n>      listen on this port (overrides PORT)",
+    "  -h, --help      show this help",
+    "  -v, --version   print the version",
+    "",
+    "Configuration comes from environment variables (and a .env file in the working directory);",
+    "with none set, it runs on embedded defaults. See README.md.",
+  ].join("\n");
 
 /** Runs one subcommand and returns the process exit code. */
 export async function runCli(argv: string[], env: Record<string, string | undefined> = process.env): Promise<number> {

@@ -29,13 +29,16 @@ export async function serve({ env }: CliContext): Promise<number> {
     await deps.close();
     if ((error as { code?: string }).code !== "EADDRINUSE") throw error;
     const free = await suggestFreePort(config.PORT, host);
-    throw new CliError(`Port ${config.PORT} is already in use on ${host}. Stop whatever uses it, or start on a free port: --port ${free} (or PORT=${free}).`);
+    throw new CliError(
+      `Port ${config.PORT} is already in use on ${host}. Stop whatever uses it, or start on a free port: --port ${free} (or PORT=${free}).`,
+    );
   }
   const shown = host === "0.0.0.0" ? LOOPBACK : host;
   const base = `http://${shown}:${app.server?.port}`;
   if (deps.mailCatcher) {
     console.warn(mailCatcherBanner(base));
-    if (env.HOST && config.HOST !== LOOPBACK) deps.log.warn("HOST ignored while the development mail catcher is active", { host: LOOPBACK });
+    if (env.HOST && config.HOST !== LOOPBACK)
+      deps.log.warn("HOST ignored while the development mail catcher is active", { host: LOOPBACK });
   }
   deps.log.info("otp-auth listening", {
     page: `${base}/`,

@@ -10,7 +10,9 @@ export async function smtpTest({ args, env }: CliContext): Promise<number> {
   if (!to || !ADDRESS.test(to)) throw new CliError("Usage: otp-auth smtp-test <to-address>", 2);
   const config = loadConfig(env);
   if (!config.SMTP_SERVER) {
-    throw new CliError("SMTP_SERVER is not set, so there is no SMTP server to test (the development mail catcher would be used). Set SMTP_SERVER, SMTP_PORT, FROM_EMAIL and, if needed, SMTP_USERNAME/SMTP_PASSWORD.");
+    throw new CliError(
+      "SMTP_SERVER is not set, so there is no SMTP server to test (the development mail catcher would be used). Set SMTP_SERVER, SMTP_PORT, FROM_EMAIL and, if needed, SMTP_USERNAME/SMTP_PASSWORD.",
+    );
   }
   const smtp = smtpSettingsFrom(config);
   const mailer = createSmtpMailer(smtp);

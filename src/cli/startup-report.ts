@@ -11,13 +11,15 @@ export function describeBackends(config: RuntimeConfig): Record<string, string> 
   const { backends } = config;
   const redis = redisTargetOf(config);
   return {
-    database: backends.database === "postgres"
-      ? `PostgreSQL at ${redactUrl(config.DATABASE_URL!)}`
-      : `embedded PostgreSQL (PGlite) in ${embeddedDatabaseDir(config.DATA_DIR)}`,
+    database:
+      backends.database === "postgres"
+        ? `PostgreSQL at ${redactUrl(config.DATABASE_URL!)}`
+        : `embedded PostgreSQL (PGlite) in ${embeddedDatabaseDir(config.DATA_DIR)}`,
     store: redis ? describeRedis(redis).description : "in-process store (one instance only; codes are lost on restart)",
-    mail: backends.mail === "smtp"
-      ? `SMTP ${config.SMTP_SERVER}:${config.SMTP_PORT} (${config.smtpSecurity})`
-      : "development mail catcher (nothing leaves this machine)",
+    mail:
+      backends.mail === "smtp"
+        ? `SMTP ${config.SMTP_SERVER}:${config.SMTP_PORT} (${config.smtpSecurity})`
+        : "development mail catcher (nothing leaves this machine)",
   };
 }
 
@@ -29,7 +31,8 @@ export function trustProxyWarning(config: Config): { message: string; fix: strin
   const hops = config.TRUST_PROXY;
   if (typeof hops !== "number" || hops === 0 || !listensBeyondLoopback(config)) return null;
   return {
-    message: `TRUST_PROXY=${hops} believes X-Forwarded-For from any peer, and the server listens on ${listenHost(config)}: ` +
+    message:
+      `TRUST_PROXY=${hops} believes X-Forwarded-For from any peer, and the server listens on ${listenHost(config)}: ` +
       "a client that connects directly picks its own IP and escapes the per-IP limits",
     fix: "set TRUST_PROXY to your proxies' addresses (e.g. TRUST_PROXY=loopback,10.0.0.0/8), or HOST=127.0.0.1 behind a proxy on this host",
   };

@@ -37,13 +37,16 @@ export class ConfigError extends Error {
 function redisProblems(present: Record<string, string | undefined>): string[] {
   const problems: string[] = [];
   const chosen = ["REDIS_URL", "REDIS_CLUSTER_NODES", "REDIS_SENTINELS"].filter((name) => present[name] !== undefined);
-  if (chosen.length > 1) problems.push(`${chosen[1]}: set only one of REDIS_URL, REDIS_CLUSTER_NODES and REDIS_SENTINELS (${chosen.join(" and ")} are set)`);
+  if (chosen.length > 1)
+    problems.push(`${chosen[1]}: set only one of REDIS_URL, REDIS_CLUSTER_NODES and REDIS_SENTINELS (${chosen.join(" and ")} are set)`);
   const sentinels = present.REDIS_SENTINELS !== undefined;
   if (sentinels && present.REDIS_SENTINEL_NAME === undefined) problems.push("REDIS_SENTINEL_NAME: is required with REDIS_SENTINELS");
   if (!sentinels && present.REDIS_SENTINEL_NAME !== undefined) problems.push("REDIS_SENTINEL_NAME: only applies with REDIS_SENTINELS");
   const cluster = present.REDIS_CLUSTER_NODES !== undefined;
   if (present.REDIS_PASSWORD !== undefined && !cluster && !sentinels) {
-    problems.push("REDIS_PASSWORD: only applies with REDIS_CLUSTER_NODES or REDIS_SENTINELS (put a single server's password in REDIS_URL: redis://:password@host:6379)");
+    problems.push(
+      "REDIS_PASSWORD: only applies with REDIS_CLUSTER_NODES or REDIS_SENTINELS (put a single server's password in REDIS_URL: redis://:password@host:6379)",
+    );
   }
   if (envSchema.shape.REDIS_TLS.safeParse(present.REDIS_TLS).data === true && !cluster) {
     problems.push("REDIS_TLS: only applies with REDIS_CLUSTER_NODES (for a single server use a rediss:// REDIS_URL)");
@@ -60,10 +63,12 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   // An empty line in .env (`SMTP_USERNAME=`) means "not set", as it did in the original.
   const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ""));
   const parsed = envSchema.safeParse(present);
-  const problems = parsed.success ? [] : parsed.error.issues.map((issue) => {
-    const name = issue.path.join(".") || "environment";
-    return `${name}: ${present[name] === undefined ? "is required" : issue.message}`;
-  });
+  const problems = parsed.success
+    ? []
+    : parsed.error.issues.map((issue) => {
+        const name = issue.path.join(".") || "environment";
+        return `${name}: ${present[name] === undefined ? "is required" : issue.message}`;
+      });
   // Checked on the raw values so that they are reported together with every other problem.
   if (present.NODE_ENV === "production") {
     if ((present.SECRET_KEY ?? "").length < PRODUCTION_SECRET_MIN_LENGTH) {
@@ -80,11 +85,19 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   // keeps the server on loopback whatever HOST says (see listenHost), so it counts as loopback.
   const host = envSchema.shape.HOST.safeParse(present.HOST).data ?? "";
   const reachable = listensBeyondLoopback({ HOST: host, backends: { mail: present.SMTP_SERVER === undefined ? "catcher" : "smtp" } });
-  if (present.NODE_ENV !== "production" && reachable && (present.ADMIN_PASSWORD?.length ?? Infinity) < ADMIN_PASSWORD_PRODUCTION_MIN_LENGTH) {
-    problems.push(`ADMIN_PASSWORD: must be at least ${ADMIN_PASSWORD_PRODUCTION_MIN_LENGTH} characters when the server listens beyond loopback (HOST not 127.0.0.1, ::1 or localhost)`);
+  if (
+    present.NODE_ENV !== "production" &&
+    reachable &&
+    (present.ADMIN_PASSWORD?.length ?? Infinity) < ADMIN_PASSWORD_PRODUCTION_MIN_LENGTH
+  ) {
+    problems.push(
+      `ADMIN_PASSWORD: must be at least ${ADMIN_PASSWORD_PRODUCTION_MIN_LENGTH} characters when the server listens beyond loopback (HOST not 127.0.0.1, ::1 or localhost)`,
+    );
   }
   if ((present.ADMIN_EMAIL === undefined) !== (present.ADMIN_PASSWORD === undefined)) {
-    problems.push(`${present.ADMIN_EMAIL === undefined ? "ADMIN_EMAIL" : "ADMIN_PASSWORD"}: is required when ${present.ADMIN_EMAIL === undefined ? "ADMIN_PASSWORD" : "ADMIN_EMAIL"} is set`);
+    problems.push(
+      `${present.ADMIN_EMAIL === undefined ? "ADMIN_EMAIL" : "ADMIN_PASSWORD"}: is required when ${present.ADMIN_EMAIL === undefined ? "ADMIN_PASSWORD" : "ADMIN_EMAIL"} is set`,
+    );
   }
   if (present.SMTP_SERVER !== undefined && present.FROM_EMAIL === undefined) {
     problems.push("FROM_EMAIL: is required when SMTP_SERVER is set");
@@ -100,7 +113,13 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     otpRecheckMinutes: config.OTP_RECHECK_MINUTES ?? config.ACCESS_TOKEN_EXPIRE_MINUTES,
     backends: {
       database: config.DATABASE_URL ? "postgres" : "pglite",
-      store: config.REDIS_CLUSTER_NODES ? "redis-cluster" : config.REDIS_SENTINELS ? "redis-sentinel" : config.REDIS_URL ? "redis" : "memory",
+      store: config.REDIS_CLUSTER_NODES
+        ? "redis-cluster"
+        : config.REDIS_SENTINELS
+          ? "redis-sentinel"
+          : config.REDIS_URL
+            ? "redis"
+            : "memory",
       mail: config.SMTP_SERVER ? "smtp" : "catcher",
     },
   };

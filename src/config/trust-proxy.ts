@@ -30,9 +30,10 @@ function canonicalCidr(item: string): string | null {
     address = address.toIPv4Address();
     bits -= 96;
   }
-  const network = address instanceof ipaddr.IPv4
-    ? ipaddr.IPv4.networkAddressFromCIDR(`${address}/${bits}`)
-    : ipaddr.IPv6.networkAddressFromCIDR(`${address}/${bits}`);
+  const network =
+    address instanceof ipaddr.IPv4
+      ? ipaddr.IPv4.networkAddressFromCIDR(`${address}/${bits}`)
+      : ipaddr.IPv6.networkAddressFromCIDR(`${address}/${bits}`);
   return `${network.toString()}/${bits}`;
 }
 
@@ -42,7 +43,10 @@ export function parseTrustProxy(raw: string): TrustProxy | null {
   if (text === "true") return 1;
   if (text === "false") return 0;
   if (/^\d{1,2}$/.test(text)) return Number(text) <= 10 ? Number(text) : null;
-  const items = text.split(",").map((item) => item.trim()).filter(Boolean);
+  const items = text
+    .split(",")
+    .map((item) => item.trim())
+    .filter(Boolean);
   const proxies: string[] = [];
   for (const item of items) {
     const cidrs = SHORTHANDS.get(item) ?? [canonicalCidr(item)];

@@ -22,7 +22,9 @@ export function lockDataDir(path: string): () => void {
     if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
     const holder = Number(readFileSync(path, "utf8"));
     if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && isRunning(holder)) {
-      throw new Error(`the embedded database in ${path.replace(/\/[^/]+$/, "")} is in use by another process (pid ${holder}); stop it, or set another DATA_DIR`);
+      throw new Error(
+        `the embedded database in ${path.replace(/\/[^/]+$/, "")} is in use by another process (pid ${holder}); stop it, or set another DATA_DIR`,
+      );
     }
     writeFileSync(path, String(process.pid));
   }

@@ -4,9 +4,7 @@ import { join } from "node:path";
 import postgres from "postgres";
 
 // `bun run build` embeds drizzle/ with --asset: inside the binary it sits beside the single bundled module.
-export const MIGRATIONS_FOLDER = Bun.isStandaloneExecutable
-  ? join(import.meta.dir, "drizzle")
-  : join(import.meta.dir, "../../drizzle");
+export const MIGRATIONS_FOLDER = Bun.isStandaloneExecutable ? join(import.meta.dir, "drizzle") : join(import.meta.dir, "../../drizzle");
 
 // Any fixed 64-bit number; every instance must use the same one.
 const MIGRATION_LOCK_KEY = 7_202_611_250_001n;

@@ -17,10 +17,15 @@ export interface EmbeddedDatabase extends DatabaseHandle {
 
 // Compiled once per process: a module can be instantiated any number of times (several opens, as in tests).
 let compiled: Promise<[WebAssembly.Module, WebAssembly.Module]> | undefined;
-const compileWasm = () => (compiled ??= Promise.all([
-  Bun.file(pgliteWasm).arrayBuffer().then((bytes) => WebAssembly.compile(bytes)),
-  Bun.file(initdbWasm).arrayBuffer().then((bytes) => WebAssembly.compile(bytes)),
-]));
+const compileWasm = () =>
+  (compiled ??= Promise.all([
+    Bun.file(pgliteWasm)
+      .arrayBuffer()
+      .then((bytes) => WebAssembly.compile(bytes)),
+    Bun.file(initdbWasm)
+      .arrayBuffer()
+      .then((bytes) => WebAssembly.compile(bytes)),
+  ]));
 
 /**
  * PostgreSQL compiled to WebAssembly, keeping its files in `dataDir`, one process at a time.

@@ -32,12 +32,18 @@ export type User = typeof users.$inferSelect;
  * otp_token its answer carried. Verifying with that token gives the account this password; registrations by
  * others on the same address never overwrite it.
  */
-export const registrations = pgTable("registrations", {
-  tokenHash: varchar("token_hash", { length: 64 }).primaryKey(),
-  userId: integer("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
-  passwordHash: text("password_hash").notNull(),
-  createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
-}, (table) => [index("registrations_user_id_idx").on(table.userId)]);
+export const registrations = pgTable(
+  "registrations",
+  {
+    tokenHash: varchar("token_hash", { length: 64 }).primaryKey(),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    passwordHash: text("password_hash").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
+  },
+  (table) => [index("registrations_user_id_idx").on(table.userId)],
+);
 
 /** A Google or GitHub identity linked to a user; the provider's user id, never the email, identifies it. */
 export const oauthAccounts = pgTable(
@@ -46,7 +52,9 @@ export const oauthAccounts = pgTable(
     id: integer().primaryKey().generatedAlwaysAsIdentity(),
     provider: varchar({ length: 32 }).notNull(),
     providerUserId: varchar("provider_user_id", { length: 255 }).notNull(),
-    userId: integer("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
     // The provider's verified address when the link was made; later sign-ins go by provider_user_id.
     email: varchar({ length: 254 }).notNull(),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
@@ -68,7 +76,9 @@ export const sessions = pgTable(
   "sessions",
   {
     id: uuid().primaryKey(),
-    userId: integer("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
     refreshTokenHash: varchar("refresh_token_hash", { length: 64 }).notNull().unique("sessions_refresh_token_hash_key"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
     lastUsedAt: timestamp("last_used_at", { withTimezone: true }).notNull(),
@@ -86,11 +96,17 @@ export const sessions = pgTable(
 export type Session = typeof sessions.$inferSelect;
 
 /** Refresh tokens already exchanged for a new one: only kept to detect their reuse. */
-export const rotatedRefreshTokens = pgTable("rotated_refresh_tokens", {
-  tokenHash: varchar("token_hash", { length: 64 }).primaryKey(),
-  sessionId: uuid("session_id").notNull().references(() => sessions.id, { onDelete: "cascade" }),
-  rotatedAt: timestamp("rotated_at", { withTimezone: true }).notNull(),
-}, (table) => [index("rotated_refresh_tokens_session_id_idx").on(table.sessionId)]);
+export const rotatedRefreshTokens = pgTable(
+  "rotated_refresh_tokens",
+  {
+    tokenHash: varchar("token_hash", { length: 64 }).primaryKey(),
+    sessionId: uuid("session_id")
+      .notNull()
+      .references(() => sessions.id, { onDelete: "cascade" }),
+    rotatedAt: timestamp("rotated_at", { withTimezone: true }).notNull(),
+  },
+  (table) => [index("rotated_refresh_tokens_session_id_idx").on(table.sessionId)],
+);
 
 /** What happened, to whom, from where, and how it ended; never a password, code or token. */
 export const auditEvents = pgTable(
@@ -108,10 +124,7 @@ export const auditEvents = pgTable(
     /** A stable reason code (e.g. `invalid_credentials`) or a short fact (e.g. the code's purpose). */
     detail: varchar({ length: 128 }),
   },
-  (table) => [
-    index("audit_events_user_id_idx").on(table.userId, table.id),
-    index("audit_events_event_idx").on(table.event, table.id),
-  ],
+  (table) => [index("audit_events_user_id_idx").on(table.userId, table.id), index("audit_events_event_idx").on(table.event, table.id)],
 );
 
 export type AuditEvent = typeof auditEvents.$inferSelect;

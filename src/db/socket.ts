@@ -22,9 +22,7 @@ const connectionError = (message: string, code: string) => Object.assign(new Err
  * Only the first host of the URL is used.
  */
 export function openPostgresSocket(options: PostgresSocketOptions): net.Socket {
-  const socket = options.path
-    ? net.connect({ path: options.path })
-    : net.connect({ host: options.host[0]!, port: options.port[0]! });
+  const socket = options.path ? net.connect({ path: options.path }) : net.connect({ host: options.host[0]!, port: options.port[0]! });
   socket.once("connect", () => {
     socket.once("end", () => {
       if (socket.bytesRead === 0) {

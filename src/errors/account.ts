@@ -20,6 +20,6 @@ export const ACCOUNT_ERRORS = {
   passwordNotSet: {
     status: 400,
     code: "password_not_set",
-    detail: "This account has no password yet. Use \"Forgot password\" to set one.",
+    detail: 'This account has no password yet. Use "Forgot password" to set one.',
   },
 } as const satisfies ErrorCatalogue;

@@ -8,6 +8,9 @@ export const AUTH_ERRORS = {
   notVerified: { status: 400, code: "email_not_verified", detail: "Email not verified. Please complete the OTP flow." },
   alreadyVerified: { status: 400, code: "already_verified", detail: "This account is already verified. Log in to continue." },
   /** An account created by Google or GitHub sign-in, which has no password. */
-  oauthOnly: errorTemplate(400, "oauth_only_account", (provider: string) =>
-    `This account uses ${provider} sign-in and has no password. Please sign in with ${provider}.`),
+  oauthOnly: errorTemplate(
+    400,
+    "oauth_only_account",
+    (provider: string) => `This account uses ${provider} sign-in and has no password. Please sign in with ${provider}.`,
+  ),
 } as const satisfies ErrorCatalogue;

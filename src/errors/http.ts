@@ -32,6 +32,7 @@ export const HTTP_ERRORS = {
   metricsForbidden: {
     status: 403,
     code: "metrics_forbidden",
-    detail: "Without METRICS_TOKEN, /metrics answers only direct connections from this machine. Set METRICS_TOKEN to scrape it from elsewhere.",
+    detail:
+      "Without METRICS_TOKEN, /metrics answers only direct connections from this machine. Set METRICS_TOKEN to scrape it from elsewhere.",
   },
 } as const satisfies ErrorCatalogue;

@@ -42,7 +42,10 @@ function isListedProxy(list: { proxies: string[] }, address: string): boolean {
 }
 
 const forwardedFor = (request: Request) =>
-  (request.headers.get("x-forwarded-for") ?? "").split(",").map((entry) => entry.trim()).filter(Boolean);
+  (request.headers.get("x-forwarded-for") ?? "")
+    .split(",")
+    .map((entry) => entry.trim())
+    .filter(Boolean);
 
 /**
  * Who sent the request. `trust` is TRUST_PROXY:

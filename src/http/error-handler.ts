@@ -1,4 +1,4 @@
-import { Elysia, ValidationError } from "elysia";
+import { Elysia, type ValidationError } from "elysia";
 import { isDatabaseUnavailable } from "../db/errors";
 import { AppError, appError } from "../errors";
 import { HTTP_ERRORS } from "../errors/http";

@@ -41,23 +41,25 @@ const DOCS_PAGE = `<!DOCTYPE html>
 /** Swagger UI at /docs and the OpenAPI 3 document at /docs/json; the UI's files are served by us, no CDN. */
 export const apiDocs = () =>
   new Elysia({ name: "api-docs" })
-    .use(openapi({
-      path: "/docs",
-      specPath: "/docs/json",
-      provider: null,
-      mapJsonSchema: { zod: toOpenApiSchema },
-      exclude: { paths: [/^\/docs/] },
-      documentation: {
-        info: { title: TITLE, version: "0.1.0", description: DESCRIPTION },
-        components: {
-          securitySchemes: {
-            bearerAuth: { type: "http", scheme: "bearer", bearerFormat: "JWT" },
-            metricsToken: { type: "http", scheme: "bearer", description: "METRICS_TOKEN, when it is set." },
-            adminBasic: { type: "http", scheme: "basic", description: "ADMIN_EMAIL and ADMIN_PASSWORD" },
+    .use(
+      openapi({
+        path: "/docs",
+        specPath: "/docs/json",
+        provider: null,
+        mapJsonSchema: { zod: toOpenApiSchema },
+        exclude: { paths: [/^\/docs/] },
+        documentation: {
+          info: { title: TITLE, version: "0.1.0", description: DESCRIPTION },
+          components: {
+            securitySchemes: {
+              bearerAuth: { type: "http", scheme: "bearer", bearerFormat: "JWT" },
+              metricsToken: { type: "http", scheme: "bearer", description: "METRICS_TOKEN, when it is set." },
+              adminBasic: { type: "http", scheme: "basic", description: "ADMIN_EMAIL and ADMIN_PASSWORD" },
+            },
           },
         },
-      },
-    }))
+      }),
+    )
     .get("/docs", () => new Response(DOCS_PAGE, { headers: { "content-type": "text/html; charset=utf-8", "cache-control": "no-cache" } }), {
       detail: { hide: true },
     })

@@ -37,25 +37,27 @@ export const requestLog = ({ log, metrics, trustedProxies }: { log: Logger; metr
     });
   };
 
-  return new Elysia({ name: "request-log" })
-    .onRequest(({ request, server }) => {
-      const clientIp = requestClientIp(request, server, trustedProxies);
-      if (clientIp !== UNKNOWN_CLIENT) note(request, { clientIp });
-    })
-    // The route is known from routing on; transform runs for every matched request that is not refused
-    // while its body is parsed, and the error hook catches those.
-    .onTransform({ as: "global" }, ({ request, route }) => {
-      note(request, { route });
-    })
-    .onError({ as: "global" }, ({ request, route }) => {
-      if (route) note(request, { route });
-    })
-    // Around Elysia's whole handler: the only place that sees every response, early answers included.
-    .wrap(((handle: (request: Request) => Response | Promise<Response>) => (request: Request) => {
-      const started = performance.now();
-      return Promise.resolve(handle(request)).then((response) => {
-        record(request, response, started);
-        return response;
-      });
-    }) as never);
+  return (
+    new Elysia({ name: "request-log" })
+      .onRequest(({ request, server }) => {
+        const clientIp = requestClientIp(request, server, trustedProxies);
+        if (clientIp !== UNKNOWN_CLIENT) note(request, { clientIp });
+      })
+      // The route is known from routing on; transform runs for every matched request that is not refused
+      // while its body is parsed, and the error hook catches those.
+      .onTransform({ as: "global" }, ({ request, route }) => {
+        note(request, { route });
+      })
+      .onError({ as: "global" }, ({ request, route }) => {
+        if (route) note(request, { route });
+      })
+      // Around Elysia's whole handler: the only place that sees every response, early answers included.
+      .wrap(((handle: (request: Request) => Response | Promise<Response>) => (request: Request) => {
+        const started = performance.now();
+        return Promise.resolve(handle(request)).then((response) => {
+          record(request, response, started);
+          return response;
+        });
+      }) as never)
+  );
 };

@@ -4,7 +4,10 @@ import { z } from "zod";
 export const detailError = z.object({
   detail: z.string(),
   code: z.string().optional().meta({ description: "Stable machine-readable reason, e.g. `otp_required`." }),
-  otp_token: z.string().optional().meta({ description: "With `otp_required` and `email_not_verified`: send it back with the code to /auth/verify-otp." }),
+  otp_token: z
+    .string()
+    .optional()
+    .meta({ description: "With `otp_required` and `email_not_verified`: send it back with the code to /auth/verify-otp." }),
 });
 
 export const messageResponse = z.object({ message: z.string() });

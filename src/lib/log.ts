@@ -42,11 +42,13 @@ function redact(fields: LogFields): LogFields {
 
 /** One event per line, secrets redacted by field name, to stdout (stderr for errors) unless `write` says otherwise. */
 export function createLogger(level: LogLevel, write: LogWriter = consoleWriter("json")): Logger {
-  const emit = (at: LogLevel) => (message: string, fields: LogFields = {}) => {
-    if (ORDER[at] < ORDER[level]) return;
-    const entry: LogEntry = { time: new Date().toISOString(), level: at, message, ...redact(fields) };
-    write(JSON.stringify(entry), at === "error", entry);
-  };
+  const emit =
+    (at: LogLevel) =>
+    (message: string, fields: LogFields = {}) => {
+      if (ORDER[at] < ORDER[level]) return;
+      const entry: LogEntry = { time: new Date().toISOString(), level: at, message, ...redact(fields) };
+      write(JSON.stringify(entry), at === "error", entry);
+    };
   return { debug: emit("debug"), info: emit("info"), warn: emit("warn"), error: emit("error") };
 }
 
@@ -57,7 +59,7 @@ export function createLogger(level: LogLevel, write: LogWriter = consoleWriter("
 export function consoleWriter(format: LogFormat): LogWriter {
   return (line, isError, entry) => {
     const stream = isError ? process.stderr : process.stdout;
-    const text = (format === "json" ? line : formatPretty(entry, colorsFor(stream))) + "\n";
+    const text = `${format === "json" ? line : formatPretty(entry, colorsFor(stream))}\n`;
     if (isError) stream.write(text);
     else batchedStdout()(text);
   };
@@ -115,8 +117,14 @@ export function formatPretty(entry: LogEntry, colors = false): string {
   for (const [key, value] of Object.entries(rest)) {
     if (value === undefined) continue;
     const { message: text, stack } = (value ?? {}) as { message?: unknown; stack?: unknown };
-    if (typeof stack === "string") stacks.push(stack.split("\n").map((row) => `\n    ${row}`).join(""));
-    line += ` ${key}=${showValue(typeof stack === "string" ? text ?? "" : value)}`;
+    if (typeof stack === "string")
+      stacks.push(
+        stack
+          .split("\n")
+          .map((row) => `\n    ${row}`)
+          .join(""),
+      );
+    line += ` ${key}=${showValue(typeof stack === "string" ? (text ?? "") : value)}`;
   }
   return line + stacks.join("");
 }

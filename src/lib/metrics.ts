@@ -62,7 +62,8 @@ export function createMetrics() {
   });
   // Every known outcome is shown from the start (at 0), so rate() and alerts work before the first event.
   for (const outcome of ["sent", "failed"] satisfies MailOutcome[]) mails.inc({ outcome }, 0);
-  for (const outcome of ["ok", "invalid", "missing", "exhausted", "locked"] satisfies OtpVerifyOutcome[]) otpVerifications.inc({ outcome }, 0);
+  for (const outcome of ["ok", "invalid", "missing", "exhausted", "locked"] satisfies OtpVerifyOutcome[])
+    otpVerifications.inc({ outcome }, 0);
   registerProcessMetrics(registry);
 
   return {

@@ -4,8 +4,7 @@ export interface MailContent {
   html: string;
 }
 
-const escapeHtml = (value: string) =>
-  value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const escapeHtml = (value: string) => value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** The verification mail: the code first in the subject and prominent in both parts, with its lifetime. */
 export function verificationCodeMail(code: string, ttlSeconds: number, reason: string): MailContent {
@@ -45,7 +44,7 @@ export function passwordChangedMail(how: "reset" | "change"): MailContent {
   return noticeMail("Your password was changed", [
     `The password of your account ${what}. Every other session has been signed out.`,
     "If this was you, there is nothing to do.",
-    "If it was not you, reset your password now with \"Forgot password?\" and check your email account's security.",
+    'If it was not you, reset your password now with "Forgot password?" and check your email account\'s security.',
   ]);
 }
 
@@ -53,7 +52,7 @@ export function passwordChangedMail(how: "reset" | "change"): MailContent {
 export function alreadyRegisteredMail(): MailContent {
   return noticeMail("You already have an account", [
     "Someone tried to create an account with this email address, which already has one.",
-    "If it was you, sign in instead, or use \"Forgot password?\" if you no longer know your password.",
+    'If it was you, sign in instead, or use "Forgot password?" if you no longer know your password.',
     "If it was not you, you can ignore this email: nothing was changed.",
   ]);
 }

@@ -5,9 +5,20 @@ import type { IssueResult, OtpStore, VerifyResult, VerifyStatus } from "./store"
 const HOUR_MS = 3_600_000;
 const SWEEP_EVERY_OPS = 256;
 
-interface CodeEntry { hash: string; attempts: number; expiresAt: number; binding: string; passwordVersion: number }
+interface CodeEntry {
+  hash: string;
+  attempts: number;
+  expiresAt: number;
+  binding: string;
+  passwordVersion: number;
+}
 /** A fixed window: send limits (with the cooldown) and failure windows alike. */
-interface WindowEntry { nextAllowedAt: number; windowStart: number; count: number; windowMs: number }
+interface WindowEntry {
+  nextAllowedAt: number;
+  windowStart: number;
+  count: number;
+  windowMs: number;
+}
 
 const codeId = (email: string, purpose: string) => `${purpose}\n${email}`;
 
@@ -35,11 +46,28 @@ export function createMemoryOtpStore(): OtpStore {
     return entry;
   }
 
-  const result = (status: VerifyStatus, bound: boolean, extra: Partial<VerifyResult> = {}): VerifyResult =>
-    ({ status, bound, retryAfterMs: 0, passwordVersion: -1, ...extra });
+  const result = (status: VerifyStatus, bound: boolean, extra: Partial<VerifyResult> = {}): VerifyResult => ({
+    status,
+    bound,
+    retryAfterMs: 0,
+    passwordVersion: -1,
+    ...extra,
+  });
 
   return {
-    async issue({ email, purpose, codeHash, now, ttlMs, cooldownMs, maxSendsPerHour, sendClass, bindingHash, passwordVersion, keepBinding }): Promise<IssueResult> {
+    async issue({
+      email,
+      purpose,
+      codeHash,
+      now,
+      ttlMs,
+      cooldownMs,
+      maxSendsPerHour,
+      sendClass,
+      bindingHash,
+      passwordVersion,
+      keepBinding,
+    }): Promise<IssueResult> {
       sweep(now);
       const id = sendsKey(email, sendClass);
       const limits = windows.get(id) ?? { nextAllowedAt: 0, windowStart: 0, count: 0, windowMs: HOUR_MS };
@@ -51,13 +79,25 @@ export function createMemoryOtpStore(): OtpStore {
       windows.set(id, { ...current, nextAllowedAt: now + cooldownMs, count: current.count + 1 });
       const old = keepBinding ? codes.get(codeId(email, purpose)) : undefined;
       codes.set(codeId(email, purpose), {
-        hash: codeHash, attempts: 0, expiresAt: now + ttlMs,
-        binding: old?.binding ?? bindingHash, passwordVersion: old?.passwordVersion ?? passwordVersion,
+        hash: codeHash,
+        attempts: 0,
+        expiresAt: now + ttlMs,
+        binding: old?.binding ?? bindingHash,
+        passwordVersion: old?.passwordVersion ?? passwordVersion,
       });
       return { ok: true };
     },
 
-    async verifyAndConsume({ email, purpose, codeHash, now, maxAttempts, bindingHash, failureWindowMs, maxFailuresPerWindow }): Promise<VerifyResult> {
+    async verifyAndConsume({
+      email,
+      purpose,
+      codeHash,
+      now,
+      maxAttempts,
+      bindingHash,
+      failureWindowMs,
+      maxFailuresPerWindow,
+    }): Promise<VerifyResult> {
       sweep(now);
       const id = codeId(email, purpose);
       const entry = codes.get(id);

@@ -24,18 +24,49 @@ export function createRedisOtpStore(redis: RedisClient): OtpStore {
 
   return {
     async issue(input): Promise<IssueResult> {
-      const { email, purpose, codeHash, now, ttlMs, cooldownMs, maxSendsPerHour, sendClass, bindingHash, passwordVersion, keepBinding } = input;
+      const { email, purpose, codeHash, now, ttlMs, cooldownMs, maxSendsPerHour, sendClass, bindingHash, passwordVersion, keepBinding } =
+        input;
       const [status, retryAfterMs] = await call(() =>
-        commands.otpIssue(codeKey(email, purpose), sendsKey(email, sendClass), now, codeHash, ttlMs, cooldownMs, maxSendsPerHour,
-          HOUR_MS, bindingHash, passwordVersion, keepBinding ? 1 : 0),
+        commands.otpIssue(
+          codeKey(email, purpose),
+          sendsKey(email, sendClass),
+          now,
+          codeHash,
+          ttlMs,
+          cooldownMs,
+          maxSendsPerHour,
+          HOUR_MS,
+          bindingHash,
+          passwordVersion,
+          keepBinding ? 1 : 0,
+        ),
       );
       if (status === "ok") return { ok: true };
       return { ok: false, reason: status === "cooldown" ? "cooldown" : "hourly_cap", retryAfterMs };
     },
-    async verifyAndConsume({ email, purpose, codeHash, now, maxAttempts, bindingHash, failureWindowMs, maxFailuresPerWindow }): Promise<VerifyResult> {
+    async verifyAndConsume({
+      email,
+      purpose,
+      codeHash,
+      now,
+      maxAttempts,
+      bindingHash,
+      failureWindowMs,
+      maxFailuresPerWindow,
+    }): Promise<VerifyResult> {
       const [status, retryAfterMs, bound, passwordVersion] = await call(() =>
-        commands.otpVerify(codeKey(email, purpose), failuresKey(email, purpose, false), failuresKey(email, purpose, true),
-          now, codeHash, maxAttempts, bindingHash, failureWindowMs, maxFailuresPerWindow));
+        commands.otpVerify(
+          codeKey(email, purpose),
+          failuresKey(email, purpose, false),
+          failuresKey(email, purpose, true),
+          now,
+          codeHash,
+          maxAttempts,
+          bindingHash,
+          failureWindowMs,
+          maxFailuresPerWindow,
+        ),
+      );
       return { status, retryAfterMs, bound: bound === 1, passwordVersion };
     },
     async withdraw(email, purpose, codeHash, sendClass) {

@@ -44,8 +44,7 @@ export interface OtpServiceDeps {
 
 export function createOtpService({ store, clock, settings, onVerify }: OtpServiceDeps) {
   // Keyed by the secret and bound to address and purpose: a leaked Redis dump reveals no usable code.
-  const hashCode = (email: string, purpose: OtpPurpose, code: string) =>
-    hmacHex(settings.secret, `${purpose}:${email}:${code}`);
+  const hashCode = (email: string, purpose: OtpPurpose, code: string) => hmacHex(settings.secret, `${purpose}:${email}:${code}`);
   const hashOtpToken = (token: string | undefined) => (token ? hmacHex(settings.secret, `otp-token:${token}`) : "");
 
   return {
@@ -96,10 +95,14 @@ export function createOtpService({ store, clock, settings, onVerify }: OtpServic
       });
       onVerify?.(result.status);
       switch (result.status) {
-        case "ok": return { bound: result.bound, passwordVersion: result.passwordVersion };
-        case "locked": throw tooManyRequests(OTP_ERRORS.locked, result.retryAfterMs);
-        case "exhausted": throw appError(OTP_ERRORS.exhausted);
-        default: throw appError(OTP_ERRORS.invalid);
+        case "ok":
+          return { bound: result.bound, passwordVersion: result.passwordVersion };
+        case "locked":
+          throw tooManyRequests(OTP_ERRORS.locked, result.retryAfterMs);
+        case "exhausted":
+          throw appError(OTP_ERRORS.exhausted);
+        default:
+          throw appError(OTP_ERRORS.invalid);
       }
     },
 

@@ -8,9 +8,7 @@ export type OtpPurpose = "register" | "recheck" | "reset";
  */
 export type SendClass = "open" | "gated";
 
-export type IssueResult =
-  | { ok: true }
-  | { ok: false; reason: "cooldown" | "hourly_cap"; retryAfterMs: number };
+export type IssueResult = { ok: true } | { ok: false; reason: "cooldown" | "hourly_cap"; retryAfterMs: number };
 
 /**
  * `missing` covers never issued, expired and already used; `exhausted` is a code killed by wrong tries;

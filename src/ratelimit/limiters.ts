@@ -21,7 +21,10 @@ export type OnRefused = (limiter: string) => void;
  * A fixed-window counter: in Redis when there is one (every instance shares it; each operation touches a
  * single key, so Redis Cluster works), otherwise in this process.
  */
-export function createLimiter(redis: RedisClient | null, { name, points, durationSeconds, shieldInMemory }: LimiterSpec): RateLimiterAbstract {
+export function createLimiter(
+  redis: RedisClient | null,
+  { name, points, durationSeconds, shieldInMemory }: LimiterSpec,
+): RateLimiterAbstract {
   const options = { keyPrefix: `rl:${name}`, points, duration: durationSeconds };
   if (!redis) return new RateLimiterMemory(options);
   return new RateLimiterRedis({
@@ -40,13 +43,15 @@ export type LimiterResult = { allowed: boolean; res: RateLimiterRes };
  * 503 (fail closed: without the counters nothing is let through); a Redis reply error stays a bug (500).
  */
 export function runLimiter(operation: () => Promise<RateLimiterRes>): Promise<LimiterResult> {
-  return callRedis(() => operation().then(
-    (res): LimiterResult => ({ allowed: true, res }),
-    (error: unknown): LimiterResult => {
-      if (error instanceof RateLimiterRes) return { allowed: false, res: error };
-      throw error;
-    },
-  ));
+  return callRedis(() =>
+    operation().then(
+      (res): LimiterResult => ({ allowed: true, res }),
+      (error: unknown): LimiterResult => {
+        if (error instanceof RateLimiterRes) return { allowed: false, res: error };
+        throw error;
+      },
+    ),
+  );
 }
 
 /** Like runLimiter for operations that never refuse (get, delete, penalty, reward, block). */

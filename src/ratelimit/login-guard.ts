@@ -21,7 +21,11 @@ const STRIKES_CEILING = 1_000_000;
 // How a login attempt ended, read from the error it threw. Everything else (an OAuth-only account, a
 // dependency down, a bug) says nothing about the password, so the attempt is not counted.
 const WRONG_PASSWORD = new Set<string>([ACCOUNT_ERRORS.badCredentials.code, ADMIN_ERRORS.badCredentials.code]);
-const RIGHT_PASSWORD = new Set<string>([AUTH_ERRORS.notVerified.code, ACCOUNT_ERRORS.accountDisabled.code, AUTH_ERRORS.recheckRequired.code]);
+const RIGHT_PASSWORD = new Set<string>([
+  AUTH_ERRORS.notVerified.code,
+  ACCOUNT_ERRORS.accountDisabled.code,
+  AUTH_ERRORS.recheckRequired.code,
+]);
 
 export type LoginGuard = ReturnType<typeof createLoginGuard>;
 
@@ -37,7 +41,13 @@ export type LoginGuard = ReturnType<typeof createLoginGuard>;
  * Unknown addresses count exactly like known ones: a refusal says nothing about whether an account exists.
  * `name` keeps the counters of one guarded door (`login`, `admin`) apart from another's.
  */
-export function createLoginGuard({ redis, settings, log, onRefused, name = "login" }: {
+export function createLoginGuard({
+  redis,
+  settings,
+  log,
+  onRefused,
+  name = "login",
+}: {
   redis: RedisClient | null;
   settings: LoginGuardSettings;
   log: Logger;
@@ -48,8 +58,7 @@ export function createLoginGuard({ redis, settings, log, onRefused, name = "logi
   const strikes = createLimiter(redis, { name: `${name}-blocks`, points: STRIKES_CEILING, durationSeconds: DAY_SECONDS });
   const clients = createLimiter(redis, { name: `${name}-fail-ip`, points: settings.maxFailuresPerIpPerDay, durationSeconds: DAY_SECONDS });
 
-  const blockSecondsFor = (strike: number) =>
-    Math.min(settings.blockMaxSeconds, settings.blockSeconds * 2 ** Math.min(strike - 1, 30));
+  const blockSecondsFor = (strike: number) => Math.min(settings.blockMaxSeconds, settings.blockSeconds * 2 ** Math.min(strike - 1, 30));
 
   function refuse(limiter: string, retryAfterMs: number): never {
     onRefused?.(limiter);
@@ -80,8 +89,7 @@ export function createLoginGuard({ redis, settings, log, onRefused, name = "logi
         refuse(`${name}-pair`, byPair.res.msBeforeNext);
       }
 
-      const passwordWasRight = () => settle("reset", () =>
-        Promise.all([pairs.delete(pair), strikes.delete(pair), clients.reward(client)]));
+      const passwordWasRight = () => settle("reset", () => Promise.all([pairs.delete(pair), strikes.delete(pair), clients.reward(client)]));
       try {
         const result = await attempt();
         await passwordWasRight();

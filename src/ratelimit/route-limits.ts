@@ -40,7 +40,15 @@ export function quotaHeaders({ limit, remaining, windowSeconds, resetMs }: Quota
 
 export type RouteLimits = ReturnType<typeof createRouteLimits>;
 
-export function createRouteLimits({ redis, settings, onRefused }: { redis: RedisClient | null; settings: RouteLimitSettings; onRefused?: OnRefused }) {
+export function createRouteLimits({
+  redis,
+  settings,
+  onRefused,
+}: {
+  redis: RedisClient | null;
+  settings: RouteLimitSettings;
+  onRefused?: OnRefused;
+}) {
   const windows: Record<RouteLimitKind, { points: number; durationSeconds: number }> = {
     mail: { points: settings.mailPerHour, durationSeconds: 3600 },
     password: { points: settings.passwordPerMinute, durationSeconds: 60 },

@@ -22,7 +22,13 @@ const SESSION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12
 export function createTokenIssuer({ secret, expireMinutes, clock }: { secret: string; expireMinutes: number; clock: Clock }) {
   const key = Buffer.from(secret, "utf8");
   const sign = createSigner({ key, algorithm: "HS256" });
-  const verify = createVerifier({ key, algorithms: ["HS256"], requiredClaims: ["sub", "exp", "sid"], ignoreExpiration: true, cache: false });
+  const verify = createVerifier({
+    key,
+    algorithms: ["HS256"],
+    requiredClaims: ["sub", "exp", "sid"],
+    ignoreExpiration: true,
+    cache: false,
+  });
   return {
     expiresInSeconds: expireMinutes * 60,
     issueAccessToken: async (user: { id: number; email: string }, sessionId: string) =>

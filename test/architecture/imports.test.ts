@@ -67,7 +67,8 @@ function importGraph(root = SRC): { imports: Import[]; unresolved: string[] } {
 
 /** Imports that run up: into a higher layer, or from infrastructure into a feature module. */
 const upwardImports = (imports: Import[]) =>
-  imports.filter(({ from, to }) => rankOf(to) < rankOf(from))
+  imports
+    .filter(({ from, to }) => rankOf(to) < rankOf(from))
     .map(({ from, to }) => `${from} (${layerOf(from)}) imports ${to} (${layerOf(to)})`);
 
 /** Cycles between feature modules, each with the imports that make it up. */
@@ -87,7 +88,12 @@ function featureCycles(imports: Import[]): string[] {
       // Reported once, from the alphabetically first feature of the cycle.
       else if (path[start]! === [...path.slice(start)].sort()[0]) {
         const loop = [...path.slice(start), next];
-        cycles.add(loop.slice(1).map((b, i) => edges.get(loop[i]!)!.get(b)!).join("; "));
+        cycles.add(
+          loop
+            .slice(1)
+            .map((b, i) => edges.get(loop[i]!)!.get(b)!)
+            .join("; "),
+        );
       }
     }
   };

@@ -24,16 +24,16 @@ const anotherClient = () => ({ "x-forwarded-for": `2001:db8:1:${(++subnet).toStr
 
 describe.each(CORE_BACKENDS)("guessing codes across resends (%s)", (backend) => {
   const suite = servedForSuite({
-      backend,
-      // The defaults of the per-IP budgets and of every code rule, not the harness's generous ones.
-      env: {
-        TRUST_PROXY: "1",
-        RATE_LIMIT_MAIL_PER_HOUR: "20",
-        RATE_LIMIT_CODE_PER_MINUTE: "20",
-        RATE_LIMIT_PASSWORD_PER_MINUTE: "20",
-        ...loginGuard({ failures: 5, failuresPerIpPerDay: 100 }),
-      },
-    });
+    backend,
+    // The defaults of the per-IP budgets and of every code rule, not the harness's generous ones.
+    env: {
+      TRUST_PROXY: "1",
+      RATE_LIMIT_MAIL_PER_HOUR: "20",
+      RATE_LIMIT_CODE_PER_MINUTE: "20",
+      RATE_LIMIT_PASSWORD_PER_MINUTE: "20",
+      ...loginGuard({ failures: 5, failuresPerIpPerDay: 100 }),
+    },
+  });
 
   const post = (path: string, body: unknown) => suite.server.http("POST", path, body, anotherClient());
   const mails = (email: string) => suite.h.inbox.mailTo(email).length;
@@ -44,7 +44,11 @@ describe.each(CORE_BACKENDS)("guessing codes across resends (%s)", (backend) => 
    * hourly cap allows, and spends every try on it: without the failure window that is 5 tries x 10 codes an
    * hour. Returns how many wrong guesses the service actually checked against a live code.
    */
-  async function guessForHours(email: string, requestCode: () => Promise<{ status: number }>, guess: (code: string) => Promise<{ body: any }>) {
+  async function guessForHours(
+    email: string,
+    requestCode: () => Promise<{ status: number }>,
+    guess: (code: string) => Promise<{ body: any }>,
+  ) {
     let evaluated = 0;
     for (let elapsed = 0; elapsed < 3 * HOUR; elapsed += 61_000) {
       const before = mails(email);
@@ -63,9 +67,11 @@ describe.each(CORE_BACKENDS)("guessing codes across resends (%s)", (backend) => 
   test("reset codes: at most OTP_MAX_FAILURES_PER_WINDOW wrong guesses a day reach a code, however many IPs", async () => {
     const email = uniqueEmail("reset-target");
     await suite.h.signUp(email, PASSWORD);
-    const evaluated = await guessForHours(email,
+    const evaluated = await guessForHours(
+      email,
       () => post("/auth/password/forgot", { email }),
-      (code) => post("/auth/password/reset", { email, code, new_password: "the attacker's password" }));
+      (code) => post("/auth/password/reset", { email, code, new_password: "the attacker's password" }),
+    );
     // 10 codes an hour with 5 tries each would be 150 in these three hours; the failure window holds it to 25 a day.
     expect(evaluated).toBe(FAILURES_PER_WINDOW);
     // Locked: even the right code of a fresh reset is refused until the window ends, and the answer says when.
@@ -73,7 +79,11 @@ describe.each(CORE_BACKENDS)("guessing codes across resends (%s)", (backend) => 
     const before = mails(email);
     expect((await post("/auth/password/forgot", { email })).status).toBe(200);
     await suite.h.inbox.waitForMail(email, before + 1);
-    const locked = await post("/auth/password/reset", { email, code: suite.h.inbox.latestCode(email), new_password: "the attacker's password" });
+    const locked = await post("/auth/password/reset", {
+      email,
+      code: suite.h.inbox.latestCode(email),
+      new_password: "the attacker's password",
+    });
     expect(locked.status).toBe(429);
     expect(locked.body.code).toBe("otp_locked");
   }, 60_000);
@@ -85,9 +95,11 @@ describe.each(CORE_BACKENDS)("guessing codes across resends (%s)", (backend) => 
     const login = await post("/auth/login", { email, password: PASSWORD });
     expect(login.body.code).toBe("otp_required");
 
-    const evaluated = await guessForHours(email,
+    const evaluated = await guessForHours(
+      email,
       () => post("/auth/resend-otp", { email }),
-      (code) => post("/auth/verify-otp", { email, code }));
+      (code) => post("/auth/verify-otp", { email, code }),
+    );
     expect(evaluated).toBe(FAILURES_PER_WINDOW);
 
     // The owner signs in again (a fresh step of their own): guesses without its token stay locked, and the owner,

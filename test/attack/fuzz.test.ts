@@ -28,8 +28,16 @@ const PASSWORD = "correct horse battery";
 
 // Answers given before a handler runs: refused by a guard, by validation or by routing.
 const BEFORE_HANDLER = new Set([
-  "malformed_body", "unsupported_media_type", "body_too_large", "length_required", "validation_failed", "not_found",
-  "invalid_token", "invalid_admin_credentials", "metrics_unauthorized", "rate_limited",
+  "malformed_body",
+  "unsupported_media_type",
+  "body_too_large",
+  "length_required",
+  "validation_failed",
+  "not_found",
+  "invalid_token",
+  "invalid_admin_credentials",
+  "metrics_unauthorized",
+  "rate_limited",
 ]);
 
 console.log(`fuzz seed ${SEED} (replay with FUZZ_SEED=${SEED})`);
@@ -64,7 +72,13 @@ describe.each(CORE_BACKENDS)("fuzzing every route (%s)", (backend) => {
     routes = routesFromOpenApi((await h.call("GET", "/docs/json")).body);
     // Users the admin routes may change or delete, made first so that small ids point at them.
     const targets = [];
-    for (let i = 0; i < 4; i++) targets.push(await h.deps.admin.createUser({ email: uniqueEmail("target"), password: PASSWORD, is_active: true, is_verified: true }, { ip: null, userAgent: null }));
+    for (let i = 0; i < 4; i++)
+      targets.push(
+        await h.deps.admin.createUser(
+          { email: uniqueEmail("target"), password: PASSWORD, is_active: true, is_verified: true },
+          { ip: null, userAgent: null },
+        ),
+      );
     let owner = { email: uniqueEmail("fuzz-owner"), id: 0 };
     const first = await h.signUp(owner.email, PASSWORD);
     owner.id = (await h.callAs(first.access_token, "GET", "/auth/me")).body.id;
@@ -82,7 +96,15 @@ describe.each(CORE_BACKENDS)("fuzzing every route (%s)", (backend) => {
         } catch (error) {
           if (attempt > 2) throw error;
           const email = uniqueEmail("fuzz-owner");
-          owner = { email, id: (await h.deps.admin.createUser({ email, password: PASSWORD, is_active: true, is_verified: true }, { ip: null, userAgent: null })).id };
+          owner = {
+            email,
+            id: (
+              await h.deps.admin.createUser(
+                { email, password: PASSWORD, is_active: true, is_verified: true },
+                { ip: null, userAgent: null },
+              )
+            ).id,
+          };
         }
       }
     }
@@ -90,7 +112,13 @@ describe.each(CORE_BACKENDS)("fuzzing every route (%s)", (backend) => {
     credentials = {
       session,
       forgedBearer: [
-        ...await forgedBearerHeaders({ secret: TEST_SECRET, validToken: valid.access, userId: owner.id, sessionId: valid.sessionId, nowSeconds: Math.floor(h.clock.now() / 1000) }),
+        ...(await forgedBearerHeaders({
+          secret: TEST_SECRET,
+          validToken: valid.access,
+          userId: owner.id,
+          sessionId: valid.sessionId,
+          nowSeconds: Math.floor(h.clock.now() / 1000),
+        })),
         `Bearer ${revokedToken}`,
       ],
       validBasic: `Basic ${btoa(`${ADMIN.email}:${ADMIN.password}`)}`,
@@ -105,7 +133,14 @@ describe.each(CORE_BACKENDS)("fuzzing every route (%s)", (backend) => {
 
   test("the fuzz covers every operation of the API document", () => {
     const names = routes.map((route) => route.name);
-    for (const expected of ["POST /auth/register", "POST /auth/refresh", "DELETE /auth/sessions/{id}", "PUT /auth/admin/users/{id}", "GET /metrics", "POST /auth/oauth/{provider}/callback"]) {
+    for (const expected of [
+      "POST /auth/register",
+      "POST /auth/refresh",
+      "DELETE /auth/sessions/{id}",
+      "PUT /auth/admin/users/{id}",
+      "GET /metrics",
+      "POST /auth/oauth/{provider}/callback",
+    ]) {
       expect(names).toContain(expected);
     }
     expect(routes.filter((route) => route.auth === "bearer").length).toBeGreaterThanOrEqual(5);
@@ -118,7 +153,15 @@ describe.each(CORE_BACKENDS)("fuzzing every route (%s)", (backend) => {
       const forged = route.auth === "admin" ? credentials.forgedBasic : credentials.forgedBearer;
       const path = route.path.replace("{id}", route.auth === "admin" ? String(credentials.targetUserIds[0]) : crypto.randomUUID());
       for (const authorization of [...forged, undefined]) {
-        const body = route.body ? JSON.stringify({ email: uniqueEmail("forged"), password: PASSWORD, current_password: PASSWORD, new_password: "another password", is_active: false }) : undefined;
+        const body = route.body
+          ? JSON.stringify({
+              email: uniqueEmail("forged"),
+              password: PASSWORD,
+              current_password: PASSWORD,
+              new_password: "another password",
+              is_active: false,
+            })
+          : undefined;
         const headers: Record<string, string> = body ? { "content-type": "application/json" } : {};
         if (authorization !== undefined) headers.authorization = authorization;
         const response = await h.app.handle(new Request(`http://localhost${path}`, { method: route.method, headers, body }));
@@ -130,72 +173,90 @@ describe.each(CORE_BACKENDS)("fuzzing every route (%s)", (backend) => {
     }
     expect(failures).toEqual([]);
     // Nothing was changed by the refused admin requests.
-    const target = await h.call("GET", `/auth/admin/users?q=${encodeURIComponent(credentials.knownEmails[1]!)}`, undefined, { authorization: credentials.validBasic });
+    const target = await h.call("GET", `/auth/admin/users?q=${encodeURIComponent(credentials.knownEmails[1]!)}`, undefined, {
+      authorization: credentials.validBasic,
+    });
     expect(target.body.users[0].is_active).toBe(true);
   }, 60_000);
 
-  test(`${requests} seeded malformed requests: never a 5xx, every error {detail, code}, nothing echoed`, async () => {
-    const random = seededRandom(SEED + (backend === "services" ? 0 : 1));
-    const fuzzer = createFuzzer(random, credentials);
-    const failures: string[] = [];
-    const seen = new Map<string, { total: number; statuses: Map<number, number>; handled: number; validation: number }>();
-    let unbuildable = 0;
-    const slowest: { ms: number; what: string }[] = [];
-    const started = performance.now();
+  test(
+    `${requests} seeded malformed requests: never a 5xx, every error {detail, code}, nothing echoed`,
+    async () => {
+      const random = seededRandom(SEED + (backend === "services" ? 0 : 1));
+      const fuzzer = createFuzzer(random, credentials);
+      const failures: string[] = [];
+      const seen = new Map<string, { total: number; statuses: Map<number, number>; handled: number; validation: number }>();
+      let unbuildable = 0;
+      const slowest: { ms: number; what: string }[] = [];
+      const started = performance.now();
 
-    async function runOne(route: ApiRoute) {
-      let fuzzCase;
-      try {
-        fuzzCase = await fuzzer.next(route);
-      } catch (error) {
-        // A value no HTTP client can send (a header that is not a byte string): not a request.
-        if (error instanceof TypeError) return void unbuildable++;
-        throw error;
+      async function runOne(route: ApiRoute) {
+        let fuzzCase;
+        try {
+          fuzzCase = await fuzzer.next(route);
+        } catch (error) {
+          // A value no HTTP client can send (a header that is not a byte string): not a request.
+          if (error instanceof TypeError) return void unbuildable++;
+          throw error;
+        }
+        const t0 = performance.now();
+        const response = await h.app.handle(fuzzCase.request);
+        const text = await response.text();
+        slowest.push({ ms: performance.now() - t0, what: `${fuzzCase.description.slice(0, 200)} → ${response.status}` });
+        const problems = answerProblems(
+          { status: response.status, headers: response.headers, text },
+          { method: fuzzCase.request.method, secrets: fuzzCase.secrets },
+        );
+        if (problems.length) failures.push(`${fuzzCase.description}\n    → ${response.status} ${problems.join("; ")}`);
+        const stats = seen.get(route.name) ?? { total: 0, statuses: new Map(), handled: 0, validation: 0 };
+        seen.set(route.name, stats);
+        stats.total++;
+        stats.statuses.set(response.status, (stats.statuses.get(response.status) ?? 0) + 1);
+        let code: unknown;
+        try {
+          code = JSON.parse(text).code;
+        } catch {
+          // a 2xx that is not JSON (metrics)
+        }
+        if (response.status === 422) stats.validation++;
+        if (response.status < 300 || (typeof code === "string" && !BEFORE_HANDLER.has(code))) stats.handled++;
       }
-      const t0 = performance.now();
-      const response = await h.app.handle(fuzzCase.request);
-      const text = await response.text();
-      slowest.push({ ms: performance.now() - t0, what: `${fuzzCase.description.slice(0, 200)} → ${response.status}` });
-      const problems = answerProblems({ status: response.status, headers: response.headers, text }, { method: fuzzCase.request.method, secrets: fuzzCase.secrets });
-      if (problems.length) failures.push(`${fuzzCase.description}\n    → ${response.status} ${problems.join("; ")}`);
-      const stats = seen.get(route.name) ?? { total: 0, statuses: new Map(), handled: 0, validation: 0 };
-      seen.set(route.name, stats);
-      stats.total++;
-      stats.statuses.set(response.status, (stats.statuses.get(response.status) ?? 0) + 1);
-      let code: unknown;
-      try {
-        code = JSON.parse(text).code;
-      } catch {
-        // a 2xx that is not JSON (metrics)
+
+      for (let i = 0; i < requests; i += CONCURRENCY) {
+        await Promise.all(Array.from({ length: CONCURRENCY }, () => runOne(random.pick(routes))));
       }
-      if (response.status === 422) stats.validation++;
-      if (response.status < 300 || (typeof code === "string" && !BEFORE_HANDLER.has(code))) stats.handled++;
-    }
+      const seconds = (performance.now() - started) / 1000;
+      console.log(
+        slowest
+          .sort((a, b) => b.ms - a.ms)
+          .slice(0, 3)
+          .map((s) => `  slowest: ${s.ms.toFixed(0)} ms ${s.what}`)
+          .join("\n"),
+      );
+      const statuses = new Map<number, number>();
+      for (const stats of seen.values())
+        for (const [status, count] of stats.statuses) statuses.set(status, (statuses.get(status) ?? 0) + count);
+      console.log(
+        `fuzz (${backend}, seed ${SEED}): ${requests} requests in ${seconds.toFixed(1)} s, ${unbuildable} unbuildable; statuses ${JSON.stringify(Object.fromEntries([...statuses].sort()))}`,
+      );
 
-    for (let i = 0; i < requests; i += CONCURRENCY) {
-      await Promise.all(Array.from({ length: CONCURRENCY }, () => runOne(random.pick(routes))));
-    }
-    const seconds = (performance.now() - started) / 1000;
-    console.log(slowest.sort((a, b) => b.ms - a.ms).slice(0, 3).map((s) => `  slowest: ${s.ms.toFixed(0)} ms ${s.what}`).join("\n"));
-    const statuses = new Map<number, number>();
-    for (const stats of seen.values()) for (const [status, count] of stats.statuses) statuses.set(status, (statuses.get(status) ?? 0) + count);
-    console.log(`fuzz (${backend}, seed ${SEED}): ${requests} requests in ${seconds.toFixed(1)} s, ${unbuildable} unbuildable; statuses ${JSON.stringify(Object.fromEntries([...statuses].sort()))}`);
-
-    expect(failures.slice(0, 15), `seed ${SEED}: ${failures.length} bad answers; replay with FUZZ_SEED=${SEED}`).toEqual([]);
-    // The fuzz reached past the guards: every route answered from its handler at least once, and every
-    // route with a body met its validation.
-    for (const route of routes) {
-      const stats = seen.get(route.name);
-      expect(stats?.total ?? 0, `${route.name} was fuzzed (seed ${SEED})`).toBeGreaterThan(20);
-      expect(stats!.handled, `${route.name} reached its handler (seed ${SEED})`).toBeGreaterThan(0);
-      if (route.body) expect(stats!.validation, `${route.name} met its validation (seed ${SEED})`).toBeGreaterThan(0);
-    }
-    expect(unbuildable).toBeLessThan(requests / 20);
-    // No line of the run's log holds a secret the fuzz sent, or an unexpected error.
-    const logs = h.logs.join("\n");
-    expect(SECRET_CANARY.test(logs)).toBe(false);
-    expect(h.logs.filter((line) => line.includes("unhandled error"))).toEqual([]);
-  }, 120_000 * SCALE);
+      expect(failures.slice(0, 15), `seed ${SEED}: ${failures.length} bad answers; replay with FUZZ_SEED=${SEED}`).toEqual([]);
+      // The fuzz reached past the guards: every route answered from its handler at least once, and every
+      // route with a body met its validation.
+      for (const route of routes) {
+        const stats = seen.get(route.name);
+        expect(stats?.total ?? 0, `${route.name} was fuzzed (seed ${SEED})`).toBeGreaterThan(20);
+        expect(stats!.handled, `${route.name} reached its handler (seed ${SEED})`).toBeGreaterThan(0);
+        if (route.body) expect(stats!.validation, `${route.name} met its validation (seed ${SEED})`).toBeGreaterThan(0);
+      }
+      expect(unbuildable).toBeLessThan(requests / 20);
+      // No line of the run's log holds a secret the fuzz sent, or an unexpected error.
+      const logs = h.logs.join("\n");
+      expect(SECRET_CANARY.test(logs)).toBe(false);
+      expect(h.logs.filter((line) => line.includes("unhandled error"))).toEqual([]);
+    },
+    120_000 * SCALE,
+  );
 
   test("afterwards the service answers normally: register → verify → login → /auth/me", async () => {
     const email = uniqueEmail("after-fuzz");

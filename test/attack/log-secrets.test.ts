@@ -15,7 +15,14 @@ import { holdsSecret } from "../support/response-checks";
 
 const ADMIN = { email: "admin@example.com", password: "admin-password-log-probe-1" };
 const METRICS_TOKEN = "metrics-token-log-probe-0123";
-const PASSWORDS = ["log-probe-password-1", "log-probe-password-2", "log-probe-password-3", "log-probe-wrong-pass", "log-probe-admin-set-1", "log-probe-admin-set-2"];
+const PASSWORDS = [
+  "log-probe-password-1",
+  "log-probe-password-2",
+  "log-probe-password-3",
+  "log-probe-wrong-pass",
+  "log-probe-admin-set-1",
+  "log-probe-admin-set-2",
+];
 
 let idp: OAuthProvider;
 let h: Harness;
@@ -89,8 +96,12 @@ test("a run through every route leaves no password, code, token or key in any lo
   if (other) expect((await call("DELETE", `/auth/sessions/${other.id}`, undefined, bearer(second.body.access_token))).status).toBe(200);
 
   // Change, forgot and reset (a wrong code first), then logout.
-  expect((await call("POST", "/auth/password/change", { current_password: wrong, new_password: p2 }, bearer(second.body.access_token))).status).toBe(400);
-  expect((await call("POST", "/auth/password/change", { current_password: p1, new_password: p2 }, bearer(second.body.access_token))).status).toBe(200);
+  expect(
+    (await call("POST", "/auth/password/change", { current_password: wrong, new_password: p2 }, bearer(second.body.access_token))).status,
+  ).toBe(400);
+  expect(
+    (await call("POST", "/auth/password/change", { current_password: p1, new_password: p2 }, bearer(second.body.access_token))).status,
+  ).toBe(200);
   h.clock.advance(61_000);
   const mails = h.inbox.mailTo(email).length;
   expect((await call("POST", "/auth/password/forgot", { email })).status).toBe(200);
@@ -117,7 +128,8 @@ test("a run through every route leaves no password, code, token or key in any lo
   secrets.add(back.code!);
   expect((await call("POST", "/auth/oauth/google/callback", { code: back.code, state: back.state })).status).toBe(200);
   expect((await call("POST", "/auth/oauth/google/callback", { code: back.code, state: back.state })).status).toBe(400);
-  for (const form of idp.tokenRequests) for (const key of ["code", "code_verifier", "client_secret"]) if (form.get(key)) secrets.add(form.get(key)!);
+  for (const form of idp.tokenRequests)
+    for (const key of ["code", "code_verifier", "client_secret"]) if (form.get(key)) secrets.add(form.get(key)!);
 
   // Errors that carry secrets in their requests; the metrics and the public routes.
   expect((await call("POST", "/auth/login", { email: "not-an-email", password: p1 })).status).toBe(422);
@@ -138,8 +150,11 @@ test("a run through every route leaves no password, code, token or key in any lo
   // Also every access token's signature alone, in case something logs a part of one.
   for (const secret of [...secrets]) if (secret.split(".").length === 3) secrets.add(secret.split(".")[2]!);
   const rendered = [...h.logs, ...entries.map((entry) => formatPretty(entry))];
-  const leaks = [...secrets].filter((secret) => secret.length >= 6).flatMap((secret) =>
-    rendered.filter((line) => holdsSecret(line, secret)).map((line) => `${secret.slice(0, 12)}… in ${line.slice(0, 200)}`));
+  const leaks = [...secrets]
+    .filter((secret) => secret.length >= 6)
+    .flatMap((secret) =>
+      rendered.filter((line) => holdsSecret(line, secret)).map((line) => `${secret.slice(0, 12)}… in ${line.slice(0, 200)}`),
+    );
   expect(leaks).toEqual([]);
   // The probe is not vacuous: it knows many secrets, and the log is full.
   expect(secrets.size).toBeGreaterThan(30);

@@ -49,7 +49,7 @@ describe.each(CORE_BACKENDS)("mail bombing through forgot password (%s)", (backe
     return total();
   }
 
-  const codes = (results: CallResult[]) => results.map((res) => (res.status === 200 ? "ok" : res.body.code as string));
+  const codes = (results: CallResult[]) => results.map((res) => (res.status === 200 ? "ok" : (res.body.code as string)));
   const count = (list: string[], what: string) => list.filter((item) => item === what).length;
 
   test("one address, from a new IP each time: one mail per cooldown, at most OTP_MAX_SENDS_PER_HOUR an hour", async () => {
@@ -82,7 +82,12 @@ describe.each(CORE_BACKENDS)("mail bombing through forgot password (%s)", (backe
     expect(await mailsTo([victim], SENDS_PER_HOUR + 1)).toBe(SENDS_PER_HOUR + 1);
     expect(h.inbox.mailTo(stranger)).toHaveLength(0);
     // Each mail holds a reset code, and only the newest one works.
-    const reset = await h.call("POST", "/auth/password/reset", { email: victim, code: h.inbox.latestCode(victim), new_password: "a new password" }, from(nextIp()));
+    const reset = await h.call(
+      "POST",
+      "/auth/password/reset",
+      { email: victim, code: h.inbox.latestCode(victim), new_password: "a new password" },
+      from(nextIp()),
+    );
     expect(reset.status, JSON.stringify(reset.body)).toBe(200);
   }, 60_000);
 
@@ -112,7 +117,13 @@ describe.each(CORE_BACKENDS)("mail bombing through forgot password (%s)", (backe
       expect(res.status, JSON.stringify(res.body)).toBeLessThan(300);
     }
     const late = [uniqueEmail("late"), uniqueEmail("late")];
-    const refused = [await forgot(a, bomber), await register(late[0]!), await resend(n2), await forgot(b, bomber), await register(late[1]!)];
+    const refused = [
+      await forgot(a, bomber),
+      await register(late[0]!),
+      await resend(n2),
+      await forgot(b, bomber),
+      await register(late[1]!),
+    ];
     expect(codes(refused)).toEqual(Array(5).fill("rate_limited"));
     expect(await mailsTo([a, b, n1, n2, ...late], MAILS_PER_IP)).toBe(MAILS_PER_IP);
     expect(h.inbox.mailTo(n1)).toHaveLength(2);

@@ -22,7 +22,11 @@ describe.each(CORE_BACKENDS)("sign-up takeover (%s)", (backend) => {
   const mails = (email: string) => suite.h.inbox.mailTo(email).length;
   /** The code of the newest mail that has one, as V would read it; null before any. */
   const newestCode = (email: string) =>
-    suite.h.inbox.mailTo(email).map((mail) => /verification code is: (\d+)/.exec(mail.text)?.[1]).filter(Boolean).at(-1) ?? null;
+    suite.h.inbox
+      .mailTo(email)
+      .map((mail) => /verification code is: (\d+)/.exec(mail.text)?.[1])
+      .filter(Boolean)
+      .at(-1) ?? null;
 
   /** What a login with this password gives: 200 means tokens went to whoever typed it. */
   const loginStatus = async (email: string, password: string) => (await post("/auth/login", { email, password })).status;
@@ -71,7 +75,9 @@ describe.each(CORE_BACKENDS)("sign-up takeover (%s)", (backend) => {
     const victim = await post("/auth/register", { email, password: VICTIM_PASSWORD });
     expect(victim.status).toBe(201);
     await waitFor(email, 2);
-    expect((await post("/auth/verify-otp", { email, code: suite.h.inbox.latestCode(email), otp_token: victim.body.otp_token })).status).toBe(200);
+    expect(
+      (await post("/auth/verify-otp", { email, code: suite.h.inbox.latestCode(email), otp_token: victim.body.otp_token })).status,
+    ).toBe(200);
     expect(await loginStatus(email, ATTACKER_PASSWORD)).toBe(401);
     expect(await loginStatus(email, VICTIM_PASSWORD)).toBe(200);
   });

@@ -13,7 +13,9 @@ let folder: string;
 let binary: string;
 beforeAll(async () => {
   buildDir = await mkdtemp(join(tmpdir(), "otp-auth-build-"));
-  const build = await runToEnd(["bun", join(import.meta.dir, "../../scripts/build.ts"), join(buildDir, "otp-auth")], { PATH: process.env.PATH ?? "" });
+  const build = await runToEnd(["bun", join(import.meta.dir, "../../scripts/build.ts"), join(buildDir, "otp-auth")], {
+    PATH: process.env.PATH ?? "",
+  });
   if (build.exitCode !== 0) throw new Error(`build failed: ${build.stderr}`);
   folder = await mkdtemp(join(tmpdir(), "otp-auth-binary-"));
   binary = join(folder, "otp-auth");
@@ -24,7 +26,9 @@ beforeAll(async () => {
 afterAll(() => rm(folder, { recursive: true, force: true }));
 
 const nonLoopbackAddress = () =>
-  Object.values(networkInterfaces()).flat().find((address) => address && address.family === "IPv4" && !address.internal)?.address;
+  Object.values(networkInterfaces())
+    .flat()
+    .find((address) => address && address.family === "IPv4" && !address.internal)?.address;
 
 async function readMailboxCode(base: string, email: string): Promise<string> {
   const { messages } = (await (await fetch(`${base}/dev/mailbox.json`)).json()) as { messages: { to: string[]; text: string }[] };

@@ -272,7 +272,9 @@ describe("log out", () => {
     expect(await stored(page)).toBeNull();
     expect((await me(tokens.access_token)).status).toBe(401);
     const refresh = await fetch(`${suite.base}/auth/refresh`, {
-      method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ refresh_token: tokens.refresh_token }),
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ refresh_token: tokens.refresh_token }),
     });
     expect(refresh.status).toBe(401);
   });

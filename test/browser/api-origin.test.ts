@@ -111,7 +111,10 @@ describe("the page talks only to its own origin and the listed ones", () => {
 
   test("so does a meta tag naming an origin the copy does not list", async () => {
     const metaSite = servePublicDir((path, text) =>
-      path === "index.html" ? text.replace('<meta name="otp-auth-api" content="">', `<meta name="otp-auth-api" content="${attacker}">`) : text);
+      path === "index.html"
+        ? text.replace('<meta name="otp-auth-api" content="">', `<meta name="otp-auth-api" content="${attacker}">`)
+        : text,
+    );
     try {
       const { page: tab } = await openPage(suite.browser, `${metaSite.url}/`);
       expect(await tab.locator("#api-ignored").textContent()).toContain(new URL(attacker).host);

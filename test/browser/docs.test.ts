@@ -17,7 +17,8 @@ describe("/docs in Chromium", () => {
     });
     page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
     page.on("console", (message) => {
-      if (message.type() === "error" || /Content Security Policy|Refused to/i.test(message.text())) problems.push(`console: ${message.text()}`);
+      if (message.type() === "error" || /Content Security Policy|Refused to/i.test(message.text()))
+        problems.push(`console: ${message.text()}`);
     });
     // Reported by the browser itself for every refusal, whatever the console says.
     await page.addInitScript(`document.addEventListener("securitypolicyviolation", (event) =>

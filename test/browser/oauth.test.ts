@@ -77,8 +77,9 @@ describe("OAuth sign-in in the browser", () => {
     await continueWith(page, "Google");
     const error = page.locator("#auth-error");
     await error.filter({ hasText: "no verified email" }).waitFor();
-    expect(await error.textContent())
-      .toBe("Your Google account has no verified email address. Verify your email with Google, then sign in again.");
+    expect(await error.textContent()).toBe(
+      "Your Google account has no verified email address. Verify your email with Google, then sign in again.",
+    );
     await saveScreens(page, "oauth-02-unverified");
   });
 });

@@ -21,14 +21,24 @@ beforeAll(() => {
 
 const suite = browserSuite({
   harness: { env: { OTP_RESEND_COOLDOWN_SECONDS: "2" } },
-  app: (harness) => new Elysia()
-    .use(errorHandler(harness.deps.log))
-    .use(cors({ origin: [site.origin] }))
-    .use(authRoutes(harness.deps.auth, requestContext({
-      tokens: harness.deps.tokens, isRevoked: harness.deps.sessions.isRevoked, limits: harness.deps.routeLimits, trustedProxies: 0,
-    }), harness.deps.loginGuard))
-    .use(clientConfigRoutes({ config: harness.config, oauthProviders: ["google", "github"], mailboxUrl: "/dev/mailbox" }))
-    .use(uiRoutes()) as unknown as Elysia,
+  app: (harness) =>
+    new Elysia()
+      .use(errorHandler(harness.deps.log))
+      .use(cors({ origin: [site.origin] }))
+      .use(
+        authRoutes(
+          harness.deps.auth,
+          requestContext({
+            tokens: harness.deps.tokens,
+            isRevoked: harness.deps.sessions.isRevoked,
+            limits: harness.deps.routeLimits,
+            trustedProxies: 0,
+          }),
+          harness.deps.loginGuard,
+        ),
+      )
+      .use(clientConfigRoutes({ config: harness.config, oauthProviders: ["google", "github"], mailboxUrl: "/dev/mailbox" }))
+      .use(uiRoutes()) as unknown as Elysia,
 });
 
 afterAll(() => {
@@ -84,8 +94,9 @@ describe("options announced by /auth/config", () => {
     const { page } = await openPage(suite.browser, `${suite.base}/?code=stolen-code&state=someone-elses-state`, {
       before: (page) => void page.on("request", (request) => requests.push(request.url())),
     });
-    expect(await page.locator("#auth-error").textContent())
-      .toBe("This sign-in response was not started from this page, or was already used. Please start again.");
+    expect(await page.locator("#auth-error").textContent()).toBe(
+      "This sign-in response was not started from this page, or was already used. Please start again.",
+    );
     expect(new URL(page.url()).search).toBe("");
     expect(requests.filter((url) => url.includes("/callback"))).toEqual([]);
   });

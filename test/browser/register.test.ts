@@ -182,7 +182,11 @@ describe("the page, served by the API at /", () => {
     await page.keyboard.type("123");
     await page.keyboard.press("Enter");
     expect(await page.locator("#code-error").textContent()).toBe("Enter all 6 digits of the code.");
-    expect(await codeBoxes(page).nth(3).evaluate((box) => box === box.ownerDocument.activeElement)).toBe(true);
+    expect(
+      await codeBoxes(page)
+        .nth(3)
+        .evaluate((box) => box === box.ownerDocument.activeElement),
+    ).toBe(true);
   });
 
   test("resend: disabled with a countdown until the cooldown ends, then mails a new code", async () => {

@@ -14,8 +14,10 @@ let metaSite: ReturnType<typeof servePublicDir>;
 
 // The API origins these copies may talk to, listed in their meta tag as the service lists PAGE_API_ORIGINS.
 const allowed: string[] = [UNREACHABLE];
-const withMeta = (content: string) => (path: string, text: string) => path !== "index.html" ? text
-  : withApiOrigins(text, allowed).replace('<meta name="otp-auth-api" content="">', `<meta name="otp-auth-api" content="${content}">`);
+const withMeta = (content: string) => (path: string, text: string) =>
+  path !== "index.html"
+    ? text
+    : withApiOrigins(text, allowed).replace('<meta name="otp-auth-api" content="">', `<meta name="otp-auth-api" content="${content}">`);
 
 beforeAll(() => {
   site = servePublicDir(withMeta(""));
@@ -64,7 +66,7 @@ describe("the page on a separate static server", () => {
     expect(problems).toEqual([]);
   });
 
-  test("the <meta name=\"otp-auth-api\"> tag sets the API when there is no ?api=, and ?api= wins over it", async () => {
+  test('the <meta name="otp-auth-api"> tag sets the API when there is no ?api=, and ?api= wins over it', async () => {
     // The meta tag names an address where nothing listens: the page says it cannot reach it.
     const { page } = await openPage(suite.browser, `${metaSite.url}/`);
     expect(await page.locator("#api-host").textContent()).toBe(new URL(UNREACHABLE).host);

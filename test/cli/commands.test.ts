@@ -33,7 +33,8 @@ describe("otp-auth command line", () => {
   test("--help lists every command and option; --version prints the package version", async () => {
     const help = await cli(["--help"]);
     expect(help.exitCode).toBe(0);
-    for (const word of ["serve", "migrate", "smtp-test <to>", "doctor", "healthcheck", "--port", "--version"]) expect(help.stdout).toContain(word);
+    for (const word of ["serve", "migrate", "smtp-test <to>", "doctor", "healthcheck", "--port", "--version"])
+      expect(help.stdout).toContain(word);
     const version = await cli(["--version"]);
     expect(version.exitCode).toBe(0);
     expect(version.stdout.trim()).toBe(packageJson.version);
@@ -67,7 +68,11 @@ describe("otp-auth command line", () => {
     } finally {
       inbox.refuseMail(false);
     }
-    const unreachable = await cli(["smtp-test", uniqueEmail()], { ...cliSmtpEnv(), SMTP_PORT: String(freePort()), SMTP_TIMEOUT_SECONDS: "2" });
+    const unreachable = await cli(["smtp-test", uniqueEmail()], {
+      ...cliSmtpEnv(),
+      SMTP_PORT: String(freePort()),
+      SMTP_TIMEOUT_SECONDS: "2",
+    });
     expect(unreachable.exitCode).toBe(1);
     expect(unreachable.stderr).toContain("ECONNREFUSED");
   });
@@ -82,7 +87,12 @@ describe("otp-auth command line", () => {
   });
 
   test("doctor reaches PostgreSQL, Redis and SMTP and prints one ok line for each", async () => {
-    const result = await cli(["doctor"], { ...cliSmtpEnv(), DATABASE_URL: database.url, REDIS_URL: TEST_REDIS_URL, SECRET_KEY: "doctor-secret" });
+    const result = await cli(["doctor"], {
+      ...cliSmtpEnv(),
+      DATABASE_URL: database.url,
+      REDIS_URL: TEST_REDIS_URL,
+      SECRET_KEY: "doctor-secret",
+    });
     expect(result.exitCode).toBe(0);
     const lines = result.stdout.split("\n");
     for (const name of ["config", "postgres", "redis", "smtp"]) {
@@ -94,7 +104,10 @@ describe("otp-auth command line", () => {
   test("doctor names each unreachable dependency with what to fix, and exits 1", async () => {
     const dead = String(freePort());
     const result = await cli(["doctor"], {
-      ...cliSmtpEnv(), SMTP_PORT: dead, DATABASE_URL: `postgres://postgres:hunter2pw@127.0.0.1:${dead}/none`, REDIS_URL: `redis://127.0.0.1:${dead}`,
+      ...cliSmtpEnv(),
+      SMTP_PORT: dead,
+      DATABASE_URL: `postgres://postgres:hunter2pw@127.0.0.1:${dead}/none`,
+      REDIS_URL: `redis://127.0.0.1:${dead}`,
     });
     expect(result.exitCode).toBe(1);
     for (const name of ["postgres", "redis", "smtp"]) expect(result.stdout).toMatch(new RegExp(`^FAIL ${name} .*ECONNREFUSED`, "m"));
@@ -144,7 +157,11 @@ describe("otp-auth command line", () => {
 
   test("a second server on the same embedded DATA_DIR is refused while the first runs, and allowed after", async () => {
     const dataDir = join(folder, "shared-data");
-    const first = startProcess([...DEV_ENTRY, "serve"], { PATH: process.env.PATH ?? "", DATA_DIR: dataDir, PORT: String(freePort()) }, folder);
+    const first = startProcess(
+      [...DEV_ENTRY, "serve"],
+      { PATH: process.env.PATH ?? "", DATA_DIR: dataDir, PORT: String(freePort()) },
+      folder,
+    );
     try {
       await waitForLine(first, "otp-auth listening");
       const second = await cli(["migrate"], { DATA_DIR: dataDir });

@@ -31,7 +31,11 @@ afterAll(async () => {
 
 // The embedded database and the mail catcher: only the Redis lines differ between the runs.
 async function doctor(redisUrl: string) {
-  const result = await runToEnd([...DEV_ENTRY, "doctor"], { PATH: process.env.PATH ?? "", DATA_DIR: join(folder, "data"), REDIS_URL: redisUrl }, folder);
+  const result = await runToEnd(
+    [...DEV_ENTRY, "doctor"],
+    { PATH: process.env.PATH ?? "", DATA_DIR: join(folder, "data"), REDIS_URL: redisUrl },
+    folder,
+  );
   return { ...result, redisLines: result.stdout.split("\n").filter((line) => /^(ok|WARN|FAIL) +redis +/.test(line)) };
 }
 

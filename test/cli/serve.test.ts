@@ -59,7 +59,11 @@ describe("command line", () => {
   });
 
   test("an unreachable PostgreSQL at start-up is a one-line error and exit code 1", async () => {
-    const proc = run(["serve"], { ...baseEnv(), DATABASE_URL: `postgres://postgres@127.0.0.1:${freePort()}/none`, PORT: String(freePort()) });
+    const proc = run(["serve"], {
+      ...baseEnv(),
+      DATABASE_URL: `postgres://postgres@127.0.0.1:${freePort()}/none`,
+      PORT: String(freePort()),
+    });
     expect(await proc.exited).toBe(1);
     const stderr = await new Response(proc.stderr).text();
     expect(stderr).toContain("otp-auth serve failed:");
@@ -86,10 +90,22 @@ describe("command line", () => {
       expect(((await huge.json()) as { code: string }).code).toBe("body_too_large");
 
       // fetch() always sends a length, so the chunked request is written by hand.
-      const chunked = await rawHttp(port, [
-        "POST /auth/login HTTP/1.1", "Host: 127.0.0.1", "Content-Type: application/json",
-        "Transfer-Encoding: chunked", "Connection: close", "", "2", "{}", "0", "", "",
-      ].join("\r\n"));
+      const chunked = await rawHttp(
+        port,
+        [
+          "POST /auth/login HTTP/1.1",
+          "Host: 127.0.0.1",
+          "Content-Type: application/json",
+          "Transfer-Encoding: chunked",
+          "Connection: close",
+          "",
+          "2",
+          "{}",
+          "0",
+          "",
+          "",
+        ].join("\r\n"),
+      );
       expect(chunked).toStartWith("HTTP/1.1 411");
       expect(chunked).toContain('"code":"length_required"');
     } finally {
@@ -118,16 +134,22 @@ describe("command line", () => {
     };
 
     const json = await serveAndRead({ NODE_ENV: "production" });
-    const entries = json.trim().split("\n").map((line) => JSON.parse(line) as Record<string, unknown>);
+    const entries = json
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(entries.find((entry) => entry.message === "request" && entry.route === "/health")).toMatchObject({
-      level: "info", method: "GET", status: 200, client_ip: "127.0.0.1",
+      level: "info",
+      method: "GET",
+      status: 200,
+      client_ip: "127.0.0.1",
     });
     expect(entries.find((entry) => entry.route === "/auth/oauth/:provider/start")).toMatchObject({ level: "warn", status: 503 });
 
     const pretty = await serveAndRead({});
     expect(pretty).not.toContain('{"time"');
-    expect(pretty).toMatch(/^\d\d:\d\d:\d\d\.\d{3} INFO  GET \/health 200 [\d.]+ ms request_id=[\w-]+ client_ip=127\.0\.0\.1$/m);
-    expect(pretty).toMatch(/^\d\d:\d\d:\d\d\.\d{3} WARN  GET \/auth\/oauth\/:provider\/start 503 [\d.]+ ms /m);
+    expect(pretty).toMatch(/^\d\d:\d\d:\d\d\.\d{3} INFO {2}GET \/health 200 [\d.]+ ms request_id=[\w-]+ client_ip=127\.0\.0\.1$/m);
+    expect(pretty).toMatch(/^\d\d:\d\d:\d\d\.\d{3} WARN {2}GET \/auth\/oauth\/:provider\/start 503 [\d.]+ ms /m);
     expect(pretty).toContain("INFO  otp-auth listening");
     for (const output of [json, pretty]) expect(output).not.toContain(secret);
   });

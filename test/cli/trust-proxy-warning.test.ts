@@ -17,7 +17,9 @@ let inbox: SmtpInbox;
 let folder: string;
 beforeAll(async () => {
   [database, inbox, folder] = await Promise.all([
-    createTestDatabase({ migrate: false }), startSmtpInbox(), mkdtemp(join(tmpdir(), "otp-auth-proxy-warning-")),
+    createTestDatabase({ migrate: false }),
+    startSmtpInbox(),
+    mkdtemp(join(tmpdir(), "otp-auth-proxy-warning-")),
   ]);
 });
 afterAll(async () => {
@@ -73,7 +75,10 @@ describe("otp-auth serve", () => {
       proc.kill("SIGTERM");
     }
     expect(await proc.exited).toBe(0);
-    return (await new Response(proc.stdout).text()).trim().split("\n").map((line) => JSON.parse(line) as Record<string, unknown>);
+    return (await new Response(proc.stdout).text())
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
   }
 
   test("logs a warning at start-up for a hop-count TRUST_PROXY on 0.0.0.0, none for a list of proxies", async () => {

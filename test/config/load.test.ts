@@ -10,9 +10,18 @@ describe("loadConfig", () => {
   test("fills the original service's defaults", () => {
     const config = loadConfig(minimal);
     expect(config).toMatchObject({
-      HOST: "0.0.0.0", PORT: 8000, ACCESS_TOKEN_EXPIRE_MINUTES: 30, OTP_LENGTH: 6, OTP_EXPIRE_SECONDS: 120,
-      OTP_MAX_ATTEMPTS: 5, OTP_RESEND_COOLDOWN_SECONDS: 60, OTP_MAX_SENDS_PER_HOUR: 10, SMTP_PORT: 587,
-      PASSWORD_MEMORY_KIB: 19456, PASSWORD_TIME_COST: 2, smtpSecurity: "starttls",
+      HOST: "0.0.0.0",
+      PORT: 8000,
+      ACCESS_TOKEN_EXPIRE_MINUTES: 30,
+      OTP_LENGTH: 6,
+      OTP_EXPIRE_SECONDS: 120,
+      OTP_MAX_ATTEMPTS: 5,
+      OTP_RESEND_COOLDOWN_SECONDS: 60,
+      OTP_MAX_SENDS_PER_HOUR: 10,
+      SMTP_PORT: 587,
+      PASSWORD_MEMORY_KIB: 19456,
+      PASSWORD_TIME_COST: 2,
+      smtpSecurity: "starttls",
     });
     expect(config.CORS_ORIGINS).toEqual(["http://127.0.0.1:5500", "http://localhost:5500"]);
   });
@@ -34,8 +43,10 @@ describe("loadConfig", () => {
   });
 
   test("CORS_ORIGINS is a comma list", () => {
-    expect(loadConfig({ ...minimal, CORS_ORIGINS: "https://a.example, https://b.example," }).CORS_ORIGINS)
-      .toEqual(["https://a.example", "https://b.example"]);
+    expect(loadConfig({ ...minimal, CORS_ORIGINS: "https://a.example, https://b.example," }).CORS_ORIGINS).toEqual([
+      "https://a.example",
+      "https://b.example",
+    ]);
   });
 
   test("CORS_ORIGINS: the development origins only outside production; in production none unless listed", () => {
@@ -47,12 +58,24 @@ describe("loadConfig", () => {
 
   test("PAGE_API_ORIGINS: empty by default; http(s) origins only, normalised as browsers write them", () => {
     expect(loadConfig(minimal).PAGE_API_ORIGINS).toEqual([]);
-    expect(loadConfig({ ...minimal, PAGE_API_ORIGINS: "https://API.example.com:443/, http://127.0.0.1:9000,https://api.example.com" }).PAGE_API_ORIGINS)
-      .toEqual(["https://api.example.com", "http://127.0.0.1:9000"]);
-    for (const bad of ["*", "api.example.com", "ftp://api.example.com", "https://api.example.com/v1", "https://api.example.com?x=1",
-      "https://user@api.example.com", 'https://a.example"><script>', "https://a.example, *"]) {
-      expect({ bad, problems: problemsOf({ ...minimal, PAGE_API_ORIGINS: bad }) })
-        .toEqual({ bad, problems: ["PAGE_API_ORIGINS: must be comma-separated http(s) origins (scheme://host[:port], no path)"] });
+    expect(
+      loadConfig({ ...minimal, PAGE_API_ORIGINS: "https://API.example.com:443/, http://127.0.0.1:9000,https://api.example.com" })
+        .PAGE_API_ORIGINS,
+    ).toEqual(["https://api.example.com", "http://127.0.0.1:9000"]);
+    for (const bad of [
+      "*",
+      "api.example.com",
+      "ftp://api.example.com",
+      "https://api.example.com/v1",
+      "https://api.example.com?x=1",
+      "https://user@api.example.com",
+      'https://a.example"><script>',
+      "https://a.example, *",
+    ]) {
+      expect({ bad, problems: problemsOf({ ...minimal, PAGE_API_ORIGINS: bad }) }).toEqual({
+        bad,
+        problems: ["PAGE_API_ORIGINS: must be comma-separated http(s) origins (scheme://host[:port], no path)"],
+      });
     }
   });
 
@@ -91,16 +114,30 @@ describe("loadConfig", () => {
     const { REDIS_URL: _, ...noRedis } = minimal;
     const config = loadConfig({ ...noRedis, REDIS_CLUSTER_NODES: "10.0.0.1:7000, redis-1.internal:7001,[::1]:7002," });
     expect(config.REDIS_CLUSTER_NODES).toEqual([
-      { host: "10.0.0.1", port: 7000 }, { host: "redis-1.internal", port: 7001 }, { host: "::1", port: 7002 },
+      { host: "10.0.0.1", port: 7000 },
+      { host: "redis-1.internal", port: 7001 },
+      { host: "::1", port: 7002 },
     ]);
     expect(config.backends.store).toBe("redis-cluster");
     expect(config.REDIS_TLS).toBe(false);
-    expect(loadConfig({ ...noRedis, REDIS_CLUSTER_NODES: "a:1", REDIS_PASSWORD: "pw", REDIS_TLS: "true" })).toMatchObject({ REDIS_PASSWORD: "pw", REDIS_TLS: true });
+    expect(loadConfig({ ...noRedis, REDIS_CLUSTER_NODES: "a:1", REDIS_PASSWORD: "pw", REDIS_TLS: "true" })).toMatchObject({
+      REDIS_PASSWORD: "pw",
+      REDIS_TLS: true,
+    });
   });
 
   test("malformed seed nodes are refused by name, without the value", () => {
     const { REDIS_URL: _, ...noRedis } = minimal;
-    for (const value of ["127.0.0.1", "redis://node-a:7000", "node-a:0", "node-a:65536", "node-a:7000,node-b", "node a:7000", ",", "::1:7000"]) {
+    for (const value of [
+      "127.0.0.1",
+      "redis://node-a:7000",
+      "node-a:0",
+      "node-a:65536",
+      "node-a:7000,node-b",
+      "node a:7000",
+      ",",
+      "::1:7000",
+    ]) {
       const problems = problemsOf({ ...noRedis, REDIS_CLUSTER_NODES: value });
       expect(problems).toEqual(["REDIS_CLUSTER_NODES: must be comma-separated host:port pairs (an IPv6 host in [brackets])"]);
     }
@@ -120,7 +157,10 @@ describe("loadConfig", () => {
     const { REDIS_URL: _, ...noRedis } = minimal;
     const config = loadConfig({ ...noRedis, REDIS_SENTINELS: "s1:26379,s2:26379", REDIS_SENTINEL_NAME: "mymaster", REDIS_PASSWORD: "pw" });
     expect(config.backends.store).toBe("redis-sentinel");
-    expect(config.REDIS_SENTINELS).toEqual([{ host: "s1", port: 26379 }, { host: "s2", port: 26379 }]);
+    expect(config.REDIS_SENTINELS).toEqual([
+      { host: "s1", port: 26379 },
+      { host: "s2", port: 26379 },
+    ]);
     expect(problemsOf({ ...noRedis, REDIS_SENTINELS: "s1:26379" })).toEqual(["REDIS_SENTINEL_NAME: is required with REDIS_SENTINELS"]);
     expect(problemsOf({ ...minimal, REDIS_SENTINEL_NAME: "mymaster" })).toEqual(["REDIS_SENTINEL_NAME: only applies with REDIS_SENTINELS"]);
   });
@@ -154,7 +194,12 @@ describe("loadConfig", () => {
   });
 
   test("production may keep the embedded database and store (one instance), but not without a strong key", () => {
-    const config = loadConfig({ NODE_ENV: "production", SECRET_KEY: "x".repeat(32), SMTP_SERVER: "smtp.example.com", FROM_EMAIL: "a@example.com" });
+    const config = loadConfig({
+      NODE_ENV: "production",
+      SECRET_KEY: "x".repeat(32),
+      SMTP_SERVER: "smtp.example.com",
+      FROM_EMAIL: "a@example.com",
+    });
     expect(config.backends).toEqual({ database: "pglite", store: "memory", mail: "smtp" });
     expect(problemsOf({ NODE_ENV: "production", SMTP_SERVER: "smtp.example.com", FROM_EMAIL: "a@example.com" })).toEqual([
       "SECRET_KEY: must be at least 32 characters when NODE_ENV=production",
@@ -176,7 +221,9 @@ describe("loadConfig", () => {
 
   test("the admin credentials come as a pair, and the password is long in production", () => {
     expect(problemsOf({ ...minimal, ADMIN_EMAIL: "admin@example.com" })).toEqual(["ADMIN_PASSWORD: is required when ADMIN_EMAIL is set"]);
-    expect(problemsOf({ ...minimal, ADMIN_PASSWORD: "a-very-long-admin-password" })).toEqual(["ADMIN_EMAIL: is required when ADMIN_PASSWORD is set"]);
+    expect(problemsOf({ ...minimal, ADMIN_PASSWORD: "a-very-long-admin-password" })).toEqual([
+      "ADMIN_EMAIL: is required when ADMIN_PASSWORD is set",
+    ]);
     const production = { ...minimal, NODE_ENV: "production", SECRET_KEY: "x".repeat(32), ADMIN_EMAIL: "admin@example.com" };
     const problems = problemsOf({ ...production, ADMIN_PASSWORD: "short-admin-pw" });
     expect(problems).toEqual(["ADMIN_PASSWORD: must be at least 16 characters when NODE_ENV=production"]);
@@ -186,13 +233,16 @@ describe("loadConfig", () => {
 
   test("a short ADMIN_PASSWORD is refused whenever the server listens beyond loopback, in any mode", () => {
     const admin = { ...minimal, ADMIN_EMAIL: "admin@example.com", ADMIN_PASSWORD: "short-admin-pw" };
-    const exposed = ["ADMIN_PASSWORD: must be at least 16 characters when the server listens beyond loopback (HOST not 127.0.0.1, ::1 or localhost)"];
+    const exposed = [
+      "ADMIN_PASSWORD: must be at least 16 characters when the server listens beyond loopback (HOST not 127.0.0.1, ::1 or localhost)",
+    ];
     // HOST defaults to 0.0.0.0.
     expect(problemsOf(admin)).toEqual(exposed);
     expect(problemsOf({ ...admin, HOST: "192.0.2.10" })).toEqual(exposed);
     expect(problemsOf({ ...admin, HOST: "::" })).toEqual(exposed);
     expect(problemsOf({ ...admin, HOST: "0.0.0.0" }).join()).not.toContain("short-admin-pw");
-    for (const host of ["127.0.0.1", "::1", "localhost", "LOCALHOST"]) expect(loadConfig({ ...admin, HOST: host }).ADMIN_PASSWORD).toBe("short-admin-pw");
+    for (const host of ["127.0.0.1", "::1", "localhost", "LOCALHOST"])
+      expect(loadConfig({ ...admin, HOST: host }).ADMIN_PASSWORD).toBe("short-admin-pw");
     // The development mail catcher makes the server listen on 127.0.0.1 whatever HOST says.
     const { SMTP_SERVER: _server, FROM_EMAIL: _from, ...catcher } = admin;
     expect(loadConfig({ ...catcher, HOST: "0.0.0.0" }).ADMIN_PASSWORD).toBe("short-admin-pw");
@@ -230,12 +280,16 @@ describe("loadConfig", () => {
   });
 
   test("TRUST_PROXY also takes the proxies' own addresses and CIDRs, with loopback and private shorthands", () => {
-    expect(loadConfig({ ...minimal, TRUST_PROXY: "loopback, 10.0.0.0/8" }).TRUST_PROXY).toEqual({ proxies: ["127.0.0.0/8", "::1/128", "10.0.0.0/8"] });
-    expect(loadConfig({ ...minimal, TRUST_PROXY: "Private" }).TRUST_PROXY)
-      .toEqual({ proxies: ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7"] });
+    expect(loadConfig({ ...minimal, TRUST_PROXY: "loopback, 10.0.0.0/8" }).TRUST_PROXY).toEqual({
+      proxies: ["127.0.0.0/8", "::1/128", "10.0.0.0/8"],
+    });
+    expect(loadConfig({ ...minimal, TRUST_PROXY: "Private" }).TRUST_PROXY).toEqual({
+      proxies: ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7"],
+    });
     // Bare addresses are one host; host bits of a CIDR are dropped; IPv4-mapped IPv6 is IPv4.
-    expect(loadConfig({ ...minimal, TRUST_PROXY: "203.0.113.7,2001:DB8::1,10.1.2.3/8,::ffff:192.0.2.0/120," }).TRUST_PROXY)
-      .toEqual({ proxies: ["203.0.113.7/32", "2001:db8::1/128", "10.0.0.0/8", "192.0.2.0/24"] });
+    expect(loadConfig({ ...minimal, TRUST_PROXY: "203.0.113.7,2001:DB8::1,10.1.2.3/8,::ffff:192.0.2.0/120," }).TRUST_PROXY).toEqual({
+      proxies: ["203.0.113.7/32", "2001:db8::1/128", "10.0.0.0/8", "192.0.2.0/24"],
+    });
     for (const bad of ["10.0.0.0/33", "loopback,nowhere", "127.1", "10.0.0.0/8/8", "0x7f.0.0.1", "fe80::1%eth0", "1,2"]) {
       expect(problemsOf({ ...minimal, TRUST_PROXY: bad })).toEqual([TRUST_PROXY_PROBLEM]);
     }
@@ -243,12 +297,19 @@ describe("loadConfig", () => {
 
   test("rate limits and the login protection have defaults and refuse zero", () => {
     expect(loadConfig(minimal)).toMatchObject({
-      RATE_LIMIT_MAIL_PER_HOUR: 20, RATE_LIMIT_PASSWORD_PER_MINUTE: 20, RATE_LIMIT_CODE_PER_MINUTE: 20,
-      RATE_LIMIT_OAUTH_PER_MINUTE: 30, LOGIN_MAX_CONSECUTIVE_FAILURES: 5, LOGIN_BLOCK_SECONDS: 60,
-      LOGIN_BLOCK_MAX_SECONDS: 3600, LOGIN_MAX_FAILURES_PER_IP_PER_DAY: 100,
+      RATE_LIMIT_MAIL_PER_HOUR: 20,
+      RATE_LIMIT_PASSWORD_PER_MINUTE: 20,
+      RATE_LIMIT_CODE_PER_MINUTE: 20,
+      RATE_LIMIT_OAUTH_PER_MINUTE: 30,
+      LOGIN_MAX_CONSECUTIVE_FAILURES: 5,
+      LOGIN_BLOCK_SECONDS: 60,
+      LOGIN_BLOCK_MAX_SECONDS: 3600,
+      LOGIN_MAX_FAILURES_PER_IP_PER_DAY: 100,
     });
-    expect(problemsOf({ ...minimal, RATE_LIMIT_CODE_PER_MINUTE: "0", LOGIN_BLOCK_SECONDS: "90000" }).map((p) => p.split(":")[0]))
-      .toEqual(["RATE_LIMIT_CODE_PER_MINUTE", "LOGIN_BLOCK_SECONDS"]);
+    expect(problemsOf({ ...minimal, RATE_LIMIT_CODE_PER_MINUTE: "0", LOGIN_BLOCK_SECONDS: "90000" }).map((p) => p.split(":")[0])).toEqual([
+      "RATE_LIMIT_CODE_PER_MINUTE",
+      "LOGIN_BLOCK_SECONDS",
+    ]);
   });
 
   test("OTP_LENGTH must be 4-10", () => {

@@ -28,8 +28,18 @@ describe("migrations", () => {
       expect(applied[0]!.n).toBe(journal.entries.length);
       const columns = await sql`select column_name from information_schema.columns where table_name = 'users' order by column_name`;
       expect(columns.map((c) => c.column_name)).toEqual([
-        "auth_provider", "created_at", "email", "id", "is_active", "is_disabled", "is_verified", "last_otp_verified_at", "password_hash",
-        "password_proven", "password_version", "updated_at",
+        "auth_provider",
+        "created_at",
+        "email",
+        "id",
+        "is_active",
+        "is_disabled",
+        "is_verified",
+        "last_otp_verified_at",
+        "password_hash",
+        "password_proven",
+        "password_version",
+        "updated_at",
       ]);
     } finally {
       await sql.end();

@@ -18,7 +18,9 @@ interface Found {
 /** Every entry (and template) exported by the catalogue files, wherever it is defined. */
 async function catalogueEntries(): Promise<Found[]> {
   const found: Found[] = [];
-  const files = readdirSync(CATALOGUES).filter((name) => name.endsWith(".ts") && name !== "index.ts").sort();
+  const files = readdirSync(CATALOGUES)
+    .filter((name) => name.endsWith(".ts") && name !== "index.ts")
+    .sort();
   for (const file of files) {
     const exports = (await import(join(CATALOGUES, file))) as Record<string, unknown>;
     for (const [name, catalogue] of Object.entries(exports)) {
@@ -37,7 +39,7 @@ async function catalogueEntries(): Promise<Found[]> {
 function documentedErrors(): { status: number; code: string }[] {
   const markdown = readFileSync(join(ROOT, "docs/api.md"), "utf8");
   const section = markdown.split(/^## /m).find((part) => part.startsWith("Errors\n"));
-  if (!section) throw new Error("docs/api.md has no \"## Errors\" section");
+  if (!section) throw new Error('docs/api.md has no "## Errors" section');
   const rows: { status: number; code: string }[] = [];
   for (const line of section.split("\n")) {
     const cells = line.split("|").map((cell) => cell.trim());
@@ -52,13 +54,17 @@ const key = ({ status, code }: { status: number; code: string }) => `${status} $
 describe("the errors table of docs/api.md", () => {
   test("lists every error of the catalogues at its status", async () => {
     const documented = new Set(documentedErrors().map(key));
-    const missing = (await catalogueEntries()).filter((entry) => !documented.has(key(entry))).map((entry) => `${key(entry)} (${entry.where})`);
+    const missing = (await catalogueEntries())
+      .filter((entry) => !documented.has(key(entry)))
+      .map((entry) => `${key(entry)} (${entry.where})`);
     expect(missing).toEqual([]);
   });
 
   test("names no code that a catalogue does not define at that status", async () => {
     const defined = new Set((await catalogueEntries()).map(key));
-    const unknown = documentedErrors().filter((row) => !defined.has(key(row))).map(key);
+    const unknown = documentedErrors()
+      .filter((row) => !defined.has(key(row)))
+      .map(key);
     expect(unknown).toEqual([]);
   });
 

@@ -8,7 +8,9 @@ import { dirname, join, relative, resolve } from "node:path";
 const ROOT = resolve(import.meta.dir, "../..");
 
 function documentationFiles(): string[] {
-  const docs = readdirSync(join(ROOT, "docs")).filter((name) => name.endsWith(".md")).map((name) => join(ROOT, "docs", name));
+  const docs = readdirSync(join(ROOT, "docs"))
+    .filter((name) => name.endsWith(".md"))
+    .map((name) => join(ROOT, "docs", name));
   return [join(ROOT, "README.md"), join(ROOT, "CONTRIBUTING.md"), ...docs.sort()];
 }
 
@@ -44,7 +46,10 @@ function headingSlugs(markdown: string): Set<string> {
       .replace(/!?\[([^\]]*)\]\([^)]*\)/g, "$1") // a link renders as its text
       .replace(/[`*]/g, "")
       .replace(/<[^>]+>/g, "");
-    const base = text.toLowerCase().replace(/[^\p{L}\p{M}\p{N}\p{Pc} -]/gu, "").replace(/ /g, "-");
+    const base = text
+      .toLowerCase()
+      .replace(/[^\p{L}\p{M}\p{N}\p{Pc} -]/gu, "")
+      .replace(/ /g, "-");
     const count = seen.get(base) ?? 0;
     seen.set(base, count + 1);
     slugs.add(count === 0 ? base : `${base}-${count}`);
@@ -87,7 +92,9 @@ function brokenLinks(file: string): string[] {
 
 describe("documentation links", () => {
   test("the slugs are GitHub's", () => {
-    const slugs = headingSlugs("# otp-auth\n## Start-up time and size\n## Client addresses (`TRUST_PROXY`)\n```\n# not a heading\n```\n## Flow\n## Flow\n");
+    const slugs = headingSlugs(
+      "# otp-auth\n## Start-up time and size\n## Client addresses (`TRUST_PROXY`)\n```\n# not a heading\n```\n## Flow\n## Flow\n",
+    );
     expect([...slugs]).toEqual(["otp-auth", "start-up-time-and-size", "client-addresses-trust_proxy", "flow", "flow-1"]);
   });
 

@@ -23,8 +23,21 @@ describe("normaliseIp", () => {
   });
 
   test("anything that is not a strict IP is refused, long input included", () => {
-    for (const garbage of ["", "unknown", "localhost", "127.1", "0x7f.0.0.1", "1.2.3.4.5", "256.1.1.1", "1.2.3.4 5.6.7.8",
-      "2001:db8::1::2", "<script>", `1.2.3.4${" ".repeat(100)}x`, "1".repeat(65), "a".repeat(10_000)]) {
+    for (const garbage of [
+      "",
+      "unknown",
+      "localhost",
+      "127.1",
+      "0x7f.0.0.1",
+      "1.2.3.4.5",
+      "256.1.1.1",
+      "1.2.3.4 5.6.7.8",
+      "2001:db8::1::2",
+      "<script>",
+      `1.2.3.4${" ".repeat(100)}x`,
+      "1".repeat(65),
+      "a".repeat(10_000),
+    ]) {
       expect(normaliseIp(garbage)).toBeNull();
     }
   });

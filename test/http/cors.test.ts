@@ -54,7 +54,8 @@ describe("CORS", () => {
     for (const origin of [...DEV_ORIGINS, `http://127.0.0.1:${dev.port}`, `http://localhost:${dev.port}`]) {
       expect(await allowedOrigin(dev.base, origin)).toEqual(allows(origin));
     }
-    for (const origin of ["https://evil.example", "http://127.0.0.1:5501", "null"]) expect(await allowedOrigin(dev.base, origin)).toEqual(refuses(origin));
+    for (const origin of ["https://evil.example", "http://127.0.0.1:5501", "null"])
+      expect(await allowedOrigin(dev.base, origin)).toEqual(refuses(origin));
   });
 
   test("in production with CORS_ORIGINS unset: no origin at all, the development ones and its own included", async () => {
@@ -75,7 +76,12 @@ describe("CORS", () => {
 
   test("in production: exactly what CORS_ORIGINS lists", async () => {
     expect(await allowedOrigin(prodListed.base, "https://app.example.com")).toEqual(allows("https://app.example.com"));
-    for (const origin of [...DEV_ORIGINS, `http://127.0.0.1:${prodListed.port}`, `http://localhost:${prodListed.port}`, "http://app.example.com"]) {
+    for (const origin of [
+      ...DEV_ORIGINS,
+      `http://127.0.0.1:${prodListed.port}`,
+      `http://localhost:${prodListed.port}`,
+      "http://app.example.com",
+    ]) {
       expect(await allowedOrigin(prodListed.base, origin)).toEqual(refuses(origin));
     }
   });

@@ -25,8 +25,14 @@ describe("API documentation", () => {
     const register = spec.paths["/auth/register"].post.requestBody.content["application/json"].schema;
     expect(register.properties.password).toMatchObject({ type: "string", minLength: 8, maxLength: 128 });
     const me = spec.paths["/auth/me"].get;
-    expect(Object.keys(me.responses["200"].content["application/json"].schema.properties).sort())
-      .toEqual(["auth_provider", "created_at", "email", "id", "is_active", "is_verified"]);
+    expect(Object.keys(me.responses["200"].content["application/json"].schema.properties).sort()).toEqual([
+      "auth_provider",
+      "created_at",
+      "email",
+      "id",
+      "is_active",
+      "is_verified",
+    ]);
     expect(spec.paths["/health"].get).toBeDefined();
     expect(spec.paths["/ready"].get).toBeDefined();
   });
@@ -40,11 +46,21 @@ describe("API documentation", () => {
     expect(bodyOf("/auth/password/change", "post").required.sort()).toEqual(["current_password", "new_password"]);
     const login = spec.paths["/auth/login"].post.responses["200"].content["application/json"].schema;
     expect(Object.keys(login.properties).sort()).toEqual(["access_token", "expires_in", "refresh_token", "token_type"]);
-    const bearerRoutes: [string, string][] = [["/auth/logout", "post"], ["/auth/sessions", "get"], ["/auth/sessions/{id}", "delete"], ["/auth/password/change", "post"]];
+    const bearerRoutes: [string, string][] = [
+      ["/auth/logout", "post"],
+      ["/auth/sessions", "get"],
+      ["/auth/sessions/{id}", "delete"],
+      ["/auth/password/change", "post"],
+    ];
     for (const [path, method] of bearerRoutes) {
       expect(spec.paths[path][method].security).toEqual([{ bearerAuth: [] }]);
     }
-    const adminRoutes: [string, string][] = [["/auth/admin/users", "get"], ["/auth/admin/users", "post"], ["/auth/admin/users/{id}", "put"], ["/auth/admin/users/{id}", "delete"]];
+    const adminRoutes: [string, string][] = [
+      ["/auth/admin/users", "get"],
+      ["/auth/admin/users", "post"],
+      ["/auth/admin/users/{id}", "put"],
+      ["/auth/admin/users/{id}", "delete"],
+    ];
     for (const [path, method] of adminRoutes) {
       expect(spec.paths[path][method].security).toEqual([{ adminBasic: [] }]);
       expect(spec.paths[path][method].responses["401"]).toBeDefined();
@@ -53,7 +69,8 @@ describe("API documentation", () => {
     // Only JSON is accepted (anything else is 415), so only JSON is offered.
     for (const [path, methods] of Object.entries(spec.paths as Record<string, Record<string, { requestBody?: { content: object } }>>)) {
       for (const [method, op] of Object.entries(methods)) {
-        if (op.requestBody) expect({ path, method, types: Object.keys(op.requestBody.content) }).toEqual({ path, method, types: ["application/json"] });
+        if (op.requestBody)
+          expect({ path, method, types: Object.keys(op.requestBody.content) }).toEqual({ path, method, types: ["application/json"] });
       }
     }
     const list = spec.paths["/auth/admin/users"].get;

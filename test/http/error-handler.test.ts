@@ -18,9 +18,14 @@ function appWithFailures() {
     })
     .get("/failed-query", () => {
       // drizzle-orm's DrizzleQueryError: the query, then its parameters, in the message.
-      throw Object.assign(new Error(`Failed query: update "users" set "password_hash" = $1 where "users"."id" = $2\nparams: $argon2id$v=19$secret-hash,ann@example.com`), {
-        cause: Object.assign(new Error("value too long"), { code: "22001" }),
-      });
+      throw Object.assign(
+        new Error(
+          `Failed query: update "users" set "password_hash" = $1 where "users"."id" = $2\nparams: $argon2id$v=19$secret-hash,ann@example.com`,
+        ),
+        {
+          cause: Object.assign(new Error("value too long"), { code: "22001" }),
+        },
+      );
     })
     .get("/db-down", () => {
       throw Object.assign(new Error("wrapped"), { cause: Object.assign(new Error("refused"), { code: "ECONNREFUSED" }) });

@@ -45,7 +45,7 @@ describe("bad input and errors", () => {
   });
 
   test("JSON nested more than 32 levels deep is refused before validation, which would pretty-print it", async () => {
-    for (const body of [`${"[".repeat(8000)}${"]".repeat(8000)}`, `{"email": ${"{\"a\":".repeat(33)}1${"}".repeat(33)}}`]) {
+    for (const body of [`${"[".repeat(8000)}${"]".repeat(8000)}`, `{"email": ${'{"a":'.repeat(33)}1${"}".repeat(33)}}`]) {
       const res = await post("/auth/login", body, { "content-type": "application/json" });
       expect(res.status).toBe(422);
       expect(await res.json()).toEqual({ detail: "Invalid request. body: nested more than 32 levels deep", code: "validation_failed" });
@@ -54,7 +54,9 @@ describe("bad input and errors", () => {
     const inString = await h.call("POST", "/auth/login", { email: "[".repeat(100), password: "{".repeat(100) });
     expect(inString.body.detail).toBe("Invalid request. email: Invalid email address");
     const shallow = await post("/auth/login", `{"email": ${"[".repeat(31)}${"]".repeat(31)}}`, { "content-type": "application/json" });
-    expect(((await shallow.json()) as { detail: string }).detail).toStartWith("Invalid request. email: Invalid input: expected string, received array");
+    expect(((await shallow.json()) as { detail: string }).detail).toStartWith(
+      "Invalid request. email: Invalid input: expected string, received array",
+    );
   });
 
   test("an empty body is 422, not 500", async () => {
@@ -84,10 +86,12 @@ describe("bad input and errors", () => {
 
   test("CORS allows the configured origins and no others", async () => {
     const preflight = (origin: string) =>
-      h.app.handle(new Request("http://localhost/auth/login", {
-        method: "OPTIONS",
-        headers: { origin, "access-control-request-method": "POST", "access-control-request-headers": "content-type" },
-      }));
+      h.app.handle(
+        new Request("http://localhost/auth/login", {
+          method: "OPTIONS",
+          headers: { origin, "access-control-request-method": "POST", "access-control-request-headers": "content-type" },
+        }),
+      );
     const allowed = await preflight("http://127.0.0.1:5500");
     expect(allowed.headers.get("access-control-allow-origin")).toBe("http://127.0.0.1:5500");
     const own = await preflight("http://localhost:8000");

@@ -9,7 +9,11 @@ async function raw(port: number, request: string): Promise<string> {
   const socket = await Bun.connect({
     hostname: "127.0.0.1",
     port,
-    socket: { data(_socket, chunk) { received += new TextDecoder().decode(chunk); } },
+    socket: {
+      data(_socket, chunk) {
+        received += new TextDecoder().decode(chunk);
+      },
+    },
   });
   socket.write(request);
   for (let waited = 0; waited < 1000 && !received.includes("\r\n\r\n"); waited += 20) await Bun.sleep(20);

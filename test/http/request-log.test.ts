@@ -14,14 +14,18 @@ const requestLines = (lines: string[], requestId: string) =>
 
 let h: Harness;
 beforeAll(async () => {
-  h = await startHarness({ env: { GITHUB_CLIENT_ID: "gh-id", GITHUB_CLIENT_SECRET: "gh-secret", GITHUB_REDIRECT_URI: "http://127.0.0.1:8000/" } });
+  h = await startHarness({
+    env: { GITHUB_CLIENT_ID: "gh-id", GITHUB_CLIENT_SECRET: "gh-secret", GITHUB_REDIRECT_URI: "http://127.0.0.1:8000/" },
+  });
 });
 afterAll(() => h.close());
 
 /** Sends a request with its own request id and returns the request log lines written for it. */
 async function logged(method: string, path: string, init: { body?: string; headers?: Record<string, string> } = {}) {
   const id = `log-${uniqueId()}`;
-  const res = await h.app.handle(new Request(`http://localhost${path}`, { method, body: init.body, headers: { ...init.headers, "x-request-id": id } }));
+  const res = await h.app.handle(
+    new Request(`http://localhost${path}`, { method, body: init.body, headers: { ...init.headers, "x-request-id": id } }),
+  );
   await res.arrayBuffer();
   return { status: res.status, lines: requestLines(h.logs, id), id };
 }
@@ -41,10 +45,22 @@ describe("request log", () => {
   test("every kind of answer is logged exactly once, errors and early answers included", async () => {
     const json = { "content-type": "application/json" };
     const cases: [string, string, { body?: string; headers?: Record<string, string> }, number, string | null][] = [
-      ["POST", "/auth/register", { body: JSON.stringify({ email: uniqueEmail(), password: "correct horse battery" }), headers: json }, 201, "/auth/register"],
+      [
+        "POST",
+        "/auth/register",
+        { body: JSON.stringify({ email: uniqueEmail(), password: "correct horse battery" }), headers: json },
+        201,
+        "/auth/register",
+      ],
       ["POST", "/auth/login", { body: "{}", headers: json }, 422, "/auth/login"],
       ["POST", "/auth/login", { body: "{bad", headers: json }, 400, "/auth/login"],
-      ["POST", "/auth/login", { body: JSON.stringify({ email: uniqueEmail(), password: "wrong password" }), headers: json }, 401, "/auth/login"],
+      [
+        "POST",
+        "/auth/login",
+        { body: JSON.stringify({ email: uniqueEmail(), password: "wrong password" }), headers: json },
+        401,
+        "/auth/login",
+      ],
       ["GET", "/auth/me", {}, 401, "/auth/me"],
       ["GET", "/auth/oauth/google/start", {}, 503, "/auth/oauth/:provider/start"],
       // Refused by the request guards before routing: no route is known yet.
@@ -91,9 +107,10 @@ describe("request log", () => {
 });
 
 describe("the client address in the request log", () => {
-  const appWith = (trustedProxies: number, logs: string[]) => new Elysia()
-    .use(requestLog({ log: createLogger("info", (line) => void logs.push(line)), metrics: createMetrics(), trustedProxies }))
-    .get("/ping", () => "pong");
+  const appWith = (trustedProxies: number, logs: string[]) =>
+    new Elysia()
+      .use(requestLog({ log: createLogger("info", (line) => void logs.push(line)), metrics: createMetrics(), trustedProxies }))
+      .get("/ping", () => "pong");
 
   test("with TRUST_PROXY it is the address the proxy appended to X-Forwarded-For; without, the header is ignored", async () => {
     const forwarded = { "x-forwarded-for": "198.51.100.7, 203.0.113.9" };
@@ -110,7 +127,16 @@ describe("pretty log lines", () => {
   const time = "2026-01-02T03:04:05.678Z";
 
   test("a request reads as method, route, status and duration, then the other fields", () => {
-    const line = formatPretty({ time, level: "info", message: "request", method: "GET", route: "/auth/me", status: 401, duration_ms: 3.2, request_id: "abc" });
+    const line = formatPretty({
+      time,
+      level: "info",
+      message: "request",
+      method: "GET",
+      route: "/auth/me",
+      status: 401,
+      duration_ms: 3.2,
+      request_id: "abc",
+    });
     expect(line).toBe("03:04:05.678 INFO  GET /auth/me 401 3.2 ms request_id=abc");
   });
 

@@ -41,7 +41,11 @@ describe("security headers on every response", () => {
       ["/auth/login", { method: "POST", body: "{}", headers: { "content-type": "application/json" } }, 422],
       ["/auth/login", { method: "POST", body: "{bad", headers: { "content-type": "application/json" } }, 400],
       ["/auth/login", { method: "POST", body: "x", headers: { "content-type": "text/plain" } }, 415],
-      ["/auth/login", { method: "POST", body: "x".repeat(2000), headers: { "content-type": "application/json", "content-length": "2000" } }, 413],
+      [
+        "/auth/login",
+        { method: "POST", body: "x".repeat(2000), headers: { "content-type": "application/json", "content-length": "2000" } },
+        413,
+      ],
       ["/auth/me", {}, 401],
       ["/auth/oauth/google/start", {}, 503],
       ["/auth/login", { method: "OPTIONS", headers: { origin: "http://127.0.0.1:5500", "access-control-request-method": "POST" } }, 204],

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { uniqueEmail } from "../support/env";
 import { freePort } from "../support/free-port";
-import { CORE_BACKENDS, startHarness, type Harness } from "../support/harness";
+import { CORE_BACKENDS, startHarness } from "../support/harness";
 import { nextIp } from "../ratelimit/support";
 
 /**
@@ -18,11 +18,12 @@ async function listening(backend: (typeof CORE_BACKENDS)[number], trustProxy: st
   return { h, base: `http://127.0.0.1:${port}` };
 }
 
-const login = (base: string, forwardedFor?: string) => fetch(`${base}/auth/login`, {
-  method: "POST",
-  headers: { "content-type": "application/json", ...(forwardedFor ? { "x-forwarded-for": forwardedFor } : {}) },
-  body: JSON.stringify({ email: uniqueEmail("proxy"), password: "some password guess" }),
-});
+const login = (base: string, forwardedFor?: string) =>
+  fetch(`${base}/auth/login`, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...(forwardedFor ? { "x-forwarded-for": forwardedFor } : {}) },
+    body: JSON.stringify({ email: uniqueEmail("proxy"), password: "some password guess" }),
+  });
 
 async function statusesOf(responses: Promise<Response>[]) {
   const statuses: number[] = [];
@@ -64,8 +65,9 @@ describe.each(CORE_BACKENDS)("TRUST_PROXY as a list of proxies, over real HTTP (
     const client = nextIp();
     expect(await statusesOf(Array.from({ length: LIMIT }, () => login(base, client)))).toEqual(Array(LIMIT).fill(401));
     // Entries the client wrote itself (to the left) change nothing; a listed proxy's own entry is skipped.
-    expect(await statusesOf([login(base, client), login(base, `${nextIp()}, ${client}`), login(base, `${client}, 127.0.0.1`)]))
-      .toEqual([429, 429, 429]);
+    expect(await statusesOf([login(base, client), login(base, `${nextIp()}, ${client}`), login(base, `${client}, 127.0.0.1`)])).toEqual([
+      429, 429, 429,
+    ]);
     // Another client behind the same proxy has its own budget.
     const other = await login(base, nextIp());
     expect(other.status).toBe(401);

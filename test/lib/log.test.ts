@@ -10,7 +10,14 @@ const log = createLogger("info", consoleWriter("json"));
 ${body}`;
   const proc = Bun.spawn(["bun", "-e", script], { stdout: "pipe", stderr: "pipe" });
   const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
-  return { lines: stdout.split("\n").filter(Boolean).map((line) => JSON.parse(line)), stderr, code };
+  return {
+    lines: stdout
+      .split("\n")
+      .filter(Boolean)
+      .map((line) => JSON.parse(line)),
+    stderr,
+    code,
+  };
 }
 
 describe("console log writer", () => {

@@ -78,7 +78,8 @@ async function flow(random: () => number) {
   const call = async (method: string, path: string, expected: number, body?: unknown, extra: Record<string, string> = {}) => {
     const answer = await send(app.base, method, path, body, { ...headers, ...extra }, 30_000);
     answers.push(answer);
-    if (answer.status !== expected) surprises.push(`${method} ${path}: ${answer.status} (expected ${expected}) ${JSON.stringify(answer.body).slice(0, 160)}`);
+    if (answer.status !== expected)
+      surprises.push(`${method} ${path}: ${answer.status} (expected ${expected}) ${JSON.stringify(answer.body).slice(0, 160)}`);
     return answer;
   };
   const registration = await call("POST", "/auth/register", 201, { email, password: PASSWORD });
@@ -87,11 +88,17 @@ async function flow(random: () => number) {
   registered.add(email);
   const code = codeIn(await mail.waitFor(email, 1, 20_000));
   const wrong = random() < 0.3 ? 1 + Math.floor(random() * 2) : 0;
-  for (let i = 0; i < wrong; i++) await call("POST", "/auth/verify-otp", 400, { email, code: String((Number(code) + 1 + i) % 10 ** code.length).padStart(code.length, "0") });
+  for (let i = 0; i < wrong; i++)
+    await call("POST", "/auth/verify-otp", 400, {
+      email,
+      code: String((Number(code) + 1 + i) % 10 ** code.length).padStart(code.length, "0"),
+    });
   let session;
   if (random() < 0.2) {
     // The same code twice at once: exactly one of them may succeed.
-    const both = await Promise.all([0, 1].map(() => send(app.base, "POST", "/auth/verify-otp", { email, code, otp_token }, headers, 30_000)));
+    const both = await Promise.all(
+      [0, 1].map(() => send(app.base, "POST", "/auth/verify-otp", { email, code, otp_token }, headers, 30_000)),
+    );
     answers.push(...both);
     doubleSubmits.push(both.map((a) => a.status).sort());
     session = both.find((a) => a.status === 200);
@@ -117,52 +124,75 @@ async function flow(random: () => number) {
   flows++;
 }
 
-test(`${CLIENTS} clients for ${SECONDS} s: no 5xx, every user kept, every code used at most once`, async () => {
-  const started = performance.now();
-  const deadline = started + SECONDS * 1000;
-  let seed = 12345;
-  const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
-  const failures: string[] = [];
-  await Promise.all(Array.from({ length: CLIENTS }, async () => {
-    while (performance.now() < deadline) await flow(random).catch((error) => void failures.push(String(error)));
-  }));
-  const seconds = (performance.now() - started) / 1000;
+test(
+  `${CLIENTS} clients for ${SECONDS} s: no 5xx, every user kept, every code used at most once`,
+  async () => {
+    const started = performance.now();
+    const deadline = started + SECONDS * 1000;
+    let seed = 12345;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const failures: string[] = [];
+    await Promise.all(
+      Array.from({ length: CLIENTS }, async () => {
+        while (performance.now() < deadline) await flow(random).catch((error) => void failures.push(String(error)));
+      }),
+    );
+    const seconds = (performance.now() - started) / 1000;
 
-  const byRoute = new Map<string, number[]>();
-  for (const answer of answers) byRoute.set(`${answer.method} ${answer.path}`, [...(byRoute.get(`${answer.method} ${answer.path}`) ?? []), answer.ms]);
-  console.log(`load: ${CLIENTS} clients, ${seconds.toFixed(1)} s, ${flows} whole flows (${(flows / seconds).toFixed(1)}/s), ${answers.length} requests (${(answers.length / seconds).toFixed(0)}/s), all requests ${JSON.stringify(percentiles(answers.map((a) => a.ms)))} ms`);
-  for (const [route, times] of byRoute) console.log(`  ${route.padEnd(28)} ${String(times.length).padStart(6)}  ${JSON.stringify(percentiles(times))} ms`);
+    const byRoute = new Map<string, number[]>();
+    for (const answer of answers)
+      byRoute.set(`${answer.method} ${answer.path}`, [...(byRoute.get(`${answer.method} ${answer.path}`) ?? []), answer.ms]);
+    console.log(
+      `load: ${CLIENTS} clients, ${seconds.toFixed(1)} s, ${flows} whole flows (${(flows / seconds).toFixed(1)}/s), ${answers.length} requests (${(answers.length / seconds).toFixed(0)}/s), all requests ${JSON.stringify(percentiles(answers.map((a) => a.ms)))} ms`,
+    );
+    for (const [route, times] of byRoute)
+      console.log(`  ${route.padEnd(28)} ${String(times.length).padStart(6)}  ${JSON.stringify(percentiles(times))} ms`);
 
-  expect(failures.slice(0, 5)).toEqual([]);
-  expect(answers.filter((a) => a.status >= 500 || a.status === 0).length).toBe(0);
-  expect(surprises.slice(0, 10)).toEqual([]);
-  // Every client finished at least the flow it was in at the deadline.
-  expect(flows).toBeGreaterThanOrEqual(CLIENTS);
-  // Concurrent submissions of one code: exactly one 200, the other refused.
-  expect(doubleSubmits.length).toBeGreaterThan(0);
-  for (const pair of doubleSubmits) expect(pair).toEqual([200, 400]);
+    expect(failures.slice(0, 5)).toEqual([]);
+    expect(answers.filter((a) => a.status >= 500 || a.status === 0).length).toBe(0);
+    expect(surprises.slice(0, 10)).toEqual([]);
+    // Every client finished at least the flow it was in at the deadline.
+    expect(flows).toBeGreaterThanOrEqual(CLIENTS);
+    // Concurrent submissions of one code: exactly one 200, the other refused.
+    expect(doubleSubmits.length).toBeGreaterThan(0);
+    for (const pair of doubleSubmits) expect(pair).toEqual([200, 400]);
 
-  // Every account answered 201 is in the database, every verified one verified.
-  const sql = postgres(database.url, { max: 1, onnotice: () => {} });
-  try {
-    const rows = await sql<{ email: string; is_verified: boolean }[]>`select email, is_verified from users`;
-    const byEmail = new Map(rows.map((row) => [row.email, row.is_verified]));
-    expect(rows.length).toBe(registered.size);
-    expect([...registered].filter((email) => !byEmail.has(email))).toEqual([]);
-    expect([...verified].filter((email) => byEmail.get(email) !== true)).toEqual([]);
-  } finally {
-    await sql.end();
-  }
+    // Every account answered 201 is in the database, every verified one verified.
+    const sql = postgres(database.url, { max: 1, onnotice: () => {} });
+    try {
+      const rows = await sql<{ email: string; is_verified: boolean }[]>`select email, is_verified from users`;
+      const byEmail = new Map(rows.map((row) => [row.email, row.is_verified]));
+      expect(rows.length).toBe(registered.size);
+      expect([...registered].filter((email) => !byEmail.has(email))).toEqual([]);
+      expect([...verified].filter((email) => byEmail.get(email) !== true)).toEqual([]);
+    } finally {
+      await sql.end();
+    }
 
-  // No code works a second time. (A used registration code is also refused because the account is
-  // verified by then; the double submissions above and the reset codes, replayed for the same purpose,
-  // are what show single use.)
-  const replays = [];
-  for (let i = 0; i < used.length; i += 50) {
-    replays.push(...await Promise.all(used.slice(i, i + 50).map(({ email, code, route }) =>
-      send(app.base, "POST", route, route === "/auth/verify-otp" ? { email, code } : { email, code, new_password: `${PASSWORD}-again` }, from(nextIp())))));
-  }
-  expect(used.filter((u) => u.route === "/auth/password/reset").length).toBeGreaterThan(0);
-  expect(replays.filter((answer) => answer.status !== 400).map((a) => `${a.path} ${a.status}`)).toEqual([]);
-  expect(app.alive()).toBe(true);
-}, (SECONDS + 120) * 1000);
+    // No code works a second time. (A used registration code is also refused because the account is
+    // verified by then; the double submissions above and the reset codes, replayed for the same purpose,
+    // are what show single use.)
+    const replays = [];
+    for (let i = 0; i < used.length; i += 50) {
+      replays.push(
+        ...(await Promise.all(
+          used
+            .slice(i, i + 50)
+            .map(({ email, code, route }) =>
+              send(
+                app.base,
+                "POST",
+                route,
+                route === "/auth/verify-otp" ? { email, code } : { email, code, new_password: `${PASSWORD}-again` },
+                from(nextIp()),
+              ),
+            ),
+        )),
+      );
+    }
+    expect(used.filter((u) => u.route === "/auth/password/reset").length).toBeGreaterThan(0);
+    expect(replays.filter((answer) => answer.status !== 400).map((a) => `${a.path} ${a.status}`)).toEqual([]);
+    expect(app.alive()).toBe(true);
+  },
+  (SECONDS + 120) * 1000,
+);

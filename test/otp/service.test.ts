@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { Cluster, Redis } from "ioredis";
+import { type Cluster, Redis } from "ioredis";
 import { connectRedis, waitForRedis } from "../../src/cache/redis";
 import { AppError } from "../../src/errors";
 import { createLogger } from "../../src/lib/log";
@@ -34,7 +34,11 @@ beforeAll(async () => {
   lease = await leaseSharedRedisCluster();
   cluster = lease.cluster;
   const nodes = cluster.ports.map((port) => ({ host: "127.0.0.1", port }));
-  clusterClient = connectRedis({ kind: "cluster", nodes, tls: false }, clusterPrefix, createLogger("error", () => {})) as Cluster;
+  clusterClient = connectRedis(
+    { kind: "cluster", nodes, tls: false },
+    clusterPrefix,
+    createLogger("error", () => {}),
+  ) as Cluster;
   if (!(await waitForRedis(clusterClient, 5000))) throw new Error("the test cluster is not reachable");
 });
 afterAll(async () => {
@@ -51,7 +55,10 @@ const STORES: [string, () => OtpStore][] = [
 ];
 
 const statusOf = (promise: Promise<unknown>) =>
-  promise.then(() => 200, (error) => (error instanceof AppError ? error.status : Promise.reject(error)));
+  promise.then(
+    () => 200,
+    (error) => (error instanceof AppError ? error.status : Promise.reject(error)),
+  );
 
 describe.each(STORES)("OTP service on the %s store", (_name, createStore) => {
   function makeService(overrides: Partial<OtpSettings> = {}) {
@@ -183,14 +190,16 @@ describe("OTP service on a Redis Cluster", () => {
 
   /** The masters' keys under this file's prefix, one list per master (read on each master directly). */
   async function keysPerMaster(pattern: string): Promise<string[][]> {
-    return Promise.all(cluster.ports.map(async (port) => {
-      const node = new Redis({ host: "127.0.0.1", port });
-      try {
-        return await node.keys(`${clusterPrefix}${pattern}`);
-      } finally {
-        node.disconnect();
-      }
-    }));
+    return Promise.all(
+      cluster.ports.map(async (port) => {
+        const node = new Redis({ host: "127.0.0.1", port });
+        try {
+          return await node.keys(`${clusterPrefix}${pattern}`);
+        } finally {
+          node.disconnect();
+        }
+      }),
+    );
   }
 
   test("the codes of different addresses spread over every master, each address's keys on one", async () => {
@@ -205,8 +214,10 @@ describe("OTP service on a Redis Cluster", () => {
     for (const email of emails) {
       const holders = perMaster.filter((keys) => keys.some((key) => key.includes(`{${email}}`)));
       expect(holders.length).toBe(1);
-      expect(holders[0]!.filter((key) => key.includes(`{${email}}`)).sort())
-        .toEqual([`${clusterPrefix}otp:{${email}}:code:register`, `${clusterPrefix}otp:{${email}}:sends`]);
+      expect(holders[0]!.filter((key) => key.includes(`{${email}}`)).sort()).toEqual([
+        `${clusterPrefix}otp:{${email}}:code:register`,
+        `${clusterPrefix}otp:{${email}}:sends`,
+      ]);
     }
   });
 
@@ -223,7 +234,14 @@ describe("OTP service on a Redis Cluster", () => {
     const otp = createOtpService({ store: createRedisOtpStore(clusterClient), clock: createFakeClock(), settings });
     const emails = Array.from({ length: 12 }, () => uniqueEmail("owner"));
     const codes = await Promise.all(emails.map((email) => otp.issueOtp(email, "register")));
-    const results = await Promise.all(emails.map((email, i) => otp.verifyAndConsumeOtp(email, "register", codes[i]!).then(() => "ok", (e) => e)));
+    const results = await Promise.all(
+      emails.map((email, i) =>
+        otp.verifyAndConsumeOtp(email, "register", codes[i]!).then(
+          () => "ok",
+          (e) => e,
+        ),
+      ),
+    );
     expect(results).toEqual(emails.map(() => "ok"));
     expect((await keysPerMaster("otp:{owner-*:code:*")).flat()).toEqual([]);
   });

@@ -18,8 +18,13 @@ function guesses(count: number, right: string, rightAt: number): string[] {
 async function fire(h: Harness, emails: string[], codes: string[], headers: Record<string, string>): Promise<CallResult[]> {
   const results: CallResult[] = [];
   for (let i = 0; i < codes.length; i += 50) {
-    results.push(...await Promise.all(codes.slice(i, i + 50).map((code, j) =>
-      h.call("POST", "/auth/verify-otp", { email: emails[(i + j) % emails.length], code }, headers))));
+    results.push(
+      ...(await Promise.all(
+        codes
+          .slice(i, i + 50)
+          .map((code, j) => h.call("POST", "/auth/verify-otp", { email: emails[(i + j) % emails.length], code }, headers)),
+      )),
+    );
   }
   return results;
 }
@@ -119,7 +124,9 @@ describe.each(CORE_BACKENDS)("brute force and mail bombing (%s)", (backend) => {
     const bomber = nextIp();
     const before = h.inbox.messages.length;
 
-    const results = await Promise.all(Array.from({ length: 40 }, () => h.call("POST", "/auth/resend-otp", { email: victim }, from(bomber))));
+    const results = await Promise.all(
+      Array.from({ length: 40 }, () => h.call("POST", "/auth/resend-otp", { email: victim }, from(bomber))),
+    );
     expect(results.filter((res) => res.status === 200)).toHaveLength(MAILS_PER_HOUR);
     expect(results.filter((res) => res.status === 429).every((res) => res.body.code === "rate_limited")).toBe(true);
     expect(h.inbox.messages.length - before).toBe(MAILS_PER_HOUR);

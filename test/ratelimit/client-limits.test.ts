@@ -10,18 +10,46 @@ const PASSWORD = "correct horse battery";
 
 // One request of each limited route; a fresh address each time, so only the per-client limit can refuse.
 const ROUTES = [
-  { name: "POST /auth/register", kind: "mail", window: 3600, send: (h: Harness, headers: Record<string, string>) =>
-    h.call("POST", "/auth/register", { email: uniqueEmail("rl"), password: PASSWORD }, headers) },
-  { name: "POST /auth/resend-otp", kind: "mail", window: 3600, send: (h: Harness, headers: Record<string, string>) =>
-    h.call("POST", "/auth/resend-otp", { email: uniqueEmail("rl") }, headers) },
-  { name: "POST /auth/verify-otp", kind: "code", window: 60, send: (h: Harness, headers: Record<string, string>) =>
-    h.call("POST", "/auth/verify-otp", { email: uniqueEmail("rl"), code: "123456" }, headers) },
-  { name: "POST /auth/login", kind: "password", window: 60, send: (h: Harness, headers: Record<string, string>) =>
-    h.call("POST", "/auth/login", { email: uniqueEmail("rl"), password: PASSWORD }, headers) },
-  { name: "GET /auth/oauth/:provider/start", kind: "oauth", window: 60, send: (h: Harness, headers: Record<string, string>) =>
-    h.call("GET", "/auth/oauth/github/start", undefined, headers) },
-  { name: "POST /auth/oauth/:provider/callback", kind: "oauth", window: 60, send: (h: Harness, headers: Record<string, string>) =>
-    h.call("POST", "/auth/oauth/google/callback", { code: "c", state: "s" }, headers) },
+  {
+    name: "POST /auth/register",
+    kind: "mail",
+    window: 3600,
+    send: (h: Harness, headers: Record<string, string>) =>
+      h.call("POST", "/auth/register", { email: uniqueEmail("rl"), password: PASSWORD }, headers),
+  },
+  {
+    name: "POST /auth/resend-otp",
+    kind: "mail",
+    window: 3600,
+    send: (h: Harness, headers: Record<string, string>) => h.call("POST", "/auth/resend-otp", { email: uniqueEmail("rl") }, headers),
+  },
+  {
+    name: "POST /auth/verify-otp",
+    kind: "code",
+    window: 60,
+    send: (h: Harness, headers: Record<string, string>) =>
+      h.call("POST", "/auth/verify-otp", { email: uniqueEmail("rl"), code: "123456" }, headers),
+  },
+  {
+    name: "POST /auth/login",
+    kind: "password",
+    window: 60,
+    send: (h: Harness, headers: Record<string, string>) =>
+      h.call("POST", "/auth/login", { email: uniqueEmail("rl"), password: PASSWORD }, headers),
+  },
+  {
+    name: "GET /auth/oauth/:provider/start",
+    kind: "oauth",
+    window: 60,
+    send: (h: Harness, headers: Record<string, string>) => h.call("GET", "/auth/oauth/github/start", undefined, headers),
+  },
+  {
+    name: "POST /auth/oauth/:provider/callback",
+    kind: "oauth",
+    window: 60,
+    send: (h: Harness, headers: Record<string, string>) =>
+      h.call("POST", "/auth/oauth/google/callback", { code: "c", state: "s" }, headers),
+  },
 ] as const;
 
 const codeCheck = (h: Harness, headers: Record<string, string>) =>
@@ -117,11 +145,12 @@ describe.each(BACKENDS)("limits per client IP (%s)", (backend) => {
     direct.app.listen({ hostname: "127.0.0.1", port: 0 });
     try {
       const base = `http://127.0.0.1:${direct.app.server!.port}`;
-      const send = (forwardedFor?: string) => fetch(`${base}/auth/verify-otp`, {
-        method: "POST",
-        headers: { "content-type": "application/json", ...(forwardedFor ? { "x-forwarded-for": forwardedFor } : {}) },
-        body: JSON.stringify({ email: uniqueEmail("spoof"), code: "123456" }),
-      });
+      const send = (forwardedFor?: string) =>
+        fetch(`${base}/auth/verify-otp`, {
+          method: "POST",
+          headers: { "content-type": "application/json", ...(forwardedFor ? { "x-forwarded-for": forwardedFor } : {}) },
+          body: JSON.stringify({ email: uniqueEmail("spoof"), code: "123456" }),
+        });
       const answers = [];
       for (let i = 0; i < LIMIT; i++) answers.push(await send(nextIp()));
       expect(answers.map((res) => res.status)).toEqual([404, 404, 404]);

@@ -21,7 +21,10 @@ function redisAt(url: string): Redis {
 const SETTINGS = { mailPerHour: 2, passwordPerMinute: 3, codePerMinute: 4, oauthPerMinute: 5 };
 
 async function refusal(promise: Promise<unknown>): Promise<AppError> {
-  const error = await promise.then(() => null, (caught) => caught);
+  const error = await promise.then(
+    () => null,
+    (caught) => caught,
+  );
   expect(error).toBeInstanceOf(AppError);
   return error as AppError;
 }
@@ -37,7 +40,12 @@ describe.each(["redis", "memory"] as const)("route limits, called directly (%s)"
   test("each kind has its own budget and window; a refusal is a 429 with the headers, reported to onRefused", async () => {
     const refused: string[] = [];
     const limits = createRouteLimits({ redis: await redis(), settings: SETTINGS, onRefused: (name) => refused.push(name) });
-    for (const [kind, points, window] of [["mail", 2, 3600], ["password", 3, 60], ["code", 4, 60], ["oauth", 5, 60]] as const) {
+    for (const [kind, points, window] of [
+      ["mail", 2, 3600],
+      ["password", 3, 60],
+      ["code", 4, 60],
+      ["oauth", 5, 60],
+    ] as const) {
       for (let i = 1; i <= points; i++) {
         const quota = await limits.consume(kind, "203.0.113.7");
         expect(quota).toMatchObject({ limit: points, remaining: points - i, windowSeconds: window });
@@ -47,7 +55,11 @@ describe.each(["redis", "memory"] as const)("route limits, called directly (%s)"
       const error = await refusal(limits.consume(kind, "203.0.113.7"));
       expect(error.status).toBe(429);
       expect(error.code).toBe("rate_limited");
-      expect(error.headers).toMatchObject({ "RateLimit-Limit": String(points), "RateLimit-Remaining": "0", "RateLimit-Policy": `${points};w=${window}` });
+      expect(error.headers).toMatchObject({
+        "RateLimit-Limit": String(points),
+        "RateLimit-Remaining": "0",
+        "RateLimit-Policy": `${points};w=${window}`,
+      });
       expect(Number(error.headers["Retry-After"])).toBeGreaterThanOrEqual(1);
       expect(error.headers["RateLimit-Reset"]).toBe(error.headers["Retry-After"]!);
     }
@@ -78,12 +90,20 @@ describe.each(["redis", "memory"] as const)("route limits, called directly (%s)"
 test("without Redis the limits fail closed at once: 503, never a 500 or a wait", async () => {
   const redis = redisAt(`redis://127.0.0.1:${await freePort()}/0`);
   const limits = createRouteLimits({ redis, settings: SETTINGS });
-  const guard = createLoginGuard({ redis, log, settings: { maxConsecutiveFailures: 2, blockSeconds: 1, blockMaxSeconds: 1, maxFailuresPerIpPerDay: 2 } });
+  const guard = createLoginGuard({
+    redis,
+    log,
+    settings: { maxConsecutiveFailures: 2, blockSeconds: 1, blockMaxSeconds: 1, maxFailuresPerIpPerDay: 2 },
+  });
   let attempted = false;
   const started = performance.now();
   const errors = [
     await refusal(limits.consume("code", "203.0.113.7")),
-    await refusal(guard.protect("a@example.com", "203.0.113.7", async () => { attempted = true; })),
+    await refusal(
+      guard.protect("a@example.com", "203.0.113.7", async () => {
+        attempted = true;
+      }),
+    ),
   ];
   expect(performance.now() - started).toBeLessThan(1000);
   for (const error of errors) {

@@ -77,10 +77,7 @@ const HANG_MS = 5000;
  */
 async function timedCall(what: string, method: string, path: string, body?: unknown, headers?: Record<string, string>) {
   const started = performance.now();
-  const result = await Promise.race([
-    h.call(method, path, body, headers),
-    Bun.sleep(HANG_MS).then(() => null),
-  ]);
+  const result = await Promise.race([h.call(method, path, body, headers), Bun.sleep(HANG_MS).then(() => null)]);
   const elapsedMs = performance.now() - started;
   if (result === null) {
     throw new Error(`${what}: ${method} ${path} gave no answer within ${HANG_MS} ms (expected a 503 within ${FAST_MS} ms)`);
@@ -143,7 +140,10 @@ describe("Redis outage", () => {
 
     redisProxy.cut();
     try {
-      const register = await timedCall("register (redis down)", "POST", "/auth/register", { email: uniqueEmail("redis-new"), password: PASSWORD });
+      const register = await timedCall("register (redis down)", "POST", "/auth/register", {
+        email: uniqueEmail("redis-new"),
+        password: PASSWORD,
+      });
       expectFast503("register", register, "Redis");
 
       for (const email of [pendingEmail, verifiedEmail]) {

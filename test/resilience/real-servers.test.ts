@@ -55,7 +55,8 @@ afterAll(async () => {
   await Promise.allSettled([redis?.close(), pg?.close(), inbox?.close()]);
 }, 30_000);
 
-const call = (method: string, path: string, body?: unknown, headers?: Record<string, string>) => send(app.base, method, path, body, headers, 8000);
+const call = (method: string, path: string, body?: unknown, headers?: Record<string, string>) =>
+  send(app.base, method, path, body, headers, 8000);
 const codes = new Set<string>();
 const tokens = new Set<string>();
 
@@ -74,7 +75,9 @@ async function nextCode(email: string, count: number): Promise<string> {
 async function signUp(email: string) {
   const registered = await call("POST", "/auth/register", { email, password: PASSWORD });
   expect(registered.status).toBe(201);
-  const verified = keep(await call("POST", "/auth/verify-otp", { email, code: await nextCode(email, 1), otp_token: registered.body.otp_token }));
+  const verified = keep(
+    await call("POST", "/auth/verify-otp", { email, code: await nextCode(email, 1), otp_token: registered.body.otp_token }),
+  );
   expect(verified.status, JSON.stringify(verified.body)).toBe(200);
   return { email, access: verified.body.access_token as string, refresh: verified.body.refresh_token as string };
 }
@@ -134,7 +137,10 @@ async function waitUntilReady(): Promise<number> {
 function expectFast503(answer: Answer, dependency: "Redis" | "PostgreSQL") {
   const what = `${answer.method} ${answer.path}: ${answer.status} ${JSON.stringify(answer.body)} in ${Math.round(answer.ms)} ms`;
   expect(answer.status, what).toBe(503);
-  expect(answer.body, what).toEqual({ detail: `${dependency} is unavailable. Please try again shortly.`, code: `${dependency.toLowerCase()}_unavailable` });
+  expect(answer.body, what).toEqual({
+    detail: `${dependency} is unavailable. Please try again shortly.`,
+    code: `${dependency.toLowerCase()}_unavailable`,
+  });
   expect(answer.ms, what).toBeLessThan(FAST_MS);
 }
 
@@ -144,7 +150,7 @@ async function expectStillAlive() {
 }
 
 const before: { email: string; access: string; refresh: string }[] = [];
-let pending = { email: "", code: "" };
+const pending = { email: "", code: "" };
 
 describe("real PostgreSQL and Redis stopped and started under a mixed run", () => {
   test("before the faults: verified users with sessions, and one registration waiting for its code", async () => {
@@ -168,7 +174,8 @@ describe("real PostgreSQL and Redis stopped and started under a mixed run", () =
       await call("POST", "/auth/password/forgot", { email: user!.email }),
       // The revocation check of every authenticated request is in Redis.
       await call("GET", "/auth/me", undefined, bearer(user!.access)),
-    ]) expectFast503(answer, "Redis");
+    ])
+      expectFast503(answer, "Redis");
     const ready = await call("GET", "/ready");
     expect(ready.status).toBe(503);
     expect(ready.body.checks).toEqual({ postgres: "ok", redis: "unavailable" });
@@ -201,7 +208,8 @@ describe("real PostgreSQL and Redis stopped and started under a mixed run", () =
       await call("POST", "/auth/password/forgot", { email: user!.email }),
       await call("GET", "/auth/me", undefined, bearer(user!.access)),
       await call("GET", "/auth/sessions", undefined, bearer(user!.access)),
-    ]) expectFast503(answer, "PostgreSQL");
+    ])
+      expectFast503(answer, "PostgreSQL");
     // More requests at once than the pool has connections: none may wait for a connection that never comes.
     const burst = () => Promise.all(Array.from({ length: 30 }, () => call("GET", "/auth/me", undefined, bearer(user!.access))));
     for (const answer of await burst()) expectFast503(answer, "PostgreSQL");
@@ -216,7 +224,7 @@ describe("real PostgreSQL and Redis stopped and started under a mixed run", () =
     await expectStillAlive();
     // Connections begun while PostgreSQL was starting may still be refused (57P03, a 503) for a moment.
     let statuses: number[] = [];
-    for (const deadline = performance.now() + 5000; performance.now() < deadline;) {
+    for (const deadline = performance.now() + 5000; performance.now() < deadline; ) {
       statuses = (await burst()).map((answer) => answer.status);
       if (statuses.every((status) => status === 200)) break;
       await Bun.sleep(200);
@@ -255,7 +263,9 @@ describe("real PostgreSQL and Redis stopped and started under a mixed run", () =
     } finally {
       await sql.end();
     }
-    console.log(`fault run: ${answers.length} answers, ${registered.size} registered, ${verified.size} verified, 503s ${answers.filter((a) => a.status === 503).length}`);
+    console.log(
+      `fault run: ${answers.length} answers, ${registered.size} registered, ${verified.size} verified, 503s ${answers.filter((a) => a.status === 503).length}`,
+    );
     for (const user of before) {
       const refreshed = keep(await call("POST", "/auth/refresh", { refresh_token: user.refresh }));
       expect(refreshed.status, `${user.email}: ${JSON.stringify(refreshed.body)}`).toBe(200);
@@ -266,6 +276,7 @@ describe("real PostgreSQL and Redis stopped and started under a mixed run", () =
     await expectStillAlive();
     const output = app.output();
     expect(output).toContain("redis connection lost");
-    for (const secret of [PASSWORD, SECRET_KEY, ...codes, ...tokens]) expect(holdsSecret(output, secret), `output holds ${secret.slice(0, 12)}…`).toBe(false);
+    for (const secret of [PASSWORD, SECRET_KEY, ...codes, ...tokens])
+      expect(holdsSecret(output, secret), `output holds ${secret.slice(0, 12)}…`).toBe(false);
   }, 60_000);
 });

@@ -24,7 +24,10 @@ beforeAll(async () => {
   inbox = await startSmtpInbox();
   proxy = await startTcpProxy("127.0.0.1", inbox.port);
   // Cheap hashes: the test is about mail, and a hash costs more than a refused mail.
-  h = await startHarness({ inbox, env: { SMTP_PORT: String(proxy.port), SMTP_TIMEOUT_SECONDS: "1", PASSWORD_MEMORY_KIB: "4096", PASSWORD_TIME_COST: "1" } });
+  h = await startHarness({
+    inbox,
+    env: { SMTP_PORT: String(proxy.port), SMTP_TIMEOUT_SECONDS: "1", PASSWORD_MEMORY_KIB: "4096", PASSWORD_TIME_COST: "1" },
+  });
 }, 30_000);
 afterAll(async () => {
   await h?.close();

@@ -29,20 +29,23 @@ interface RedisUnderTest {
 
 const REDIS_SETUPS: [string, () => Promise<RedisUnderTest>][] = [
   ["a single Redis", async () => ({ env: { REDIS_URL: TEST_REDIS_URL }, described: "Redis at redis://", stop: async () => {} })],
-  ["a Redis Cluster (password, TLS)", async () => {
-    const folder = await makeFolder("tls");
-    const tls = await createTestCertificates(folder);
-    const cluster = await startRedisCluster({ auth: { password: `cluster-${uniqueId()}`, tls } });
-    return {
-      // Bun trusts the test CA the way it would trust a private CA in production.
-      env: { ...cluster.env(), NODE_EXTRA_CA_CERTS: tls.ca },
-      described: "Redis Cluster through 127.0.0.1:",
-      async stop() {
-        await cluster.stop();
-        await removeFolder(folder);
-      },
-    };
-  }],
+  [
+    "a Redis Cluster (password, TLS)",
+    async () => {
+      const folder = await makeFolder("tls");
+      const tls = await createTestCertificates(folder);
+      const cluster = await startRedisCluster({ auth: { password: `cluster-${uniqueId()}`, tls } });
+      return {
+        // Bun trusts the test CA the way it would trust a private CA in production.
+        env: { ...cluster.env(), NODE_EXTRA_CA_CERTS: tls.ca },
+        described: "Redis Cluster through 127.0.0.1:",
+        async stop() {
+          await cluster.stop();
+          await removeFolder(folder);
+        },
+      };
+    },
+  ],
 ];
 
 let database: TestDatabase;
@@ -110,7 +113,10 @@ describe.each(REDIS_SETUPS)("two instances on one PostgreSQL and %s", (_name, ma
       const ready = await instance.call("GET", "/ready");
       expect(ready.status).toBe(200);
       expect(ready.body.checks).toEqual({ postgres: "ok", [readyKey]: "ok" });
-      const listening = instance.output().split("\n").find((line) => line.includes('"otp-auth listening"'))!;
+      const listening = instance
+        .output()
+        .split("\n")
+        .find((line) => line.includes('"otp-auth listening"'))!;
       expect(JSON.parse(listening).store).toStartWith(redis.described);
     }
     const sql = postgres(database.url, { max: 1, onnotice: () => {} });

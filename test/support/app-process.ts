@@ -24,7 +24,12 @@ export async function startAppProcess(env: Record<string, string>) {
   process.once("exit", kill);
   const base = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 30_000;
-  while (!(await fetch(`${base}/health`).then((res) => res.ok, () => false))) {
+  while (
+    !(await fetch(`${base}/health`).then(
+      (res) => res.ok,
+      () => false,
+    ))
+  ) {
     if (proc.exitCode !== null || Date.now() > deadline) {
       kill();
       throw new Error(`otp-auth serve did not come up (exit code ${proc.exitCode}): ${output.slice(-2000)}`);

@@ -66,7 +66,10 @@ export async function storedTokens(page: Page, api: string): Promise<StoredToken
 export async function saveScreens(page: Page, name: string): Promise<void> {
   mkdirSync(ARTIFACTS_DIR, { recursive: true });
   const original = page.viewportSize();
-  for (const [label, size] of [["phone", PHONE], ["desktop", DESKTOP]] as const) {
+  for (const [label, size] of [
+    ["phone", PHONE],
+    ["desktop", DESKTOP],
+  ] as const) {
     await page.setViewportSize(size);
     await page.screenshot({ path: join(ARTIFACTS_DIR, `${name}-${label}.png`), fullPage: true, animations: "disabled" });
   }

@@ -8,7 +8,12 @@ function rawJwt(header: object, payload: object, signature?: string): string {
   return `${encodeJson(header)}.${encodeJson(payload)}.${signature ?? ""}`;
 }
 
-async function hs(alg: "HS256" | "HS384" | "HS512", secret: string, payload: Record<string, unknown>, header: Record<string, unknown> = {}) {
+async function hs(
+  alg: "HS256" | "HS384" | "HS512",
+  secret: string,
+  payload: Record<string, unknown>,
+  header: Record<string, unknown> = {},
+) {
   return new SignJWT(payload).setProtectedHeader({ ...header, alg, typ: "JWT" }).sign(new TextEncoder().encode(secret));
 }
 
@@ -82,13 +87,31 @@ export async function forgedBearerHeaders({ secret, validToken, userId, sessionI
     rawJwt({ alg: "ES256", typ: "JWT" }, good, signature),
     await hs("HS256", secret, good, { kid: "../../../../dev/null", jku: "http://127.0.0.1:1/jwks", crit: ["exp"] }).catch(() => "x.y.z"),
     // Not JWTs.
-    "", "null", "undefined", "[object Object]", "a.b.c", "..", "...", "e30.e30.e30", "eyJ", `${"A".repeat(8000)}.${"B".repeat(100)}.c`,
+    "",
+    "null",
+    "undefined",
+    "[object Object]",
+    "a.b.c",
+    "..",
+    "...",
+    "e30.e30.e30",
+    "eyJ",
+    `${"A".repeat(8000)}.${"B".repeat(100)}.c`,
     b64url(crypto.getRandomValues(new Uint8Array(48))),
   ];
   return [
     ...tokens.map((token) => `Bearer ${token}`),
-    "Bearer", "Bearer ", "bearer", `Bearer  ${validToken} extra`, `Bearer ${validToken}, Bearer ${validToken}`,
-    `Basic ${validToken}`, `Token ${validToken}`, validToken, `Bearer\t${validToken}\u00a0`, "Bearer \u00e9\u00e8", "Digest username=\"a\"",
+    "Bearer",
+    "Bearer ",
+    "bearer",
+    `Bearer  ${validToken} extra`,
+    `Bearer ${validToken}, Bearer ${validToken}`,
+    `Basic ${validToken}`,
+    `Token ${validToken}`,
+    validToken,
+    `Bearer\t${validToken}\u00a0`,
+    "Bearer \u00e9\u00e8",
+    'Digest username="a"',
   ];
 }
 
@@ -96,11 +119,28 @@ export async function forgedBearerHeaders({ secret, validToken, userId, sessionI
 export function forgedBasicHeaders(user: string, password: string): string[] {
   const basic = (text: string) => `Basic ${Buffer.from(text, "utf8").toString("base64")}`;
   return [
-    "Basic", "Basic ", "basic", "Basic !!!!", "Basic ====", `Basic ${"QUFB".repeat(400)}`, "Basic YWRtaW4=",
-    basic(`${user}:wrong-${password}`), basic(`${user}:`), basic(`:${password}`), basic(`${password}:${user}`), basic(":"),
-    basic(user), basic(`${user.toUpperCase()}:${password}`), basic(`${user}:${password} `), basic(` ${user}:${password}`),
-    basic(`${user}:${password.slice(0, -1)}`), basic(`${user}\u0000:${password}`), basic(`ädmin:pässwörd`),
-    `${basic(`${user}:${password}`)} extra`, `Bearer ${Buffer.from(`${user}:${password}`).toString("base64")}`,
-    basic(`${user}:${password}`).slice(0, -6), `Basic ${Buffer.from(`${user}:${password}`).toString("hex")}`,
+    "Basic",
+    "Basic ",
+    "basic",
+    "Basic !!!!",
+    "Basic ====",
+    `Basic ${"QUFB".repeat(400)}`,
+    "Basic YWRtaW4=",
+    basic(`${user}:wrong-${password}`),
+    basic(`${user}:`),
+    basic(`:${password}`),
+    basic(`${password}:${user}`),
+    basic(":"),
+    basic(user),
+    basic(`${user.toUpperCase()}:${password}`),
+    basic(`${user}:${password} `),
+    basic(` ${user}:${password}`),
+    basic(`${user}:${password.slice(0, -1)}`),
+    basic(`${user}\u0000:${password}`),
+    basic(`ädmin:pässwörd`),
+    `${basic(`${user}:${password}`)} extra`,
+    `Bearer ${Buffer.from(`${user}:${password}`).toString("base64")}`,
+    basic(`${user}:${password}`).slice(0, -6),
+    `Basic ${Buffer.from(`${user}:${password}`).toString("hex")}`,
   ];
 }

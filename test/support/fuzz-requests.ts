@@ -1,5 +1,15 @@
 import {
-  BAD_JSON, CONTENT_TYPES, canary, deepJson, hugeString, ODD_EMAILS, ODD_FORWARDED_FOR, ODD_QUERY, ODD_SEGMENTS, ODD_STRINGS, WRONG_TYPES,
+  BAD_JSON,
+  CONTENT_TYPES,
+  canary,
+  deepJson,
+  hugeString,
+  ODD_EMAILS,
+  ODD_FORWARDED_FOR,
+  ODD_QUERY,
+  ODD_SEGMENTS,
+  ODD_STRINGS,
+  WRONG_TYPES,
 } from "./hostile-values";
 import type { ApiRoute, JsonSchema, Parameter } from "./openapi-routes";
 import type { SeededRandom } from "./seeded-random";
@@ -47,7 +57,10 @@ export function createFuzzer(random: SeededRandom, credentials: FuzzCredentials)
       if (name === "id" || name === "user_id") return random.pick(credentials.targetUserIds);
       return 1 + random.int(Math.min(schema.maximum ?? 100, 100));
     }
-    if (name.includes("email")) return random.chance(0.4) ? random.pick(credentials.knownEmails) : `${canary(random, "P")}-${random.chars(4)}@example.com`.toLowerCase();
+    if (name.includes("email"))
+      return random.chance(0.4)
+        ? random.pick(credentials.knownEmails)
+        : `${canary(random, "P")}-${random.chars(4)}@example.com`.toLowerCase();
     if (name === "code") {
       // Never a digit run that an error text could hold by chance ("16384", "2147483647", "9007199254740991").
       const code = `09${random.chars(6, "0123456789")}`;
@@ -55,7 +68,8 @@ export function createFuzzer(random: SeededRandom, credentials: FuzzCredentials)
       return code;
     }
     if (schema.format === "uuid") return crypto.randomUUID();
-    if (name === "redirect_uri") return random.chance(0.7) ? random.pick(credentials.redirectUris) : `http://127.0.0.1:1/${canary(random, "P")}`;
+    if (name === "redirect_uri")
+      return random.chance(0.7) ? random.pick(credentials.redirectUris) : `http://127.0.0.1:1/${canary(random, "P")}`;
     if (name === "error") return random.pick(["access_denied", "server_error", "temporarily_unavailable"]);
     if (name === "cursor") return String(random.int(1000));
     const min = Math.max(schema.minLength ?? 1, 10);
@@ -69,13 +83,20 @@ export function createFuzzer(random: SeededRandom, credentials: FuzzCredentials)
     const secret = SECRET_NAME.test(name);
     const mark = canary(random, secret ? "S" : "P");
     switch (random.int(7)) {
-      case 0: return random.pick(WRONG_TYPES);
-      case 1: return name.includes("email") ? random.pick(ODD_EMAILS) : random.pick(ODD_STRINGS) + mark;
-      case 2: return mark + random.pick(ODD_STRINGS) + mark;
-      case 3: return mark + hugeString(random, random.pick([(schema.maxLength ?? 64) + 1, 2000, 12_000]));
-      case 4: return JSON.parse(deepJson(random.pick([50, 500, 2000]), random.chance(0.5) ? "array" : "object"));
-      case 5: return [validValue(name, schema)];
-      default: return random.pick(ODD_STRINGS);
+      case 0:
+        return random.pick(WRONG_TYPES);
+      case 1:
+        return name.includes("email") ? random.pick(ODD_EMAILS) : random.pick(ODD_STRINGS) + mark;
+      case 2:
+        return mark + random.pick(ODD_STRINGS) + mark;
+      case 3:
+        return mark + hugeString(random, random.pick([(schema.maxLength ?? 64) + 1, 2000, 12_000]));
+      case 4:
+        return JSON.parse(deepJson(random.pick([50, 500, 2000]), random.chance(0.5) ? "array" : "object"));
+      case 5:
+        return [validValue(name, schema)];
+      default:
+        return random.pick(ODD_STRINGS);
     }
   }
 
@@ -98,7 +119,8 @@ export function createFuzzer(random: SeededRandom, credentials: FuzzCredentials)
         delete body[name];
         note(`${name}: missing`);
       } else {
-        body[random.pick(["is_admin", "role", "constructor", "prototype", "id", "is_verified", canary(random, "P")])] = random.pick(WRONG_TYPES);
+        body[random.pick(["is_admin", "role", "constructor", "prototype", "id", "is_verified", canary(random, "P")])] =
+          random.pick(WRONG_TYPES);
         note("extra field");
       }
     }
@@ -124,7 +146,10 @@ export function createFuzzer(random: SeededRandom, credentials: FuzzCredentials)
       return { body: text, headers: json };
     }
     if (roll < 0.82) {
-      const text = JSON.stringify({ email: "a@example.com", password: `${canary(random, "S")}${hugeString(random, BODY_LIMIT + 100 + random.int(50_000))}` });
+      const text = JSON.stringify({
+        email: "a@example.com",
+        password: `${canary(random, "S")}${hugeString(random, BODY_LIMIT + 100 + random.int(50_000))}`,
+      });
       const declared = random.chance(0.7);
       note(`over the size limit, content-length ${declared ? "sent" : "absent"}`);
       return { body: text, headers: declared ? { ...json, "content-length": String(text.length) } : json };
@@ -132,19 +157,24 @@ export function createFuzzer(random: SeededRandom, credentials: FuzzCredentials)
     if (roll < 0.9) {
       const type = random.pick(CONTENT_TYPES);
       note(`content-type ${JSON.stringify(type)}`);
-      const text = random.chance(0.5) ? JSON.stringify(bodyObject(route.body ?? {})) : `email=a%40example.com&password=${canary(random, "S")}`;
+      const text = random.chance(0.5)
+        ? JSON.stringify(bodyObject(route.body ?? {}))
+        : `email=a%40example.com&password=${canary(random, "S")}`;
       return { body: text, headers: type === null ? {} : { "content-type": type } };
     }
     if (roll < 0.94) {
       note("multipart form");
       const form = new FormData();
       form.set("email", "a@example.com");
-      form.set("password", canary(random, "S") + "password");
+      form.set("password", `${canary(random, "S")}password`);
       return { body: form, headers: {} };
     }
     if (roll < 0.97) {
       note("content-length lies");
-      return { body: JSON.stringify(bodyObject(route.body ?? {})), headers: { ...json, "content-length": random.pick(["abc", "-1", "0", "1", "1e9", "99999999999999999999"]) } };
+      return {
+        body: JSON.stringify(bodyObject(route.body ?? {})),
+        headers: { ...json, "content-length": random.pick(["abc", "-1", "0", "1", "1e9", "99999999999999999999"]) },
+      };
     }
     note("empty body");
     return { body: random.pick(["", undefined]) as string | undefined, headers: random.chance(0.5) ? json : {} };
@@ -163,7 +193,7 @@ export function createFuzzer(random: SeededRandom, credentials: FuzzCredentials)
       if (roll < 0.35) continue;
       const value = roll < 0.75 ? validValue(param.name, param.schema) : hostileValue(param.name, param.schema);
       if (roll >= 0.75) note(`query ${param.name} odd`);
-      const text = typeof value === "string" ? value : JSON.stringify(value) ?? "";
+      const text = typeof value === "string" ? value : (JSON.stringify(value) ?? "");
       parts.push(`${param.name}=${safeEncode(text)}`);
     }
     if (random.chance(0.15)) {
@@ -185,7 +215,9 @@ export function createFuzzer(random: SeededRandom, credentials: FuzzCredentials)
       case "metrics":
         return roll < 0.5 ? { value: `Bearer ${credentials.metricsToken}` } : forged(credentials.forgedBearer, "forged metrics token");
       default:
-        return roll < 0.1 ? { value: random.pick([...credentials.forgedBearer, ...credentials.forgedBasic]), note: "stray authorization" } : {};
+        return roll < 0.1
+          ? { value: random.pick([...credentials.forgedBearer, ...credentials.forgedBasic]), note: "stray authorization" }
+          : {};
     }
   }
 
@@ -195,15 +227,23 @@ export function createFuzzer(random: SeededRandom, credentials: FuzzCredentials)
       const param = route.pathParams.find((p) => p.name === name);
       return encodeURIComponent(String(validValue(name, param?.schema ?? {})));
     });
-    const query = route.queryParams.filter(() => random.chance(0.5))
-      .map((param) => `${param.name}=${safeEncode(String(validValue(param.name, param.schema)))}`).join("&");
+    const query = route.queryParams
+      .filter(() => random.chance(0.5))
+      .map((param) => `${param.name}=${safeEncode(String(validValue(param.name, param.schema)))}`)
+      .join("&");
     const headers: Record<string, string> = {};
     if (route.auth === "admin") headers.authorization = credentials.validBasic;
     if (route.auth === "metrics") headers.authorization = `Bearer ${credentials.metricsToken}`;
     const properties = Object.entries(route.body?.properties ?? {});
-    const body = route.body ? JSON.stringify(Object.fromEntries(properties.map(([name, schema]) => [name, validValue(name, schema)]))) : undefined;
+    const body = route.body
+      ? JSON.stringify(Object.fromEntries(properties.map(([name, schema]) => [name, validValue(name, schema)])))
+      : undefined;
     if (body) headers["content-type"] = "application/json";
-    return { url: `http://localhost${path}${query ? `?${query}` : ""}`, init: { method: route.method, headers, body }, session: route.auth === "bearer" };
+    return {
+      url: `http://localhost${path}${query ? `?${query}` : ""}`,
+      init: { method: route.method, headers, body },
+      session: route.auth === "bearer",
+    };
   }
 
   /** One malformed (or, about one time in eight, well-formed) request to `route`. */
@@ -211,9 +251,7 @@ export function createFuzzer(random: SeededRandom, credentials: FuzzCredentials)
     // Every random draw happens before the one await, so that a seed gives the same requests however
     // the concurrent requests interleave.
     secrets = [];
-    const { url, init, session, description } = random.chance(0.12)
-      ? { ...wellFormed(route), description: "" }
-      : malformed(route);
+    const { url, init, session, description } = random.chance(0.12) ? { ...wellFormed(route), description: "" } : malformed(route);
     const caseSecrets = secrets;
     const headers = init.headers as Record<string, string>;
     if (session) headers.authorization = `Bearer ${(await credentials.session()).access}`;
@@ -228,14 +266,25 @@ export function createFuzzer(random: SeededRandom, credentials: FuzzCredentials)
   function malformed(route: ApiRoute): { url: string; init: RequestInit; session: boolean; description: string } {
     const auth = authorization(route);
     notes = auth.note ? [auth.note] : [];
-    let path = route.path.replace(/\{(\w+)\}/g, (_, name: string) => segment(route.pathParams.find((p) => p.name === name) ?? { name, in: "path", schema: {} }));
+    let path = route.path.replace(/\{(\w+)\}/g, (_, name: string) =>
+      segment(route.pathParams.find((p) => p.name === name) ?? { name, in: "path", schema: {} }),
+    );
     let method = route.method;
     if (random.chance(0.04)) {
       method = random.pick(["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"]);
       note(`method ${method}`);
     }
     if (random.chance(0.04)) {
-      path = random.pick([`${path}/`, `/${path}`, path.toUpperCase(), `${path}%00`, `${path}/..`, path.replace("/auth", "/auth/./"), `${path};x=1`, `${path}/${"x".repeat(2000)}`]);
+      path = random.pick([
+        `${path}/`,
+        `/${path}`,
+        path.toUpperCase(),
+        `${path}%00`,
+        `${path}/..`,
+        path.replace("/auth", "/auth/./"),
+        `${path};x=1`,
+        `${path}/${"x".repeat(2000)}`,
+      ]);
       note("path mangled");
     }
     const headers: Record<string, string> = {};
@@ -249,10 +298,19 @@ export function createFuzzer(random: SeededRandom, credentials: FuzzCredentials)
     if (random.chance(0.2)) headers["x-forwarded-for"] = random.pick(ODD_FORWARDED_FOR);
     if (random.chance(0.1)) headers["x-request-id"] = random.pick(["a b", "x".repeat(300), "../../", "\u00ff", "<script>", ""]);
     if (random.chance(0.05)) headers["user-agent"] = random.chance(0.5) ? hugeString(random, 10_000) : "\u00ff\u00fe agent";
-    if (method === "OPTIONS") Object.assign(headers, { origin: random.pick(["https://evil.example", "null", "http://127.0.0.1:5500"]), "access-control-request-method": random.pick(["POST", "DELETE", "TRACE"]) });
+    if (method === "OPTIONS")
+      Object.assign(headers, {
+        origin: random.pick(["https://evil.example", "null", "http://127.0.0.1:5500"]),
+        "access-control-request-method": random.pick(["POST", "DELETE", "TRACE"]),
+      });
     if (method === "GET" || method === "HEAD") requestBody = undefined;
     const url = `http://localhost${path}${query(route)}`;
-    return { url, init: { method, headers, body: requestBody }, session: auth.session === true, description: notes.join("; ") || "malformed" };
+    return {
+      url,
+      init: { method, headers, body: requestBody },
+      session: auth.session === true,
+      description: notes.join("; ") || "malformed",
+    };
   }
 
   return { next };

@@ -89,7 +89,7 @@ export async function startHarness({ backend = "services", env = {}, database, i
     db = database ?? (await createTestDatabase());
     smtp = inbox ?? (await startSmtpInbox());
     if (backend === "cluster" && !redisCluster) lease = await leaseSharedRedisCluster();
-    cluster = backend === "cluster" ? redisCluster ?? lease!.cluster : undefined;
+    cluster = backend === "cluster" ? (redisCluster ?? lease!.cluster) : undefined;
     config = loadConfig({
       ...common,
       DATABASE_URL: db.url,
@@ -150,7 +150,10 @@ export async function startHarness({ backend = "services", env = {}, database, i
    */
   function rawRedis(): RedisClient {
     if (!cluster) return new Redis(TEST_REDIS_URL);
-    return new Cluster(cluster.ports.map((port) => ({ host: "127.0.0.1", port })), { redisOptions: { password: cluster.auth.password } });
+    return new Cluster(
+      cluster.ports.map((port) => ({ host: "127.0.0.1", port })),
+      { redisOptions: { password: cluster.auth.password } },
+    );
   }
 
   /** Every Redis key this app wrote (its prefix stripped), from every master of a cluster: ioredis does not prefix patterns. */
@@ -158,9 +161,7 @@ export async function startHarness({ backend = "services", env = {}, database, i
     const pattern = `${config.REDIS_KEY_PREFIX}*`;
     const raw = rawRedis();
     try {
-      const keys = raw instanceof Cluster
-        ? (await waitForClusterClient(raw), (await Promise.all(raw.nodes("master").map((node) => node.keys(pattern)))).flat())
-        : await raw.keys(pattern);
+      const keys = raw instanceof Cluster ? await keysOfEveryMaster(raw, pattern) : await raw.keys(pattern);
       return keys.map((key) => key.slice(config.REDIS_KEY_PREFIX.length));
     } finally {
       raw.disconnect();
@@ -168,8 +169,23 @@ export async function startHarness({ backend = "services", env = {}, database, i
   }
 
   return {
-    app, deps, config, clock, logs, inbox: mail, database: db, backend, redisCluster: cluster,
-    call, callAs, rows, signUp, createVerifiedUser, logIn, redisKeys, rawRedis,
+    app,
+    deps,
+    config,
+    clock,
+    logs,
+    inbox: mail,
+    database: db,
+    backend,
+    redisCluster: cluster,
+    call,
+    callAs,
+    rows,
+    signUp,
+    createVerifiedUser,
+    logIn,
+    redisKeys,
+    rawRedis,
     async close() {
       await deps.close();
       await lease?.release();
@@ -178,6 +194,12 @@ export async function startHarness({ backend = "services", env = {}, database, i
       if (dataDir) await rm(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** The keys matching `pattern` on every master of a cluster, once the client knows its masters. */
+async function keysOfEveryMaster(cluster: Cluster, pattern: string): Promise<string[]> {
+  await waitForClusterClient(cluster);
+  return (await Promise.all(cluster.nodes("master").map((node) => node.keys(pattern)))).flat();
 }
 
 /** A new Cluster client knows its masters once it is ready. */

@@ -10,7 +10,14 @@ export interface Answer {
 }
 
 /** Sends a JSON request to a listening server; never throws: a refused connection or a hang is status 0. */
-export async function send(base: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}, timeoutMs = 10_000): Promise<Answer> {
+export async function send(
+  base: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+  timeoutMs = 10_000,
+): Promise<Answer> {
   const at = performance.now();
   try {
     const response = await fetch(`${base}${path}`, {

@@ -9,7 +9,12 @@ export interface Instance {
   /** Everything the process wrote so far (stdout and stderr: its JSON log lines). */
   output(): string;
   /** JSON call to this instance: status, parsed body, headers. */
-  call(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any; headers: Headers }>;
+  call(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<{ status: number; body: any; headers: Headers }>;
   /** SIGTERM, then the exit code. */
   stop(): Promise<number>;
 }
@@ -27,7 +32,11 @@ export async function startInstance(name: string, env: Record<string, string>, c
   const port = freePort();
   const base = `http://127.0.0.1:${port}`;
   const proc = Bun.spawn([...DEV_ENTRY, "serve"], {
-    env: { PATH: process.env.PATH ?? "", HOST: "127.0.0.1", PORT: String(port), LOG_FORMAT: "json", ...env }, cwd, stdout: "pipe", stderr: "pipe", stdin: "ignore",
+    env: { PATH: process.env.PATH ?? "", HOST: "127.0.0.1", PORT: String(port), LOG_FORMAT: "json", ...env },
+    cwd,
+    stdout: "pipe",
+    stderr: "pipe",
+    stdin: "ignore",
   });
   const chunks: string[] = [];
   void collect(proc.stdout, chunks);
@@ -42,7 +51,13 @@ export async function startInstance(name: string, env: Record<string, string>, c
       await stop();
       throw new Error(`${name} did not answer ${base}/health (exit ${proc.exitCode}):\n${chunks.join("")}`);
     }
-    if (await fetch(`${base}/health`).then((r) => r.ok, () => false)) break;
+    if (
+      await fetch(`${base}/health`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      break;
     await Bun.sleep(50);
   }
   return {

@@ -104,7 +104,8 @@ export async function startOAuthProvider({ redirectUris = ["http://127.0.0.1:550
   async function token(kind: ProviderKind, request: Request): Promise<Response> {
     const mode = behaviour[kind].token ?? "ok";
     if (mode === "hang") await Bun.sleep(30_000);
-    if (mode === "server_error") return new Response("<html>502 Bad Gateway</html>", { status: 502, headers: { "content-type": "text/html" } });
+    if (mode === "server_error")
+      return new Response("<html>502 Bad Gateway</html>", { status: 502, headers: { "content-type": "text/html" } });
     if (mode === "garbage") return new Response("<html>Hello</html>", { status: 200, headers: { "content-type": "text/html" } });
     const form = new URLSearchParams(await request.text());
     tokenRequests.push(form);
@@ -116,7 +117,9 @@ export async function startOAuthProvider({ redirectUris = ["http://127.0.0.1:550
         const error = { client: "incorrect_client_credentials", redirect_uri: "redirect_uri_mismatch" }[result] ?? "bad_verification_code";
         return json({ error, error_description: `refused: ${result}` });
       }
-      return result === "client" ? json({ error: "invalid_client" }, 401) : json({ error: "invalid_grant", error_description: `refused: ${result}` }, 400);
+      return result === "client"
+        ? json({ error: "invalid_client" }, 401)
+        : json({ error: "invalid_grant", error_description: `refused: ${result}` }, 400);
     }
     const accessToken = `${kind}-at-${randomId()}`;
     accessTokens.set(accessToken, { kind, user: result.user });
@@ -132,7 +135,9 @@ export async function startOAuthProvider({ redirectUris = ["http://127.0.0.1:550
       .setIssuer(behaviour.google.idToken === "wrong_issuer" ? "https://accounts.google.test" : GOOGLE_ISSUER)
       .setAudience(behaviour.google.idToken === "wrong_audience" ? "another-client" : result.clientId)
       .setSubject(result.user.id)
-      .setIssuedAt(now).setExpirationTime(now + 3600).sign(privateKey);
+      .setIssuedAt(now)
+      .setExpirationTime(now + 3600)
+      .sign(privateKey);
     return json({ access_token: accessToken, token_type: "Bearer", expires_in: 3599, scope: "openid email profile", id_token: idToken });
   }
 

@@ -6,7 +6,11 @@ import { freePort } from "./free-port";
 /** The newest installed PostgreSQL's programs (Debian: /usr/lib/postgresql/<version>/bin). */
 function postgresBin(): string {
   const root = "/usr/lib/postgresql";
-  const versions = existsSync(root) ? readdirSync(root).filter((v) => /^\d+$/.test(v)).sort((a, b) => Number(b) - Number(a)) : [];
+  const versions = existsSync(root)
+    ? readdirSync(root)
+        .filter((v) => /^\d+$/.test(v))
+        .sort((a, b) => Number(b) - Number(a))
+    : [];
   if (!versions[0]) throw new Error(`no PostgreSQL under ${root}: install the postgresql package`);
   return join(root, versions[0], "bin");
 }
@@ -27,7 +31,11 @@ export async function startPostgresServer() {
     const [uid, gid] = await Promise.all(["-u", "-g"].map(async (flag) => Number((await Bun.$`id ${flag} postgres`.text()).trim())));
     chownSync(dir, uid!, gid!);
   }
-  const command = (program: string, ...args: string[]) => [...(asRoot ? ["runuser", "-u", "postgres", "--"] : []), join(bin, program), ...args];
+  const command = (program: string, ...args: string[]) => [
+    ...(asRoot ? ["runuser", "-u", "postgres", "--"] : []),
+    join(bin, program),
+    ...args,
+  ];
 
   async function run(program: string, ...args: string[]) {
     const proc = Bun.spawn(command(program, ...args), { stdout: "pipe", stderr: "pipe", cwd: dir });

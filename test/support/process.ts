@@ -12,9 +12,7 @@ export interface Finished {
 /** Runs a command to its end. An empty folder as `cwd` keeps the repository's .env and bunfig.toml out. */
 export async function runToEnd(command: string[], env: Record<string, string>, cwd = "/tmp"): Promise<Finished> {
   const proc = Bun.spawn(command, { env, cwd, stdout: "pipe", stderr: "pipe" });
-  const [stdout, stderr, exitCode] = await Promise.all([
-    new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited,
-  ]);
+  const [stdout, stderr, exitCode] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
   return { exitCode, stdout, stderr };
 }
 
@@ -41,6 +39,10 @@ export async function waitForHealth(base: string, proc: Bun.Subprocess, timeoutM
 
 /** POSTs JSON and returns status and parsed body. */
 export async function postJson(url: string, body: unknown, headers: Record<string, string> = {}) {
-  const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
+  const response = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: JSON.stringify(body),
+  });
   return { status: response.status, body: (await response.json()) as any };
 }

@@ -1,8 +1,6 @@
 import { join } from "node:path";
 import { freePortWithPartner } from "./free-port";
-import {
-  makeFolder, redisCli, removeFolder, serverArgs, startServer, stopServer, waitFor, type ServerAuth,
-} from "./redis-servers";
+import { makeFolder, redisCli, removeFolder, serverArgs, startServer, stopServer, waitFor, type ServerAuth } from "./redis-servers";
 
 // A cluster node also listens on its port + 10000 for the cluster bus.
 const BUS_OFFSET = 10_000;
@@ -39,15 +37,23 @@ async function clusterIsOk(node: ClusterNode, auth: ServerAuth) {
  * `cluster_state:ok`. Everything is stopped and removed on failure, and by `stop()`. The other masters call a
  * silent one failed (and the whole cluster down, since it has no replica) after `nodeTimeoutMs`.
  */
-export async function startRedisCluster(
-  { masters = 3, auth = {}, nodeTimeoutMs = 5000 }: { masters?: number; auth?: ServerAuth; nodeTimeoutMs?: number } = {},
-): Promise<RedisCluster> {
+export async function startRedisCluster({
+  masters = 3,
+  auth = {},
+  nodeTimeoutMs = 5000,
+}: {
+  masters?: number;
+  auth?: ServerAuth;
+  nodeTimeoutMs?: number;
+} = {}): Promise<RedisCluster> {
   const nodes: ClusterNode[] = [];
   const stop = async () => {
-    await Promise.all(nodes.map(async (node) => {
-      if (node.proc) await stopServer(node.proc, "SIGKILL");
-      await removeFolder(node.folder);
-    }));
+    await Promise.all(
+      nodes.map(async (node) => {
+        if (node.proc) await stopServer(node.proc, "SIGKILL");
+        await removeFolder(node.folder);
+      }),
+    );
   };
   try {
     for (let i = 0; i < masters; i++) {
@@ -55,8 +61,15 @@ export async function startRedisCluster(
       // A port taken between the check and the bind (tests run in parallel on this machine): try another.
       for (let attempt = 1; ; attempt++) {
         const port = freePortWithPartner(BUS_OFFSET);
-        const args = [...serverArgs(port, folder, auth), "--cluster-enabled", "yes",
-          "--cluster-config-file", join(folder, "nodes.conf"), "--cluster-node-timeout", String(nodeTimeoutMs)];
+        const args = [
+          ...serverArgs(port, folder, auth),
+          "--cluster-enabled",
+          "yes",
+          "--cluster-config-file",
+          join(folder, "nodes.conf"),
+          "--cluster-node-timeout",
+          String(nodeTimeoutMs),
+        ];
         try {
           nodes.push({ port, folder, args, proc: await startServer(port, folder, auth, args) });
           break;
@@ -68,8 +81,16 @@ export async function startRedisCluster(
         }
       }
     }
-    const created = await redisCli(nodes[0]!.port, auth, "--cluster", "create", ...nodes.map((n) => `127.0.0.1:${n.port}`),
-      "--cluster-replicas", "0", "--cluster-yes");
+    const created = await redisCli(
+      nodes[0]!.port,
+      auth,
+      "--cluster",
+      "create",
+      ...nodes.map((n) => `127.0.0.1:${n.port}`),
+      "--cluster-replicas",
+      "0",
+      "--cluster-yes",
+    );
     if (created.exitCode !== 0 || !created.output.includes("[OK] All 16384 slots covered")) {
       throw new Error(`redis-cli --cluster create failed:\n${created.output}`);
     }

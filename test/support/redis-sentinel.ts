@@ -1,8 +1,6 @@
 import { join } from "node:path";
 import { freePort } from "./free-port";
-import {
-  makeFolder, redisCli, removeFolder, serverArgs, startServer, stopServer, waitFor, type ServerAuth,
-} from "./redis-servers";
+import { makeFolder, redisCli, removeFolder, serverArgs, startServer, stopServer, waitFor, type ServerAuth } from "./redis-servers";
 
 export interface RedisSentinelSetup {
   masterName: string;
@@ -24,7 +22,13 @@ export interface RedisSentinelSetup {
  * down after 1 s) that promotes the replica when the master goes. Each process in its own temporary folder,
  * all stopped and removed on failure and by `stop()`.
  */
-export async function startRedisSentinel({ auth = {}, masterName = "otp-auth-test" }: { auth?: ServerAuth; masterName?: string } = {}): Promise<RedisSentinelSetup> {
+export async function startRedisSentinel({
+  auth = {},
+  masterName = "otp-auth-test",
+}: {
+  auth?: ServerAuth;
+  masterName?: string;
+} = {}): Promise<RedisSentinelSetup> {
   const procs = new Map<number, Bun.Subprocess>();
   const folders: string[] = [];
   const stop = async () => {
@@ -42,11 +46,22 @@ export async function startRedisSentinel({ auth = {}, masterName = "otp-auth-tes
     // No 5 s wait before the first full sync of a replica (repl-diskless-sync-delay), here or after a failover.
     const quickSync = ["--repl-diskless-sync-delay", "0"];
     const master = await start((port, folder) => [...serverArgs(port, folder, auth), ...quickSync]);
-    const replica = await start((port, folder) => [...serverArgs(port, folder, auth), ...quickSync, "--replicaof", "127.0.0.1", String(master)]);
-    await waitFor("the replica in sync", async () => (await redisCli(replica, auth, "INFO", "replication")).output.includes("master_link_status:up"));
+    const replica = await start((port, folder) => [
+      ...serverArgs(port, folder, auth),
+      ...quickSync,
+      "--replicaof",
+      "127.0.0.1",
+      String(master),
+    ]);
+    await waitFor("the replica in sync", async () =>
+      (await redisCli(replica, auth, "INFO", "replication")).output.includes("master_link_status:up"),
+    );
     const sentinel = await start(async (port, folder) => {
       const config = [
-        `port ${port}`, "bind 127.0.0.1", `dir ${folder}`, `logfile ${join(folder, "redis.log")}`,
+        `port ${port}`,
+        "bind 127.0.0.1",
+        `dir ${folder}`,
+        `logfile ${join(folder, "redis.log")}`,
         `sentinel monitor ${masterName} 127.0.0.1 ${master} 1`,
         `sentinel down-after-milliseconds ${masterName} 1000`,
         `sentinel failover-timeout ${masterName} 10000`,
@@ -58,7 +73,8 @@ export async function startRedisSentinel({ auth = {}, masterName = "otp-auth-tes
     }, {});
     // The Sentinel learns of the replica from the master's INFO; until then it could not promote it.
     await waitFor("the Sentinel to know the replica", async () =>
-      (await redisCli(sentinel, {}, "SENTINEL", "REPLICAS", masterName)).output.split("\n").includes(String(replica)));
+      (await redisCli(sentinel, {}, "SENTINEL", "REPLICAS", masterName)).output.split("\n").includes(String(replica)),
+    );
 
     return {
       masterName,

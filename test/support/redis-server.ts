@@ -16,9 +16,28 @@ export async function startRedisServer({ args = [] }: { args?: string[] } = {}) 
   let proc: Bun.Subprocess | null = null;
 
   async function start() {
-    proc = Bun.spawn([REDIS_SERVER, "--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir, "--daemonize", "no", ...args], {
-      stdout: "ignore", stderr: "ignore",
-    });
+    proc = Bun.spawn(
+      [
+        REDIS_SERVER,
+        "--port",
+        String(port),
+        "--bind",
+        "127.0.0.1",
+        "--save",
+        "",
+        "--appendonly",
+        "no",
+        "--dir",
+        dir,
+        "--daemonize",
+        "no",
+        ...args,
+      ],
+      {
+        stdout: "ignore",
+        stderr: "ignore",
+      },
+    );
     const deadline = Date.now() + 10_000;
     while (!(await answersPing(port))) {
       if (proc.exitCode !== null) throw new Error(`redis-server exited with ${proc.exitCode} (is port ${port} free?)`);

@@ -40,8 +40,24 @@ export function serverArgs(port: number, folder: string, auth: ServerAuth): stri
   const args = ["--bind", "127.0.0.1", "--dir", folder, "--save", "", "--appendonly", "no", "--logfile", join(folder, "redis.log")];
   if (auth.tls) {
     const { ca, cert, key } = auth.tls;
-    args.push("--port", "0", "--tls-port", String(port), "--tls-cert-file", cert, "--tls-key-file", key, "--tls-ca-cert-file", ca,
-      "--tls-auth-clients", "no", "--tls-replication", "yes", "--tls-cluster", "yes");
+    args.push(
+      "--port",
+      "0",
+      "--tls-port",
+      String(port),
+      "--tls-cert-file",
+      cert,
+      "--tls-key-file",
+      key,
+      "--tls-ca-cert-file",
+      ca,
+      "--tls-auth-clients",
+      "no",
+      "--tls-replication",
+      "yes",
+      "--tls-cluster",
+      "yes",
+    );
   } else {
     args.push("--port", String(port));
   }
@@ -77,7 +93,9 @@ export async function startServer(port: number, folder: string, auth: ServerAuth
   }
   proc.kill("SIGKILL");
   await proc.exited;
-  const log = await Bun.file(join(folder, "redis.log")).text().catch(() => "");
+  const log = await Bun.file(join(folder, "redis.log"))
+    .text()
+    .catch(() => "");
   const stderr = await new Response(proc.stderr).text();
   throw new Error(`redis-server on port ${port} did not come up (exit ${proc.exitCode}):\n${stderr}${log.slice(-2000)}`);
 }

@@ -2,8 +2,13 @@ import { PLAIN_CANARY, SECRET_CANARY } from "./hostile-values";
 
 /** A stack trace in any form: V8/JSC frames, Bun's source locations, or a `stack` field. */
 export function looksLikeStackTrace(text: string): boolean {
-  return /\n\s+at\s/.test(text) || /\bat\s+\S+\s+\(?[^\s()]+\.(ts|js):\d+/.test(text) || /"stack"\s*:/.test(text) ||
-    /node_modules\//.test(text) || /\/src\/[\w/-]+\.ts/.test(text);
+  return (
+    /\n\s+at\s/.test(text) ||
+    /\bat\s+\S+\s+\(?[^\s()]+\.(ts|js):\d+/.test(text) ||
+    /"stack"\s*:/.test(text) ||
+    /node_modules\//.test(text) ||
+    /\/src\/[\w/-]+\.ts/.test(text)
+  );
 }
 
 export interface SeenResponse {
@@ -18,11 +23,17 @@ export interface SeenResponse {
  * JSON `{detail, code}`; a stack trace; or anything the request sent that comes back: a secret's canary
  * anywhere, any canary or `secrets` string in an error.
  */
-export function answerProblems(response: SeenResponse, { method, secrets = [], allow5xx = false }: { method: string; secrets?: string[]; allow5xx?: boolean }): string[] {
+export function answerProblems(
+  response: SeenResponse,
+  { method, secrets = [], allow5xx = false }: { method: string; secrets?: string[]; allow5xx?: boolean },
+): string[] {
   const problems: string[] = [];
   const { status, text } = response;
   // X-Request-Id answers the client's own id by design.
-  const headerText = [...response.headers.entries()].filter(([name]) => name !== "x-request-id").map(([name, value]) => `${name}: ${value}`).join("\n");
+  const headerText = [...response.headers.entries()]
+    .filter(([name]) => name !== "x-request-id")
+    .map(([name, value]) => `${name}: ${value}`)
+    .join("\n");
   if (status >= 500 && !allow5xx) problems.push(`status ${status}`);
   if (status >= 400 && method !== "HEAD") {
     let body: unknown;
@@ -33,7 +44,10 @@ export function answerProblems(response: SeenResponse, { method, secrets = [], a
     }
     const shape = body as { detail?: unknown; code?: unknown } | null;
     const keys = shape && typeof shape === "object" ? Object.keys(shape).sort().join(",") : "";
-    if (body !== undefined && (keys !== "code,detail" || typeof shape!.detail !== "string" || typeof shape!.code !== "string" || !shape!.detail)) {
+    if (
+      body !== undefined &&
+      (keys !== "code,detail" || typeof shape!.detail !== "string" || typeof shape!.code !== "string" || !shape!.detail)
+    ) {
       problems.push(`error body is not {detail, code}: ${text.slice(0, 200)}`);
     }
     if (!(response.headers.get("content-type") ?? "").includes("application/json")) problems.push("error content-type is not JSON");

@@ -20,7 +20,23 @@ export async function createTestCertificates(folder: string): Promise<TestCertif
   await openssl(folder, "req", "-x509", ...ec, "-keyout", "ca.key", "-out", "ca.pem", "-days", "2", "-subj", "/CN=otp-auth test CA");
   await openssl(folder, "req", ...ec, "-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=127.0.0.1");
   await Bun.write(join(folder, "san.cnf"), "subjectAltName=IP:127.0.0.1,DNS:localhost\n");
-  await openssl(folder, "x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
-    "-out", "server.pem", "-days", "2", "-extfile", "san.cnf");
+  await openssl(
+    folder,
+    "x509",
+    "-req",
+    "-in",
+    "server.csr",
+    "-CA",
+    "ca.pem",
+    "-CAkey",
+    "ca.key",
+    "-CAcreateserial",
+    "-out",
+    "server.pem",
+    "-days",
+    "2",
+    "-extfile",
+    "san.cnf",
+  );
   return { ca: join(folder, "ca.pem"), cert: join(folder, "server.pem"), key: join(folder, "server.key") };
 }

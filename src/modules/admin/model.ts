@@ -6,11 +6,21 @@ export const ADMIN_PAGE_MAX = 200;
 
 export const userView = profileResponse;
 
-const pageLimit = z.coerce.number().int().min(1).max(ADMIN_PAGE_MAX).default(50).meta({ description: `Items per page (1-${ADMIN_PAGE_MAX}).` });
+const pageLimit = z.coerce
+  .number()
+  .int()
+  .min(1)
+  .max(ADMIN_PAGE_MAX)
+  .default(50)
+  .meta({ description: `Items per page (1-${ADMIN_PAGE_MAX}).` });
 const MAX_INT = 2_147_483_647;
-const cursorOf = (max: number) => z.string().regex(/^\d{1,18}$/, "must be a cursor from next_cursor")
-  .refine((cursor) => Number(cursor) <= max, "must be a cursor from next_cursor").optional()
-  .meta({ description: "The `next_cursor` of the previous page." });
+const cursorOf = (max: number) =>
+  z
+    .string()
+    .regex(/^\d{1,18}$/, "must be a cursor from next_cursor")
+    .refine((cursor) => Number(cursor) <= max, "must be a cursor from next_cursor")
+    .optional()
+    .meta({ description: "The `next_cursor` of the previous page." });
 // User ids are PostgreSQL integers, audit event ids bigints: a cursor past them would fail the query.
 const pageCursor = cursorOf(Number.MAX_SAFE_INTEGER);
 const userCursor = cursorOf(MAX_INT);
@@ -19,7 +29,14 @@ export const listUsersQuery = z.object({
   limit: pageLimit,
   cursor: userCursor,
   // PostgreSQL text cannot hold a NUL character, so a search for one would fail the query.
-  q: z.string().trim().min(1).max(254).regex(/^[^\u0000]*$/, "must not contain NUL characters").optional()
+  q: z
+    .string()
+    .trim()
+    .min(1)
+    .max(254)
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: the NUL character is exactly what this refuses
+    .regex(/^[^\u0000]*$/, "must not contain NUL characters")
+    .optional()
     .meta({ description: "Only users whose email contains this text (case-insensitive)." }),
 });
 
@@ -30,17 +47,19 @@ export const userListResponse = z.object({
 
 export const createUserBody = z.object({
   email: emailField,
-  password: passwordField.optional().meta({ description: "Without one, the person sets it through \"Forgot password\"." }),
+  password: passwordField.optional().meta({ description: 'Without one, the person sets it through "Forgot password".' }),
   is_active: z.boolean().default(true),
   is_verified: z.boolean().default(true),
 });
 
-export const updateUserBody = z.object({
-  email: emailField.optional(),
-  password: passwordField.optional(),
-  is_active: z.boolean().optional(),
-  is_verified: z.boolean().optional(),
-}).refine((body) => Object.values(body).some((value) => value !== undefined), "give at least one field to change");
+export const updateUserBody = z
+  .object({
+    email: emailField.optional(),
+    password: passwordField.optional(),
+    is_active: z.boolean().optional(),
+    is_verified: z.boolean().optional(),
+  })
+  .refine((body) => Object.values(body).some((value) => value !== undefined), "give at least one field to change");
 
 export const userParams = z.object({ id: z.coerce.number().int().positive().max(MAX_INT) });
 

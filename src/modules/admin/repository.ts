@@ -30,21 +30,32 @@ export function createAdminUserRepository(db: Database) {
   return {
     /** One page in id order, after `afterId`; one row more than asked says whether another page follows. */
     list: ({ limit, afterId, search }: { limit: number; afterId?: number; search?: string }): Promise<User[]> =>
-      db.select().from(users)
-        .where(and(
-          afterId === undefined ? undefined : gt(users.id, afterId),
-          search === undefined ? undefined : sql`${users.email} ilike ${likePattern(search.toLowerCase())}`,
-        ))
+      db
+        .select()
+        .from(users)
+        .where(
+          and(
+            afterId === undefined ? undefined : gt(users.id, afterId),
+            search === undefined ? undefined : sql`${users.email} ilike ${likePattern(search.toLowerCase())}`,
+          ),
+        )
         .orderBy(asc(users.id))
         .limit(limit + 1),
 
     async create(values: { email: string; passwordHash: string | null; isActive: boolean; isVerified: boolean }): Promise<User> {
-      const [user] = await db.insert(users).values({ ...values, isDisabled: !values.isActive, authProvider: "local" }).returning();
+      const [user] = await db
+        .insert(users)
+        .values({ ...values, isDisabled: !values.isActive, authProvider: "local" })
+        .returning();
       return user!;
     },
 
     async update(id: number, changes: UserChanges): Promise<User | undefined> {
-      const [user] = await db.update(users).set({ ...columnsFor(changes), updatedAt: sql`now()` }).where(eq(users.id, id)).returning();
+      const [user] = await db
+        .update(users)
+        .set({ ...columnsFor(changes), updatedAt: sql`now()` })
+        .where(eq(users.id, id))
+        .returning();
       return user;
     },
 

@@ -4,7 +4,14 @@ import { adminGuard, type AdminCredentials } from "./basic-auth";
 import type { RequestContext } from "../../http/request-context";
 import type { LoginGuard } from "../../ratelimit/login-guard";
 import {
-  auditListQuery, auditListResponse, createUserBody, listUsersQuery, updateUserBody, userListResponse, userParams, userView,
+  auditListQuery,
+  auditListResponse,
+  createUserBody,
+  listUsersQuery,
+  updateUserBody,
+  userListResponse,
+  userParams,
+  userView,
 } from "./model";
 import type { ClientInfo } from "../../lib/client-info";
 import type { AdminService } from "./service";
@@ -12,7 +19,11 @@ import type { AdminService } from "./service";
 const basicAuth = { security: [{ adminBasic: [] }] };
 
 export const adminRoutes = (
-  admin: AdminService, context: RequestContext, credentials: AdminCredentials, guard: LoginGuard, onRefused: (client: ClientInfo) => void,
+  admin: AdminService,
+  context: RequestContext,
+  credentials: AdminCredentials,
+  guard: LoginGuard,
+  onRefused: (client: ClientInfo) => void,
 ) =>
   new Elysia({ prefix: "/auth/admin", tags: ["admin"] })
     .use(context)
@@ -42,15 +53,19 @@ export const adminRoutes = (
         ...basicAuth,
       },
     })
-    .delete("/users/:id", async ({ params, client }) => {
-      await admin.deleteUser(params.id, client);
-      return { message: "User deleted." };
-    }, {
-      admin: true,
-      params: userParams,
-      response: { 200: messageResponse, ...errors(401, 404, 422, 429, 503) },
-      detail: { summary: "Delete a user with their sessions and OAuth links", ...basicAuth },
-    })
+    .delete(
+      "/users/:id",
+      async ({ params, client }) => {
+        await admin.deleteUser(params.id, client);
+        return { message: "User deleted." };
+      },
+      {
+        admin: true,
+        params: userParams,
+        response: { 200: messageResponse, ...errors(401, 404, 422, 429, 503) },
+        detail: { summary: "Delete a user with their sessions and OAuth links", ...basicAuth },
+      },
+    )
     .get("/audit", ({ query }) => admin.listAuditEvents(query), {
       admin: true,
       query: auditListQuery,

@@ -17,8 +17,10 @@ export type AdminService = ReturnType<typeof createAdminService>;
 
 /** Which fields an update sets, for the audit log; a password shows as `password`, never its value. */
 const changedFields = (body: UpdateUserBody) =>
-  Object.entries(body).filter(([, value]) => value !== undefined)
-    .map(([name, value]) => (typeof value === "boolean" ? `${name}=${value}` : name)).join(",");
+  Object.entries(body)
+    .filter(([, value]) => value !== undefined)
+    .map(([name, value]) => (typeof value === "boolean" ? `${name}=${value}` : name))
+    .join(",");
 
 const toAuditView = (entry: AuditEvent): AuditView => ({
   id: entry.id,
@@ -42,7 +44,13 @@ async function guardEmail<T>(run: () => Promise<T>): Promise<T> {
   }
 }
 
-export function createAdminService({ users, auditEvents, passwords, sessions, audit }: {
+export function createAdminService({
+  users,
+  auditEvents,
+  passwords,
+  sessions,
+  audit,
+}: {
   users: AdminUserRepository;
   auditEvents: AuditRepository;
   passwords: PasswordHasher;
@@ -58,7 +66,13 @@ export function createAdminService({ users, auditEvents, passwords, sessions, au
     /** The audit trail, newest first, with what this instance has not written yet included. */
     async listAuditEvents({ limit, cursor, user_id, event, email }: AuditListQuery) {
       await audit.flush();
-      const rows = await auditEvents.list({ limit, beforeId: cursor === undefined ? undefined : Number(cursor), userId: user_id, event, email });
+      const rows = await auditEvents.list({
+        limit,
+        beforeId: cursor === undefined ? undefined : Number(cursor),
+        userId: user_id,
+        event,
+        email,
+      });
       const page = toPage(rows, limit);
       return { events: page.items.map(toAuditView), next_cursor: page.nextCursor };
     },
@@ -67,7 +81,8 @@ export function createAdminService({ users, auditEvents, passwords, sessions, au
       audit.track("admin_user_create", { email: body.email, client }, async (subject) => {
         const passwordHash = body.password === undefined ? null : await passwords.hash(body.password);
         const user = await guardEmail(() =>
-          users.create({ email: body.email, passwordHash, isActive: body.is_active, isVerified: body.is_verified }));
+          users.create({ email: body.email, passwordHash, isActive: body.is_active, isVerified: body.is_verified }),
+        );
         subject.userId = user.id;
         return toUserView(user);
       }),

@@ -26,7 +26,13 @@ export interface CodeDeliverySettings {
 export type CodeDelivery = ReturnType<typeof createCodeDelivery>;
 
 /** Mails codes (and notices), withdrawing a code nobody received. */
-export function createCodeDelivery({ otp, mailer, audit, log, settings }: {
+export function createCodeDelivery({
+  otp,
+  mailer,
+  audit,
+  log,
+  settings,
+}: {
   otp: OtpService;
   mailer: Mailer;
   audit: AuditLog;
@@ -54,10 +60,19 @@ export function createCodeDelivery({ otp, mailer, audit, log, settings }: {
   }
 
   /** Mails a code already issued; a code nobody received is withdrawn and the cooldown of its class lifted. */
-  const mailCode = (email: string, purpose: OtpPurpose, code: string, client?: ClientInfo, later = settings.mailAfterAnswer,
-    sendClass: SendClass = "open") =>
-    send(later, () => deliver(email, verificationCodeMail(code, settings.otpTtlSeconds, MAIL_REASON[purpose]), purpose, client,
-      () => otp.withdrawOtp(email, purpose, code, sendClass)));
+  const mailCode = (
+    email: string,
+    purpose: OtpPurpose,
+    code: string,
+    client?: ClientInfo,
+    later = settings.mailAfterAnswer,
+    sendClass: SendClass = "open",
+  ) =>
+    send(later, () =>
+      deliver(email, verificationCodeMail(code, settings.otpTtlSeconds, MAIL_REASON[purpose]), purpose, client, () =>
+        otp.withdrawOtp(email, purpose, code, sendClass),
+      ),
+    );
 
   return {
     mailCode,

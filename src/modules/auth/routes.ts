@@ -4,7 +4,14 @@ import { bearerAuth, errors, messageResponse } from "../../http/responses";
 import type { LoginGuard } from "../../ratelimit/login-guard";
 import { sessionTokensResponse } from "../sessions/model";
 import {
-  loginBody, profileResponse, refreshBody, registerBody, registerResponse, resendOtpBody, verifyOtpBody, verifyOtpResponse,
+  loginBody,
+  profileResponse,
+  refreshBody,
+  registerBody,
+  registerResponse,
+  resendOtpBody,
+  verifyOtpBody,
+  verifyOtpResponse,
 } from "./model";
 import type { AuthService } from "./service";
 
@@ -32,25 +39,30 @@ export const authRoutes = (auth: AuthService, context: RequestContext, loginGuar
       response: { 200: messageResponse, ...errors(400, 404, 422, 429, 503) },
       detail: { summary: "Email a new code; earlier codes stop working" },
     })
-    .post("/login", ({ body, client, clientKey }) =>
-      loginGuard.protect(body.email, clientKey, () => auth.login(body.email, body.password, client)), {
-      body: loginBody,
-      parse: "json",
-      rateLimit: "password",
-      response: { 200: sessionTokensResponse, ...errors(400, 401, 403, 422, 429, 503) },
-      detail: {
-        summary: "Exchange email and password for tokens (a new session)",
-        description: "When the last code check is older than OTP_RECHECK_MINUTES, answers 400 with " +
-          "`code: \"otp_required\"` and emails a code; POST it to /auth/verify-otp to get the tokens.",
+    .post(
+      "/login",
+      ({ body, client, clientKey }) => loginGuard.protect(body.email, clientKey, () => auth.login(body.email, body.password, client)),
+      {
+        body: loginBody,
+        parse: "json",
+        rateLimit: "password",
+        response: { 200: sessionTokensResponse, ...errors(400, 401, 403, 422, 429, 503) },
+        detail: {
+          summary: "Exchange email and password for tokens (a new session)",
+          description:
+            "When the last code check is older than OTP_RECHECK_MINUTES, answers 400 with " +
+            '`code: "otp_required"` and emails a code; POST it to /auth/verify-otp to get the tokens.',
+        },
       },
-    })
+    )
     .post("/refresh", ({ body, client }) => auth.refresh(body.refresh_token, client), {
       body: refreshBody,
       parse: "json",
       response: { 200: sessionTokensResponse, ...errors(400, 401, 422, 429, 503) },
       detail: {
         summary: "Exchange a refresh token for a new access token and a new refresh token",
-        description: "Each refresh token works once; presenting one again ends its whole session (reuse detection). " +
+        description:
+          "Each refresh token works once; presenting one again ends its whole session (reuse detection). " +
           "When the last code check is older than OTP_RECHECK_MINUTES, answers 400 `otp_required`, ends the " +
           "session and emails a code; POST it to /auth/verify-otp to sign in again.",
       },

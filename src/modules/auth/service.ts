@@ -53,8 +53,11 @@ export function createAuthService({ users, otp, codes, passwords, sessions, audi
    * runs once the code is on its way. Only these callers can ask for it, so it comes out of the address's
    * gated send budget, which no anonymous flood uses up; the answer's otp_token binds the code to this step.
    */
-  async function requireRecheck(user: { id: number; email: string; passwordVersion: number }, client: ClientInfo,
-    then?: () => Promise<unknown>): Promise<never> {
+  async function requireRecheck(
+    user: { id: number; email: string; passwordVersion: number },
+    client: ClientInfo,
+    then?: () => Promise<unknown>,
+  ): Promise<never> {
     const token = otp.newOtpToken();
     await codes.sendNewCode(user.email, "recheck", client, { sendClass: "gated", token, passwordVersion: user.passwordVersion });
     await then?.();
@@ -76,11 +79,12 @@ export function createAuthService({ users, otp, codes, passwords, sessions, audi
         const token = otp.newOtpToken();
         // Send limits are checked before the account changes, so a refused request changes nothing.
         const code = await otp.issueOtp(email, "register");
-        const saved = existing?.isVerified ? null
+        const saved = existing?.isVerified
+          ? null
           : await users.saveRegistration(email, passwordHash, otp.hashOtpToken(token), new Date(clock.now())).catch(async (error) => {
-            await otp.withdrawOtp(email, "register", code);
-            throw error;
-          });
+              await otp.withdrawOtp(email, "register", code);
+              throw error;
+            });
         if (!saved) {
           if (!hide) {
             await otp.withdrawOtp(email, "register", code);
@@ -101,7 +105,12 @@ export function createAuthService({ users, otp, codes, passwords, sessions, audi
      * the one the step's answer carried: with a registration it picks that registration's password; with a
      * re-check it proves the password too, and its wrong tries count apart from everyone else's.
      */
-    verifyOtp: (email: string, code: string, otpToken: string | undefined, client: ClientInfo): Promise<SessionTokens & { message: string }> =>
+    verifyOtp: (
+      email: string,
+      code: string,
+      otpToken: string | undefined,
+      client: ClientInfo,
+    ): Promise<SessionTokens & { message: string }> =>
       audit.track("verify_otp", { email, client }, async (subject) => {
         const user = await users.findByEmail(email);
         if (!user && !hide) throw appError(ACCOUNT_ERRORS.userNotFound);
@@ -112,9 +121,10 @@ export function createAuthService({ users, otp, codes, passwords, sessions, audi
         // Checked for unknown addresses too (hidden mode), so they fail exactly like a wrong code.
         const accepted = await otp.verifyAndConsumeOtp(email, purpose, code, otpToken);
         if (!user) throw appError(OTP_ERRORS.invalid);
-        const proof: SignInProof = purpose === "register"
-          ? { kind: "register", registrationTokenHash: otp.hashOtpToken(otpToken) }
-          : { kind: "recheck", passwordVersion: accepted.passwordVersion, bound: accepted.bound };
+        const proof: SignInProof =
+          purpose === "register"
+            ? { kind: "register", registrationTokenHash: otp.hashOtpToken(otpToken) }
+            : { kind: "recheck", passwordVersion: accepted.passwordVersion, bound: accepted.bound };
         // Verifying the account (or recording the re-check) and opening the session are one statement.
         return { message: M.verified, ...(await sessions.startSession(user, client, new Date(clock.now()), proof)) };
       }),
@@ -142,9 +152,7 @@ export function createAuthService({ users, otp, codes, passwords, sessions, audi
       audit.track("login", { email, client }, async (subject) => {
         const user = await users.findByEmail(email);
         subject.userId = user?.id;
-        const passwordOk = user?.passwordHash
-          ? await passwords.verify(password, user.passwordHash)
-          : await passwords.verifyDecoy(password);
+        const passwordOk = user?.passwordHash ? await passwords.verify(password, user.passwordHash) : await passwords.verifyDecoy(password);
         // Checked after the decoy verification, so these answers take as long as any other.
         if (user && !user.passwordHash) {
           if (hide) throw badCredentials();
@@ -175,7 +183,9 @@ export function createAuthService({ users, otp, codes, passwords, sessions, audi
       const outcome = await sessions.refresh(refreshToken, client);
       if (outcome.ok) return outcome.tokens;
       const { email, userId, sessionId, passwordVersion } = outcome.recheck;
-      return requireRecheck({ id: userId, email, passwordVersion }, client, () => sessions.endSession(userId, sessionId, "recheck", client));
+      return requireRecheck({ id: userId, email, passwordVersion }, client, () =>
+        sessions.endSession(userId, sessionId, "recheck", client),
+      );
     },
 
     async logout(userId: number, sessionId: string, client: ClientInfo): Promise<string> {

@@ -10,8 +10,18 @@ const REGISTRATION_LIFETIME = sql`interval '1 day'`;
 
 export function createUserRepository(db: Database) {
   // Every sign-in and every /auth/me reads one of these: prepared (see db/prepared.ts), one index probe each.
-  const byEmail = db.select().from(users).where(eq(users.email, sql.placeholder("email"))).limit(1).prepare("users_by_email");
-  const byId = db.select().from(users).where(eq(users.id, sql.placeholder("id"))).limit(1).prepare("users_by_id");
+  const byEmail = db
+    .select()
+    .from(users)
+    .where(eq(users.email, sql.placeholder("email")))
+    .limit(1)
+    .prepare("users_by_email");
+  const byId = db
+    .select()
+    .from(users)
+    .where(eq(users.id, sql.placeholder("id")))
+    .limit(1)
+    .prepare("users_by_id");
   return {
     findByEmail: async (email: string): Promise<User | undefined> => (await byEmail.execute({ email }))[0],
 
@@ -24,7 +34,9 @@ export function createUserRepository(db: Database) {
      * account. One statement, so concurrent registrations of one address end in exactly one user row.
      */
     async saveRegistration(email: string, passwordHash: string, tokenHash: string, at: Date): Promise<{ id: number } | null> {
-      const [row] = await queryRows<{ id: number }>(db, sql`
+      const [row] = await queryRows<{ id: number }>(
+        db,
+        sql`
         with saved as (
           insert into ${users} (email, password_hash, password_proven) values (${email}, ${passwordHash}, false)
           on conflict (email) do update set password_hash = excluded.password_hash, password_proven = false, updated_at = now()
@@ -36,7 +48,8 @@ export function createUserRepository(db: Database) {
         )
         insert into ${registrations} (token_hash, user_id, password_hash, created_at)
         select ${tokenHash}, id, ${passwordHash}, ${at.toISOString()}::timestamptz from saved
-        returning user_id as id`);
+        returning user_id as id`,
+      );
       return row ?? null;
     },
 
@@ -50,7 +63,8 @@ export function createUserRepository(db: Database) {
      * an account that was only waiting for it, never one an administrator disabled) and counts as a code check.
      */
     async resetPassword(id: number, passwordHash: string, at: Date): Promise<void> {
-      await db.update(users)
+      await db
+        .update(users)
         .set({
           passwordHash,
           passwordProven: true,
@@ -64,7 +78,8 @@ export function createUserRepository(db: Database) {
     },
 
     async setPassword(id: number, passwordHash: string): Promise<void> {
-      await db.update(users)
+      await db
+        .update(users)
         .set({ passwordHash, passwordProven: true, passwordVersion: sql`${users.passwordVersion} + 1`, updatedAt: sql`now()` })
         .where(eq(users.id, id));
     },

@@ -31,9 +31,10 @@ function renderMail(mail: CaughtMail): string {
 
 /** The inbox of the development mail catcher, newest first; mail text only (never the mail's own HTML). */
 export function renderMailbox(messages: readonly CaughtMail[]): string {
-  const list = messages.length === 0
-    ? `<p class="empty">No mail yet. Register on <a href="/">the page</a> and the code appears here.</p>`
-    : [...messages].reverse().map(renderMail).join("\n");
+  const list =
+    messages.length === 0
+      ? `<p class="empty">No mail yet. Register on <a href="/">the page</a> and the code appears here.</p>`
+      : [...messages].reverse().map(renderMail).join("\n");
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>Mailbox (development) · otp-auth</title><style>${STYLE}</style></head>

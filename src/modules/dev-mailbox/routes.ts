@@ -37,26 +37,35 @@ export const devMailboxRoutes = (catcher: MailCatcher) =>
       if (isLoopbackHost(request.headers.get("host") ?? new URL(request.url).host, server?.port)) return;
       throw appError(HTTP_ERRORS.misdirectedRequest);
     })
-    .get("/mailbox.json", () => ({
-      messages: [...catcher.messages].reverse().map((mail) => ({
-        id: mail.id,
-        received_at: mail.receivedAt,
-        from: mail.from,
-        to: mail.to,
-        subject: mail.subject,
-        text: mail.text,
-        html: mail.html,
-      })),
-    }), {
-      response: { 200: mailboxResponse },
-      // Development only, so never part of the API document.
-      detail: { hide: true, summary: "Mails caught by the development mail catcher, newest first" },
-    })
-    .get("/mailbox", () => new Response(renderMailbox(catcher.messages), {
-      headers: {
-        "content-type": "text/html; charset=utf-8",
-        "content-security-policy": MAILBOX_CSP,
-        "cache-control": "no-store",
-        "x-content-type-options": "nosniff",
+    .get(
+      "/mailbox.json",
+      () => ({
+        messages: [...catcher.messages].reverse().map((mail) => ({
+          id: mail.id,
+          received_at: mail.receivedAt,
+          from: mail.from,
+          to: mail.to,
+          subject: mail.subject,
+          text: mail.text,
+          html: mail.html,
+        })),
+      }),
+      {
+        response: { 200: mailboxResponse },
+        // Development only, so never part of the API document.
+        detail: { hide: true, summary: "Mails caught by the development mail catcher, newest first" },
       },
-    }), { detail: { hide: true } });
+    )
+    .get(
+      "/mailbox",
+      () =>
+        new Response(renderMailbox(catcher.messages), {
+          headers: {
+            "content-type": "text/html; charset=utf-8",
+            "content-security-policy": MAILBOX_CSP,
+            "cache-control": "no-store",
+            "x-content-type-options": "nosniff",
+          },
+        }),
+      { detail: { hide: true } },
+    );

@@ -12,7 +12,13 @@ async function passesInTime(check: () => Promise<void>): Promise<boolean> {
   let timer: Timer | undefined;
   const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), CHECK_TIMEOUT_MS)));
   try {
-    return await Promise.race([check().then(() => true, () => false), timeout]);
+    return await Promise.race([
+      check().then(
+        () => true,
+        () => false,
+      ),
+      timeout,
+    ]);
   } finally {
     clearTimeout(timer);
   }
@@ -26,13 +32,17 @@ export const healthRoutes = (checks: ReadinessCheck[]) =>
       response: { 200: z.object({ status: z.literal("ok") }) },
       detail: { summary: "Liveness: the process answers; no dependency is touched" },
     })
-    .get("/ready", async ({ status }) => {
-      const results = await Promise.all(checks.map(({ check }) => passesInTime(check)));
-      const report = Object.fromEntries(checks.map(({ name }, i) => [name, results[i] ? "ok" : "unavailable"] as const));
-      const down = checks.filter((_, i) => !results[i]).map(({ name }) => name);
-      if (down.length === 0) return { status: "ok" as const, checks: report };
-      return status(503, { detail: `Not ready: ${down.join(" and ")} unavailable.`, status: "unavailable" as const, checks: report });
-    }, {
-      response: { 200: readiness, 503: readiness.extend({ detail: z.string() }) },
-      detail: { summary: "Readiness: PostgreSQL and Redis answer" },
-    });
+    .get(
+      "/ready",
+      async ({ status }) => {
+        const results = await Promise.all(checks.map(({ check }) => passesInTime(check)));
+        const report = Object.fromEntries(checks.map(({ name }, i) => [name, results[i] ? "ok" : "unavailable"] as const));
+        const down = checks.filter((_, i) => !results[i]).map(({ name }) => name);
+        if (down.length === 0) return { status: "ok" as const, checks: report };
+        return status(503, { detail: `Not ready: ${down.join(" and ")} unavailable.`, status: "unavailable" as const, checks: report });
+      },
+      {
+        response: { 200: readiness, 503: readiness.extend({ detail: z.string() }) },
+        detail: { summary: "Readiness: PostgreSQL and Redis answer" },
+      },
+    );

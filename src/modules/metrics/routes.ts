@@ -11,7 +11,9 @@ const sameToken = (given: string, expected: string) =>
   constantTimeEqual(hmacHex("metrics-token", given), hmacHex("metrics-token", expected));
 
 const text = { type: "string" as const };
-const errorContent = { "application/json": { schema: { type: "object" as const, properties: { detail: text, code: text }, required: ["detail"] } } };
+const errorContent = {
+  "application/json": { schema: { type: "object" as const, properties: { detail: text, code: text }, required: ["detail"] } },
+};
 
 // A reverse proxy on this host connects from loopback too; any of these headers says one passed the request on.
 const PROXY_HEADERS = ["x-forwarded-for", "forwarded", "x-real-ip"];
@@ -27,8 +29,9 @@ function isDirectLoopback(request: Request, server: PeerSource | null): boolean 
  * else only for a scraper on this machine: the metrics tell routes, traffic and failures to anyone who asks.
  */
 export const metricsRoutes = ({ metrics, token }: { metrics: Metrics; token?: string }) =>
-  new Elysia({ tags: ["observability"] })
-    .get("/metrics", async ({ headers, request, server }) => {
+  new Elysia({ tags: ["observability"] }).get(
+    "/metrics",
+    async ({ headers, request, server }) => {
       if (token) {
         const [scheme, given] = (headers.authorization ?? "").split(" ", 2);
         if (scheme?.toLowerCase() !== "bearer" || !given || !sameToken(given, token)) throw appError(HTTP_ERRORS.metricsUnauthorized);
@@ -36,10 +39,12 @@ export const metricsRoutes = ({ metrics, token }: { metrics: Metrics; token?: st
         throw appError(HTTP_ERRORS.metricsForbidden);
       }
       return new Response(await metrics.render(), { headers: { "content-type": metrics.contentType, "cache-control": "no-store" } });
-    }, {
+    },
+    {
       detail: {
         summary: "Prometheus metrics of this instance",
-        description: "Requires `Authorization: Bearer <METRICS_TOKEN>` when METRICS_TOKEN is set; without it, answered only to a " +
+        description:
+          "Requires `Authorization: Bearer <METRICS_TOKEN>` when METRICS_TOKEN is set; without it, answered only to a " +
           "direct connection from loopback that carries no X-Forwarded-For, Forwarded or X-Real-IP header.",
         security: [{ metricsToken: [] }],
         responses: {
@@ -48,4 +53,5 @@ export const metricsRoutes = ({ metrics, token }: { metrics: Metrics; token?: st
           403: { description: "Not a direct loopback connection (only when METRICS_TOKEN is not set)", content: errorContent },
         },
       },
-    });
+    },
+  );

@@ -14,7 +14,9 @@ export function createOAuthAccountRepository(db: Database) {
   return {
     /** The user a provider identity is linked to, if any. */
     async findLinkedUser(provider: string, providerUserId: string): Promise<User | undefined> {
-      const rows = await db.select(getTableColumns(users)).from(oauthAccounts)
+      const rows = await db
+        .select(getTableColumns(users))
+        .from(oauthAccounts)
         .innerJoin(users, eq(users.id, oauthAccounts.userId))
         .where(and(eq(oauthAccounts.provider, provider), eq(oauthAccounts.providerUserId, providerUserId)))
         .limit(1);
@@ -36,7 +38,8 @@ export function createOAuthAccountRepository(db: Database) {
      */
     async createUserWithLink({ provider, providerUserId, email }: LinkInput): Promise<User> {
       return db.transaction(async (tx) => {
-        const [user] = await tx.insert(users)
+        const [user] = await tx
+          .insert(users)
           .values({ email, passwordHash: null, authProvider: provider, isVerified: true, isActive: true })
           .returning();
         await tx.insert(oauthAccounts).values({ provider, providerUserId, userId: user!.id, email });

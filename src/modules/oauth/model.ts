@@ -6,7 +6,10 @@ export const providerParams = z.object({
 });
 
 export const startQuery = z.object({
-  redirect_uri: z.string().max(2048).optional()
+  redirect_uri: z
+    .string()
+    .max(2048)
+    .optional()
     .meta({ description: "Where the provider sends the browser back; must be one of the configured redirect URIs (default: the first)." }),
 });
 
@@ -17,12 +20,18 @@ export const startResponse = z.object({
 });
 
 export const callbackBody = z.object({
-  code: z.string().min(1).max(2048).optional()
+  code: z
+    .string()
+    .min(1)
+    .max(2048)
+    .optional()
     .meta({ description: "The `code` query parameter the provider redirected back with. Required unless `error` is given." }),
   state: z.string().min(1).max(1024).meta({ description: "The `state` query parameter the provider redirected back with." }),
-  redirect_uri: z.string().max(2048).optional()
-    .meta({ description: "If given, must be the redirect URI the sign-in was started with." }),
-  error: z.string().regex(/^[\w.-]{1,64}$/, "must be an OAuth error code").optional()
+  redirect_uri: z.string().max(2048).optional().meta({ description: "If given, must be the redirect URI the sign-in was started with." }),
+  error: z
+    .string()
+    .regex(/^[\w.-]{1,64}$/, "must be an OAuth error code")
+    .optional()
     .meta({ description: "The provider's `error` query parameter, when it redirected back without a code (e.g. `access_denied`)." }),
 });
 

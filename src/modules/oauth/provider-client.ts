@@ -19,7 +19,13 @@ export interface CodeExchange {
 }
 
 // Error codes by which a provider blames this server's registration rather than the user's code.
-const CLIENT_FAULTS = new Set(["invalid_client", "unauthorized_client", "incorrect_client_credentials", "redirect_uri_mismatch", "unsupported_grant_type"]);
+const CLIENT_FAULTS = new Set([
+  "invalid_client",
+  "unauthorized_client",
+  "incorrect_client_credentials",
+  "redirect_uri_mismatch",
+  "unsupported_grant_type",
+]);
 
 const googleUserinfo = z.object({
   sub: z.string().min(1).max(255),
@@ -61,8 +67,12 @@ export function createProviderClient({ timeoutMs, log }: { timeoutMs: number; lo
     if (error instanceof AppError) return error;
     const oauthError = step === "token" ? tokenErrorCode(error) : undefined;
     log.warn("oauth provider call failed", {
-      provider: provider.name, step, oauth_error: oauthError, failure: (error as Error)?.name,
-      reason: (error as { code?: string })?.code, status: (error as { status?: number })?.status,
+      provider: provider.name,
+      step,
+      oauth_error: oauthError,
+      failure: (error as Error)?.name,
+      reason: (error as { code?: string })?.code,
+      status: (error as { status?: number })?.status,
     });
     if (oauthError && !CLIENT_FAULTS.has(oauthError)) {
       return appError(OAUTH_ERRORS.codeRejected(provider.label, oauthError));
@@ -93,11 +103,15 @@ export function createProviderClient({ timeoutMs, log }: { timeoutMs: number; lo
   }
 
   async function fetchGithubIdentity(provider: ProviderDefinition, accessToken: string) {
-    const get = (path: string) => oauth.protectedResourceRequest(
-      accessToken, "GET", new URL(`${provider.profileUrl}${path}`),
-      new Headers({ accept: "application/vnd.github+json", "x-github-api-version": "2022-11-28", "user-agent": "otp-auth" }),
-      null, options(provider.profileUrl),
-    );
+    const get = (path: string) =>
+      oauth.protectedResourceRequest(
+        accessToken,
+        "GET",
+        new URL(`${provider.profileUrl}${path}`),
+        new Headers({ accept: "application/vnd.github+json", "x-github-api-version": "2022-11-28", "user-agent": "otp-auth" }),
+        null,
+        options(provider.profileUrl),
+      );
     const user = await readJson(await get("/user"), githubUser);
     // /user's own email may be empty or unverified; only /user/emails says which address is verified.
     const emails = await readJson(await get("/user/emails"), githubEmails);
@@ -111,9 +125,19 @@ export function createProviderClient({ timeoutMs, log }: { timeoutMs: number; lo
       const as = server(provider);
       const client = { client_id: provider.clientId };
       try {
-        const callback = oauth.validateAuthResponse(as, client, new URLSearchParams({ code: exchange.code, state: exchange.state }), exchange.state);
+        const callback = oauth.validateAuthResponse(
+          as,
+          client,
+          new URLSearchParams({ code: exchange.code, state: exchange.state }),
+          exchange.state,
+        );
         const response = await oauth.authorizationCodeGrantRequest(
-          as, client, oauth.ClientSecretPost(provider.clientSecret), callback, exchange.redirectUri, exchange.codeVerifier,
+          as,
+          client,
+          oauth.ClientSecretPost(provider.clientSecret),
+          callback,
+          exchange.redirectUri,
+          exchange.codeVerifier,
           options(provider.tokenUrl),
         );
         // Validates Google's ID token claims (issuer, audience, expiry) when one is present.
@@ -126,9 +150,10 @@ export function createProviderClient({ timeoutMs, log }: { timeoutMs: number; lo
 
     async fetchIdentity(provider: ProviderDefinition, accessToken: string, idTokenSubject?: string): Promise<ProviderIdentity> {
       try {
-        const identity = provider.name === "google"
-          ? await fetchGoogleIdentity(provider, accessToken, idTokenSubject)
-          : await fetchGithubIdentity(provider, accessToken);
+        const identity =
+          provider.name === "google"
+            ? await fetchGoogleIdentity(provider, accessToken, idTokenSubject)
+            : await fetchGithubIdentity(provider, accessToken);
         const email = identity.verifiedEmail?.trim().toLowerCase() ?? null;
         return { ...identity, verifiedEmail: email && z.email().max(254).safeParse(email).success ? email : null };
       } catch (error) {

@@ -3,10 +3,21 @@ import type { Env } from "../../config/schema";
 export const OAUTH_PROVIDER_NAMES = ["google", "github"] as const;
 export type OAuthProviderName = (typeof OAUTH_PROVIDER_NAMES)[number];
 
-type OAuthEnv = Pick<Env,
-  | "GOOGLE_CLIENT_ID" | "GOOGLE_CLIENT_SECRET" | "GOOGLE_REDIRECT_URI" | "GOOGLE_AUTHORIZE_URL" | "GOOGLE_TOKEN_URL"
-  | "GOOGLE_USERINFO_URL" | "GITHUB_CLIENT_ID" | "GITHUB_CLIENT_SECRET" | "GITHUB_REDIRECT_URI" | "GITHUB_AUTHORIZE_URL"
-  | "GITHUB_TOKEN_URL" | "GITHUB_API_URL">;
+type OAuthEnv = Pick<
+  Env,
+  | "GOOGLE_CLIENT_ID"
+  | "GOOGLE_CLIENT_SECRET"
+  | "GOOGLE_REDIRECT_URI"
+  | "GOOGLE_AUTHORIZE_URL"
+  | "GOOGLE_TOKEN_URL"
+  | "GOOGLE_USERINFO_URL"
+  | "GITHUB_CLIENT_ID"
+  | "GITHUB_CLIENT_SECRET"
+  | "GITHUB_REDIRECT_URI"
+  | "GITHUB_AUTHORIZE_URL"
+  | "GITHUB_TOKEN_URL"
+  | "GITHUB_API_URL"
+>;
 
 /** Everything the service needs to know about one provider; `missing` names the unset credentials. */
 export interface ProviderDefinition {
@@ -27,8 +38,7 @@ export interface ProviderDefinition {
 
 const LABELS: Record<OAuthProviderName, string> = { google: "Google", github: "GitHub" };
 
-export const isOAuthProviderName = (name: string): name is OAuthProviderName =>
-  (OAUTH_PROVIDER_NAMES as readonly string[]).includes(name);
+export const isOAuthProviderName = (name: string): name is OAuthProviderName => (OAUTH_PROVIDER_NAMES as readonly string[]).includes(name);
 
 export const providerLabel = (name: string): string => LABELS[name as OAuthProviderName] ?? name;
 
@@ -42,7 +52,9 @@ function credentials(prefix: "GOOGLE" | "GITHUB", env: OAuthEnv) {
     clientId: env[`${prefix}_CLIENT_ID`] ?? "",
     clientSecret: env[`${prefix}_CLIENT_SECRET`] ?? "",
     redirectUris: env[`${prefix}_REDIRECT_URI`] ?? [],
-    missing: Object.entries(values).filter(([, value]) => value === undefined || value.length === 0).map(([name]) => name),
+    missing: Object.entries(values)
+      .filter(([, value]) => value === undefined || value.length === 0)
+      .map(([name]) => name),
   };
 }
 
@@ -75,4 +87,6 @@ export function defineProviders(env: OAuthEnv): Record<OAuthProviderName, Provid
 
 /** The providers whose three credentials are all set, for the page's buttons. */
 export const configuredProviderNames = (env: OAuthEnv): OAuthProviderName[] =>
-  Object.values(defineProviders(env)).filter((provider) => provider.missing.length === 0).map((provider) => provider.name);
+  Object.values(defineProviders(env))
+    .filter((provider) => provider.missing.length === 0)
+    .map((provider) => provider.name);

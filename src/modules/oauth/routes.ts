@@ -14,7 +14,8 @@ export const oauthRoutes = (oauth: OAuthService, context: RequestContext) =>
       response: { 200: startResponse, ...errors(400, 422, 429, 503) },
       detail: {
         summary: "Start signing in with Google or GitHub: returns the provider URL to send the browser to",
-        description: "The PKCE verifier and the redirect URI stay on the server with the state; the state expires " +
+        description:
+          "The PKCE verifier and the redirect URI stay on the server with the state; the state expires " +
           "after OAUTH_STATE_TTL_SECONDS and works once.",
       },
     })
@@ -26,7 +27,8 @@ export const oauthRoutes = (oauth: OAuthService, context: RequestContext) =>
       response: { 200: callbackResponse, ...errors(400, 403, 409, 422, 429, 502, 503) },
       detail: {
         summary: "Finish signing in: exchanges the code the provider redirected back with for an access token",
-        description: "Creates the account on a first sign-in, or links the provider to a verified account with " +
+        description:
+          "Creates the account on a first sign-in, or links the provider to a verified account with " +
           "the same email. The provider's email must be verified.",
       },
     });

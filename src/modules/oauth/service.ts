@@ -66,7 +66,9 @@ export function createOAuthService({ providers, store, accounts, client, session
   return {
     /** The providers whose credentials are all set. */
     listConfiguredProviders: (): OAuthProviderName[] =>
-      Object.values(providers).filter((provider) => provider.missing.length === 0).map((provider) => provider.name),
+      Object.values(providers)
+        .filter((provider) => provider.missing.length === 0)
+        .map((provider) => provider.name),
 
     async startSignIn(name: string, redirectUri?: string): Promise<StartResponse> {
       const provider = requireProvider(name);
@@ -101,12 +103,17 @@ export function createOAuthService({ providers, store, accounts, client, session
           throw appError(OAUTH_ERRORS.redirectUriMismatch);
         }
         if (body.error !== undefined || !body.code) {
-          throw appError(body.error === "access_denied"
-            ? OAUTH_ERRORS.accessDenied(provider.label)
-            : OAUTH_ERRORS.authorizationFailed(provider.label, body.error));
+          throw appError(
+            body.error === "access_denied"
+              ? OAUTH_ERRORS.accessDenied(provider.label)
+              : OAUTH_ERRORS.authorizationFailed(provider.label, body.error),
+          );
         }
         const { accessToken, idTokenSubject } = await client.exchangeCode(provider, {
-          code: body.code, state: body.state, redirectUri: started.redirectUri, codeVerifier: started.codeVerifier,
+          code: body.code,
+          state: body.state,
+          redirectUri: started.redirectUri,
+          codeVerifier: started.codeVerifier,
         });
         const identity = await client.fetchIdentity(provider, accessToken, idTokenSubject);
         subject.email = identity.verifiedEmail;

@@ -14,27 +14,36 @@ export const passwordRoutes = (passwords: PasswordService, context: RequestConte
       response: { 200: messageResponse, ...errors(422, 429, 503) },
       detail: {
         summary: "Email a code to reset a forgotten password",
-        description: "Answers the same whether or not the address has an account; the code (purpose `reset`) " +
+        description:
+          "Answers the same whether or not the address has an account; the code (purpose `reset`) " +
           "follows the usual rules: single use, OTP_MAX_ATTEMPTS tries, cooldown and hourly cap.",
       },
     })
-    .post("/reset", async ({ body, client }) => ({ message: await passwords.resetPassword(body.email, body.code, body.new_password, client) }), {
-      body: resetPasswordBody,
-      parse: "json",
-      rateLimit: "code",
-      response: { 200: messageResponse, ...errors(400, 422, 429, 503) },
-      detail: {
-        summary: "Set a new password with the mailed code",
-        description: "Also verifies the address if it was not; every session of the account ends, and a notice is mailed.",
+    .post(
+      "/reset",
+      async ({ body, client }) => ({ message: await passwords.resetPassword(body.email, body.code, body.new_password, client) }),
+      {
+        body: resetPasswordBody,
+        parse: "json",
+        rateLimit: "code",
+        response: { 200: messageResponse, ...errors(400, 422, 429, 503) },
+        detail: {
+          summary: "Set a new password with the mailed code",
+          description: "Also verifies the address if it was not; every session of the account ends, and a notice is mailed.",
+        },
       },
-    })
-    .post("/change", async ({ body, userId, sessionId, client }) => ({
-      message: await passwords.changePassword(userId, sessionId, body.current_password, body.new_password, client),
-    }), {
-      auth: true,
-      body: changePasswordBody,
-      parse: "json",
-      rateLimit: "password",
-      response: { 200: messageResponse, ...errors(400, 401, 422, 429, 503) },
-      detail: { summary: "Change the password; the other sessions end, this one stays, and a notice is mailed", ...bearerAuth },
-    });
+    )
+    .post(
+      "/change",
+      async ({ body, userId, sessionId, client }) => ({
+        message: await passwords.changePassword(userId, sessionId, body.current_password, body.new_password, client),
+      }),
+      {
+        auth: true,
+        body: changePasswordBody,
+        parse: "json",
+        rateLimit: "password",
+        response: { 200: messageResponse, ...errors(400, 401, 422, 429, 503) },
+        detail: { summary: "Change the password; the other sessions end, this one stays, and a notice is mailed", ...bearerAuth },
+      },
+    );

@@ -81,9 +81,7 @@ const USER_PROOFS: Record<SignInProof["kind"], SQL> = {
  * address's pending registrations: the account now has its password.
  */
 function openSessionStatement(kind: SignInProof["kind"]): SQL {
-  const registered = kind === "register"
-    ? sql`, registered as (delete from ${registrations} where user_id = ${p("userId")})`
-    : sql``;
+  const registered = kind === "register" ? sql`, registered as (delete from ${registrations} where user_id = ${p("userId")})` : sql``;
   return sql`
     with active as (${USER_PROOFS[kind]}),
     pruned as (
@@ -100,10 +98,14 @@ function openSessionStatement(kind: SignInProof["kind"]): SQL {
 /** The placeholders each proof's statement takes besides the session's own. */
 function proofParameters(proof: SignInProof): Record<string, unknown> {
   switch (proof.kind) {
-    case "register": return { registration: proof.registrationTokenHash };
-    case "recheck": return { passwordVersion: proof.passwordVersion, bound: proof.bound };
-    case "password": return { passwordVersion: proof.passwordVersion };
-    case "none": return {};
+    case "register":
+      return { registration: proof.registrationTokenHash };
+    case "recheck":
+      return { passwordVersion: proof.passwordVersion, bound: proof.bound };
+    case "password":
+      return { passwordVersion: proof.passwordVersion };
+    case "none":
+      return {};
   }
 }
 
@@ -114,7 +116,10 @@ export function createSessionRepository(db: Database) {
     password: preparedStatement<{ id: string }>(db, "sessions_open_password", openSessionStatement("password")),
     none: preparedStatement<{ id: string }>(db, "sessions_open", openSessionStatement("none")),
   };
-  const rotation = preparedStatement<{ id: string; user_id: number; email: string }>(db, "sessions_rotate", sql`
+  const rotation = preparedStatement<{ id: string; user_id: number; email: string }>(
+    db,
+    "sessions_rotate",
+    sql`
     with rotated as (
       update ${sessions} s
       set refresh_token_hash = ${p("newHash")}, last_used_at = ${at("now")}, expires_at = ${at("expiresAt")},
@@ -128,7 +133,8 @@ export function createSessionRepository(db: Database) {
       insert into ${rotatedRefreshTokens} (token_hash, session_id, rotated_at)
       select ${p("oldHash")}, id, ${at("now")} from rotated
     )
-    select id, user_id, email from rotated`);
+    select id, user_id, email from rotated`,
+  );
 
   return {
     /**
@@ -137,8 +143,15 @@ export function createSessionRepository(db: Database) {
      */
     async open({ id, userId, refreshTokenHash, now, expiresAt, verifiedAt, client, proof }: NewSession): Promise<boolean> {
       const rows = await openers[proof.kind]({
-        id, userId, hash: refreshTokenHash, now: now.toISOString(), expiresAt: expiresAt.toISOString(),
-        verifiedAt: verifiedAt.toISOString(), userAgent: client.userAgent, ip: client.ip, ...proofParameters(proof),
+        id,
+        userId,
+        hash: refreshTokenHash,
+        now: now.toISOString(),
+        expiresAt: expiresAt.toISOString(),
+        verifiedAt: verifiedAt.toISOString(),
+        userAgent: client.userAgent,
+        ip: client.ip,
+        ...proofParameters(proof),
       });
       return rows.length === 1;
     },
@@ -155,41 +168,69 @@ export function createSessionRepository(db: Database) {
      */
     async rotate({ oldHash, newHash, now, expiresAt, proofNotBefore, client }: Rotation) {
       const [row] = await rotation({
-        oldHash, newHash, now: now.toISOString(), expiresAt: expiresAt.toISOString(),
-        proofNotBefore: proofNotBefore.toISOString(), ip: client.ip, userAgent: client.userAgent,
+        oldHash,
+        newHash,
+        now: now.toISOString(),
+        expiresAt: expiresAt.toISOString(),
+        proofNotBefore: proofNotBefore.toISOString(),
+        ip: client.ip,
+        userAgent: client.userAgent,
       });
       return row ? { sessionId: row.id, userId: row.user_id, email: row.email } : null;
     },
 
     /** Says why `rotate` matched nothing for this token. */
     async explainRefusal(tokenHash: string, now: Date, proofNotBefore: Date): Promise<RefreshRefusal> {
-      const [current] = await queryRows<{ id: string; user_id: number; email: string; password_version: number; live: boolean; proven: boolean }>(db, sql`
+      const [current] = await queryRows<{
+        id: string;
+        user_id: number;
+        email: string;
+        password_version: number;
+        live: boolean;
+        proven: boolean;
+      }>(
+        db,
+        sql`
         select s.id, s.user_id, u.email, u.password_version,
                (s.revoked_at is null and s.expires_at > ${iso(now)} and u.is_active) as live,
                coalesce(greatest(s.verified_at, u.last_otp_verified_at) >= ${iso(proofNotBefore)}, false) as proven
         from ${sessions} s join ${users} u on u.id = s.user_id
-        where s.refresh_token_hash = ${tokenHash}`);
+        where s.refresh_token_hash = ${tokenHash}`,
+      );
       if (current) {
         if (current.live && !current.proven) {
-          return { reason: "recheck", sessionId: current.id, userId: current.user_id, email: current.email, passwordVersion: current.password_version };
+          return {
+            reason: "recheck",
+            sessionId: current.id,
+            userId: current.user_id,
+            email: current.email,
+            passwordVersion: current.password_version,
+          };
         }
         return { reason: "ended" };
       }
-      const [rotated] = await queryRows<{ session_id: string; user_id: number }>(db, sql`
+      const [rotated] = await queryRows<{ session_id: string; user_id: number }>(
+        db,
+        sql`
         select r.session_id, s.user_id from ${rotatedRefreshTokens} r join ${sessions} s on s.id = r.session_id
-        where r.token_hash = ${tokenHash}`);
+        where r.token_hash = ${tokenHash}`,
+      );
       return rotated ? { reason: "reused", sessionId: rotated.session_id, userId: rotated.user_id } : { reason: "unknown" };
     },
 
     /** Live sessions of a user, most recently used first. */
     listLive: (userId: number, now: Date): Promise<Session[]> =>
-      db.select().from(sessions)
+      db
+        .select()
+        .from(sessions)
         .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt), gt(sessions.expiresAt, now)))
         .orderBy(desc(sessions.lastUsedAt)),
 
     /** Ends one session of this user; returns false when there was no live one with that id. */
     async revoke(userId: number, sessionId: string, now: Date): Promise<boolean> {
-      const rows = await db.update(sessions).set({ revokedAt: now })
+      const rows = await db
+        .update(sessions)
+        .set({ revokedAt: now })
         .where(and(eq(sessions.id, sessionId), eq(sessions.userId, userId), isNull(sessions.revokedAt)))
         .returning({ id: sessions.id });
       return rows.length === 1;
@@ -197,7 +238,9 @@ export function createSessionRepository(db: Database) {
 
     /** Ends every session of a user (but `keep`), returning the ids whose access tokens must stop working. */
     async revokeAll(userId: number, now: Date, keep?: string): Promise<string[]> {
-      const rows = await db.update(sessions).set({ revokedAt: now })
+      const rows = await db
+        .update(sessions)
+        .set({ revokedAt: now })
         .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt), keep ? sql`${sessions.id} <> ${keep}` : undefined))
         .returning({ id: sessions.id });
       return rows.map((row) => row.id);

@@ -36,10 +36,26 @@ export type SessionService = ReturnType<typeof createSessionService>;
 
 /** Sessions: opening one per sign-in, rotating refresh tokens (with reuse detection), listing and ending them. */
 /** Why sessions ended, as the audit log records it. */
-export type RevocationReason = "logout" | "revoked_by_user" | "refresh_token_reused" | "recheck" | "password_reset"
-  | "password_change" | "admin_disable" | "admin_password" | "admin_delete";
+export type RevocationReason =
+  | "logout"
+  | "revoked_by_user"
+  | "refresh_token_reused"
+  | "recheck"
+  | "password_reset"
+  | "password_change"
+  | "admin_disable"
+  | "admin_password"
+  | "admin_delete";
 
-export function createSessionService({ repository, revocations, audit, tokens, clock, log, settings }: {
+export function createSessionService({
+  repository,
+  revocations,
+  audit,
+  tokens,
+  clock,
+  log,
+  settings,
+}: {
   repository: SessionRepository;
   revocations: RevocationStore;
   audit: AuditLog;
@@ -71,9 +87,8 @@ export function createSessionService({ repository, revocations, audit, tokens, c
     return true;
   }
 
-  const invalidRefresh = (refusal: RefreshRefusal["reason"]) => refusal === "reused"
-    ? appError(SESSION_ERRORS.reusedRefresh)
-    : appError(SESSION_ERRORS.invalidRefresh);
+  const invalidRefresh = (refusal: RefreshRefusal["reason"]) =>
+    refusal === "reused" ? appError(SESSION_ERRORS.reusedRefresh) : appError(SESSION_ERRORS.invalidRefresh);
 
   return {
     /**
@@ -82,11 +97,23 @@ export function createSessionService({ repository, revocations, audit, tokens, c
      * same statement. A user disabled meanwhile gets 403; a password changed since it was checked, the answer
      * a wrong password (or a wrong code) gets.
      */
-    async startSession(user: { id: number; email: string }, client: ClientInfo, verifiedAt: Date, proof: SignInProof = { kind: "none" }): Promise<SessionTokens> {
+    async startSession(
+      user: { id: number; email: string },
+      client: ClientInfo,
+      verifiedAt: Date,
+      proof: SignInProof = { kind: "none" },
+    ): Promise<SessionTokens> {
       const id = crypto.randomUUID();
       const refreshToken = randomToken(32);
       const opened = await repository.open({
-        id, userId: user.id, refreshTokenHash: hashRefreshToken(refreshToken), now: now(), expiresAt: expiry(), verifiedAt, client, proof,
+        id,
+        userId: user.id,
+        refreshTokenHash: hashRefreshToken(refreshToken),
+        now: now(),
+        expiresAt: expiry(),
+        verifiedAt,
+        client,
+        proof,
       });
       if (!opened) {
         if (!(await repository.isActive(user.id))) throw appError(ACCOUNT_ERRORS.accountDisabled);
@@ -104,7 +131,12 @@ export function createSessionService({ repository, revocations, audit, tokens, c
       const oldHash = hashRefreshToken(refreshToken);
       const nextToken = randomToken(32);
       const rotated = await repository.rotate({
-        oldHash, newHash: hashRefreshToken(nextToken), now: now(), expiresAt: expiry(), proofNotBefore: proofNotBefore(), client,
+        oldHash,
+        newHash: hashRefreshToken(nextToken),
+        now: now(),
+        expiresAt: expiry(),
+        proofNotBefore: proofNotBefore(),
+        client,
       });
       if (rotated) {
         return { ok: true, tokens: await tokensFor({ id: rotated.userId, email: rotated.email }, rotated.sessionId, nextToken) };

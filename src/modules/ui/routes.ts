@@ -15,15 +15,16 @@ import viewsJs from "../../../public/assets/views.js" with { type: "file" };
  * The page sends passwords wherever it connects: only to its own origin and the API origins the operator listed
  * (PAGE_API_ORIGINS), never to one a link names. No 'unsafe-inline' anywhere: every script and style is a file of ours.
  */
-export const pageCsp = (apiOrigins: string[]) => [
-  "default-src 'self'",
-  ["connect-src 'self'", ...apiOrigins].join(" "),
-  "img-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join("; ");
+export const pageCsp = (apiOrigins: string[]) =>
+  [
+    "default-src 'self'",
+    ["connect-src 'self'", ...apiOrigins].join(" "),
+    "img-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join("; ");
 
 export const PAGE_CSP = pageCsp([]);
 
@@ -79,14 +80,17 @@ export const uiRoutes = ({ apiOrigins = [] }: { apiOrigins?: string[] } = {}) =>
     return cache.get(key)!;
   };
   const serve = (path: string, headers: Record<string, string>, edit?: (text: string) => string) => {
-    const plain = () => once(path, async () => (edit ? new TextEncoder().encode(edit(await Bun.file(path).text())) : Bun.file(path).bytes()));
+    const plain = () =>
+      once(path, async () => (edit ? new TextEncoder().encode(edit(await Bun.file(path).text())) : Bun.file(path).bytes()));
     const gzipped = () => once(`${path}.gz`, async () => Bun.gzipSync(await plain()));
     return async ({ request }: { request: Request }) => {
       if (!acceptsGzip(request.headers.get("accept-encoding"))) return new Response(await plain(), { headers: { ...common, ...headers } });
       return new Response(await gzipped(), { headers: { ...common, ...headers, "content-encoding": "gzip" } });
     };
   };
-  const index = serve(page, { ...PAGE_HEADERS, "content-security-policy": pageCsp(apiOrigins) }, (html) => withApiOrigins(html, apiOrigins));
+  const index = serve(page, { ...PAGE_HEADERS, "content-security-policy": pageCsp(apiOrigins) }, (html) =>
+    withApiOrigins(html, apiOrigins),
+  );
   const app = new Elysia({ name: "ui", seed: apiOrigins })
     .get("/", index, { detail: { hide: true } })
     .get("/index.html", index, { detail: { hide: true } });

@@ -9,7 +9,15 @@ const ADMIN = { ADMIN_EMAIL: "admin@otp-auth.test", ADMIN_PASSWORD: "admin passw
 const GOOD = `Basic ${Buffer.from(`${ADMIN.ADMIN_EMAIL}:${ADMIN.ADMIN_PASSWORD}`).toString("base64")}`;
 const PASSWORD = "audit-probe-password";
 
-interface AuditRow { event: string; outcome: string; user_id: number | null; email: string | null; ip: string | null; user_agent: string | null; detail: string | null }
+interface AuditRow {
+  event: string;
+  outcome: string;
+  user_id: number | null;
+  email: string | null;
+  ip: string | null;
+  user_agent: string | null;
+  detail: string | null;
+}
 
 const auditOf = async (query: string): Promise<{ events: AuditRow[]; next_cursor: string | null }> => {
   const res = await h.call("GET", `/auth/admin/audit?${query}`, undefined, { authorization: GOOD });
@@ -32,7 +40,10 @@ describe.each(CORE_BACKENDS)("audit log (%s)", (backend) => {
     const verified = await h.call("POST", "/auth/verify-otp", { email, code, otp_token }, ua);
     await h.call("POST", "/auth/login", { email, password: "wrong password" }, ua);
     const login = await h.call("POST", "/auth/login", { email, password: PASSWORD }, ua);
-    await h.callAs(login.body.access_token, "POST", "/auth/password/change", { current_password: PASSWORD, new_password: "a new audit password" });
+    await h.callAs(login.body.access_token, "POST", "/auth/password/change", {
+      current_password: PASSWORD,
+      new_password: "a new audit password",
+    });
     await h.callAs(login.body.access_token, "POST", "/auth/logout");
     const userId = (await h.callAs(verified.body.access_token, "GET", "/auth/me")).body.id ?? null;
 
@@ -73,7 +84,9 @@ describe.each(CORE_BACKENDS)("audit log (%s)", (backend) => {
     await h.call("POST", "/auth/login", { email, password: PASSWORD });
     const id = (await auditOf(`email=${encodeURIComponent(email)}&event=register`)).events[0]!.user_id!;
     await h.call("PUT", `/auth/admin/users/${id}`, { is_active: false }, { authorization: GOOD });
-    await h.call("GET", "/auth/admin/users", undefined, { authorization: `Basic ${Buffer.from("admin@otp-auth.test:guess").toString("base64")}` });
+    await h.call("GET", "/auth/admin/users", undefined, {
+      authorization: `Basic ${Buffer.from("admin@otp-auth.test:guess").toString("base64")}`,
+    });
 
     const mine = (await auditOf(`user_id=${id}`)).events.map((e) => `${e.event}:${e.outcome}:${e.detail}`);
     expect(mine).toContain("refresh_token_reused:failure:session ended");
@@ -106,7 +119,15 @@ describe.each(CORE_BACKENDS)("audit log (%s)", (backend) => {
     const next = (await h.call("POST", "/auth/refresh", { refresh_token: tokens.refresh_token })).body;
     await h.deps.audit.flush();
     const dump = JSON.stringify(await h.rows(sql`select * from audit_events`));
-    for (const secret of [PASSWORD, code, tokens.access_token, tokens.refresh_token, next.refresh_token, next.access_token, h.config.SECRET_KEY]) {
+    for (const secret of [
+      PASSWORD,
+      code,
+      tokens.access_token,
+      tokens.refresh_token,
+      next.refresh_token,
+      next.access_token,
+      h.config.SECRET_KEY,
+    ]) {
       expect(dump).not.toContain(secret);
     }
   });

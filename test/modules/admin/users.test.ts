@@ -28,11 +28,14 @@ describe.each(CORE_BACKENDS)("admin API (%s)", (backend) => {
       `Bearer ${ADMIN.ADMIN_PASSWORD}`,
     ];
     const routes: [string, string, unknown?][] = [
-      ["GET", "/users"], ["POST", "/users", { email: uniqueEmail() }], ["PUT", "/users/1", { is_active: false }], ["DELETE", "/users/1"],
+      ["GET", "/users"],
+      ["POST", "/users", { email: uniqueEmail() }],
+      ["PUT", "/users/1", { is_active: false }],
+      ["DELETE", "/users/1"],
     ];
     for (const [method, path, body] of routes) {
       for (const authorization of wrong) {
-        const res = await h.call("" + method, `/auth/admin${path}`, body, authorization ? { authorization } : {});
+        const res = await h.call(`${method}`, `/auth/admin${path}`, body, authorization ? { authorization } : {});
         expect(res.status).toBe(401);
         expect(res.body).toEqual({ detail: "Invalid admin credentials.", code: "invalid_admin_credentials" });
         expect(res.headers.get("www-authenticate")).toStartWith("Basic realm=");
@@ -107,7 +110,7 @@ describe.each(CORE_BACKENDS)("admin API (%s)", (backend) => {
     expect((await admin("PUT", "/users/abc", { is_active: false })).status).toBe(422);
     const short = await admin("PUT", `/users/${user.id}`, { password: "short" });
     expect(short.status).toBe(422);
-    expect(JSON.stringify(short.body)).not.toContain("short\"");
+    expect(JSON.stringify(short.body)).not.toContain('short"');
   });
 
   test("disabling a user makes their tokens fail at once and refuses login", async () => {
@@ -139,7 +142,9 @@ describe.each(CORE_BACKENDS)("admin API (%s)", (backend) => {
     const email = uniqueEmail();
     const tokens = await h.signUp(email);
     const id = (await h.callAs(tokens.access_token, "GET", "/auth/me")).body.id;
-    await h.rows(sql`insert into oauth_accounts (provider, provider_user_id, user_id, email) values ('github', ${`gh-${id}`}, ${id}, ${email})`);
+    await h.rows(
+      sql`insert into oauth_accounts (provider, provider_user_id, user_id, email) values ('github', ${`gh-${id}`}, ${id}, ${email})`,
+    );
     const res = await admin("DELETE", `/users/${id}`);
     expect(res.status).toBe(200);
     expect((await h.callAs(tokens.access_token, "GET", "/auth/me")).status).toBe(401);
@@ -159,7 +164,12 @@ describe("admin API without credentials configured", () => {
   afterAll(() => h.close());
 
   test("every admin route is 503 naming the missing configuration", async () => {
-    for (const [method, path] of [["GET", "/users"], ["POST", "/users"], ["PUT", "/users/1"], ["DELETE", "/users/1"]] as const) {
+    for (const [method, path] of [
+      ["GET", "/users"],
+      ["POST", "/users"],
+      ["PUT", "/users/1"],
+      ["DELETE", "/users/1"],
+    ] as const) {
       const res = await admin(method, path, method === "GET" || method === "DELETE" ? undefined : { email: uniqueEmail() });
       expect(res.status).toBe(503);
       expect(res.body).toEqual({ detail: "Admin credentials are not configured.", code: "admin_not_configured" });

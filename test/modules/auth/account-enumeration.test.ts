@@ -50,7 +50,10 @@ describe.each(CORE_BACKENDS)("HIDE_ACCOUNT_EXISTENCE (%s)", (backend) => {
     const known = uniqueEmail("known");
     await h.call("POST", "/auth/register", { email: known, password: PASSWORD });
     await h.inbox.waitForMail(known, 1);
-    const wrong = await h.call("POST", "/auth/verify-otp", { email: known, code: h.inbox.latestCode(known) === "000000" ? "111111" : "000000" });
+    const wrong = await h.call("POST", "/auth/verify-otp", {
+      email: known,
+      code: h.inbox.latestCode(known) === "000000" ? "111111" : "000000",
+    });
     const unknown = await h.call("POST", "/auth/verify-otp", { email: uniqueEmail("nobody"), code: "000000" });
     expect(unknown.status).toBe(400);
     expect(withoutId(unknown)).toEqual(withoutId(wrong));
@@ -63,9 +66,11 @@ describe.each(CORE_BACKENDS)("HIDE_ACCOUNT_EXISTENCE (%s)", (backend) => {
     await h.signUp(verified, PASSWORD);
     const unknown = uniqueEmail("unknown");
     afterCooldown();
-    const answers = [await h.call("POST", "/auth/resend-otp", { email: unverified }),
+    const answers = [
+      await h.call("POST", "/auth/resend-otp", { email: unverified }),
       await h.call("POST", "/auth/resend-otp", { email: verified }),
-      await h.call("POST", "/auth/resend-otp", { email: unknown })];
+      await h.call("POST", "/auth/resend-otp", { email: unknown }),
+    ];
     for (const res of answers) expect(withoutId(res)).toEqual({ status: 200, body: { message: "A new verification code has been sent." } });
     await h.inbox.waitForMail(unverified, 2);
     expect(h.inbox.mailTo(verified)).toHaveLength(1);
@@ -80,7 +85,9 @@ describe.each(CORE_BACKENDS)("HIDE_ACCOUNT_EXISTENCE (%s)", (backend) => {
     const known = uniqueEmail("known");
     await h.signUp(known, PASSWORD);
     const passwordless = uniqueEmail("oauth");
-    await h.rows(sql`insert into users (email, password_hash, auth_provider, is_active, is_verified) values (${passwordless}, null, 'github', true, true)`);
+    await h.rows(
+      sql`insert into users (email, password_hash, auth_provider, is_active, is_verified) values (${passwordless}, null, 'github', true, true)`,
+    );
     const answers = [
       await h.call("POST", "/auth/login", { email: uniqueEmail("nobody"), password: PASSWORD }),
       await h.call("POST", "/auth/login", { email: known, password: "not the password" }),

@@ -14,7 +14,8 @@ test("password hashing runs off the event loop: /health answers while logins are
   await h.createVerifiedUser(email);
   const order: string[] = [];
   const logins = Array.from({ length: 4 }, () =>
-    h.call("POST", "/auth/login", { email, password: "wrong password" }).then(() => order.push("login")));
+    h.call("POST", "/auth/login", { email, password: "wrong password" }).then(() => order.push("login")),
+  );
   // Let the logins reach their hashing step before asking for /health.
   await Bun.sleep(50);
   const health = h.call("GET", "/health").then((r) => {

@@ -78,7 +78,9 @@ describe.each(BACKENDS)("POST /auth/login (%s)", (backend) => {
     const res = await login(email);
     expect(res.status).toBe(400);
     expect(res.body).toEqual({
-      detail: "Session expired. A new verification code has been sent.", code: "otp_required", otp_token: expect.stringMatching(/^[\w-]{32}$/),
+      detail: "Session expired. A new verification code has been sent.",
+      code: "otp_required",
+      otp_token: expect.stringMatching(/^[\w-]{32}$/),
     });
     expect(res.body.access_token).toBeUndefined();
     expect(h.inbox.mailTo(email).length).toBe(2);

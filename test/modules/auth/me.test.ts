@@ -7,8 +7,7 @@ import { BACKENDS, startHarness, TEST_SECRET, type Harness } from "../../support
 // Cluster, and the embedded defaults), with its own harness in `h`.
 let h: Harness;
 
-const me = (authorization?: string) =>
-  h.call("GET", "/auth/me", undefined, authorization ? { authorization } : {});
+const me = (authorization?: string) => h.call("GET", "/auth/me", undefined, authorization ? { authorization } : {});
 
 const sign = (claims: Record<string, unknown>, secret = TEST_SECRET, exp = Math.floor(h.clock.now() / 1000) + 600, alg = "HS256") =>
   new SignJWT(claims).setProtectedHeader({ alg }).setExpirationTime(exp).sign(new TextEncoder().encode(secret));

@@ -100,9 +100,7 @@ describe.each(BACKENDS)("POST /auth/register (%s)", (backend) => {
 
   test("parallel registrations of one address create exactly one user and one mail", async () => {
     const email = uniqueEmail();
-    const results = await Promise.all(
-      Array.from({ length: 20 }, () => h.call("POST", "/auth/register", { email, password: PASSWORD })),
-    );
+    const results = await Promise.all(Array.from({ length: 20 }, () => h.call("POST", "/auth/register", { email, password: PASSWORD })));
     const statuses = results.map((r) => r.status);
     expect(statuses.filter((s) => s === 201).length).toBe(1);
     expect(statuses.every((s) => s === 201 || s === 429)).toBe(true);
@@ -123,7 +121,6 @@ describe.each(BACKENDS)("POST /auth/register (%s)", (backend) => {
       await noCooldown.close();
     }
   });
-
 
   test("invalid input is 422 naming the field, never echoing the values", async () => {
     const cases: [unknown, string][] = [

@@ -75,8 +75,14 @@ describe("GET /auth/config", () => {
     expect(operation.security ?? []).toEqual([]);
     const schema = operation.responses["200"].content["application/json"].schema;
     expect(schema.required.sort()).toEqual([
-      "access_token_expire_minutes", "mailbox_url", "oauth_providers", "otp_expire_seconds", "otp_length",
-      "otp_resend_cooldown_seconds", "password_max_length", "password_min_length",
+      "access_token_expire_minutes",
+      "mailbox_url",
+      "oauth_providers",
+      "otp_expire_seconds",
+      "otp_length",
+      "otp_resend_cooldown_seconds",
+      "password_max_length",
+      "password_min_length",
     ]);
     expect(schema.properties.oauth_providers.items.enum).toEqual(["google", "github"]);
   });

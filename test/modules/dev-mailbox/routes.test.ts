@@ -29,7 +29,13 @@ describe("development mailbox (embedded defaults)", () => {
 
   test("the inbox page shows mails escaped, under a CSP that allows no script", async () => {
     const to = uniqueEmail("escape");
-    const mailer = createSmtpMailer({ host: "127.0.0.1", port: h.deps.mailCatcher!.port, security: "none", timeoutSeconds: 5, from: "x@otp-auth.test" });
+    const mailer = createSmtpMailer({
+      host: "127.0.0.1",
+      port: h.deps.mailCatcher!.port,
+      security: "none",
+      timeoutSeconds: 5,
+      from: "x@otp-auth.test",
+    });
     await mailer.send(to, { subject: "<script>alert(1)</script>", text: "<img src=x onerror=alert(1)>", html: "<b>hi</b>" });
     mailer.close();
 
@@ -79,15 +85,23 @@ describe("development mailbox over a real socket (DNS rebinding)", () => {
 
   test("answers a Host naming a loopback address at the port it listens on", async () => {
     for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`, `LOCALHOST:${port}`]) {
-      for (const path of ["/dev/mailbox", "/dev/mailbox.json"]) expect({ host, path, status: (await get(path, host)).status }).toEqual({ host, path, status: 200 });
+      for (const path of ["/dev/mailbox", "/dev/mailbox.json"])
+        expect({ host, path, status: (await get(path, host)).status }).toEqual({ host, path, status: 200 });
     }
   });
 
   test("any other Host gets a JSON 421 and no mail", async () => {
     const email = uniqueEmail("rebind");
     expect((await h.call("POST", "/auth/register", { email, password: "correct horse battery" })).status).toBe(201);
-    const forged = [`rebind.example:${port}`, "rebind.example", `127.0.0.1.nip.io:${port}`, `localhost.:${port}`,
-      `sub.localhost:${port}`, `localhost:${port + 1}`, "127.0.0.1"];
+    const forged = [
+      `rebind.example:${port}`,
+      "rebind.example",
+      `127.0.0.1.nip.io:${port}`,
+      `localhost.:${port}`,
+      `sub.localhost:${port}`,
+      `localhost:${port + 1}`,
+      "127.0.0.1",
+    ];
     for (const host of forged) {
       for (const path of ["/dev/mailbox", "/dev/mailbox.json"]) {
         const res = await get(path, host);

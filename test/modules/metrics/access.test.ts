@@ -10,7 +10,9 @@ import { startHarness, type Harness } from "../../support/harness";
 const TOKEN = "metrics-token-0123456789-abcdef";
 
 // An address of this machine that is not loopback: connecting to it makes the peer that address, not 127.0.0.1.
-const outward = Object.values(networkInterfaces()).flat().find((address) => address && !address.internal && address.family === "IPv4")?.address;
+const outward = Object.values(networkInterfaces())
+  .flat()
+  .find((address) => address && !address.internal && address.family === "IPv4")?.address;
 
 async function serveOn(h: Harness, hostname: string) {
   const port = freePort();
@@ -40,7 +42,12 @@ describe("GET /metrics without METRICS_TOKEN", () => {
   });
 
   test("a loopback peer carrying X-Forwarded-For, Forwarded or X-Real-IP (a proxy on this host) is refused with JSON 403", async () => {
-    const proxied: Record<string, string>[] = [{ "x-forwarded-for": "203.0.113.7" }, { forwarded: "for=203.0.113.7" }, { "x-real-ip": "203.0.113.7" }, { "x-forwarded-for": "127.0.0.1" }];
+    const proxied: Record<string, string>[] = [
+      { "x-forwarded-for": "203.0.113.7" },
+      { forwarded: "for=203.0.113.7" },
+      { "x-real-ip": "203.0.113.7" },
+      { "x-forwarded-for": "127.0.0.1" },
+    ];
     for (const headers of proxied) {
       const res = await fetch(`http://127.0.0.1:${port}/metrics`, { headers });
       expect(res.status).toBe(403);
@@ -80,7 +87,9 @@ describe("GET /metrics with METRICS_TOKEN", () => {
       const refused = await fetch(`http://${host}:${port}/metrics`);
       expect(refused.status).toBe(401);
       expect(((await refused.json()) as { code: string }).code).toBe("metrics_unauthorized");
-      const served = await fetch(`http://${host}:${port}/metrics`, { headers: { authorization: `Bearer ${TOKEN}`, "x-forwarded-for": "203.0.113.7" } });
+      const served = await fetch(`http://${host}:${port}/metrics`, {
+        headers: { authorization: `Bearer ${TOKEN}`, "x-forwarded-for": "203.0.113.7" },
+      });
       expect(served.status).toBe(200);
       await served.arrayBuffer();
     }

@@ -16,8 +16,10 @@ async function scrape(h: Harness, headers: Record<string, string> = { authorizat
 }
 
 /** How much each sample moved between two scrapes (a missing sample counts as 0). */
-const change = (before: Sample[], after: Sample[]) => (name: string, labels: Record<string, string> = {}) =>
-  (sampleValue(after, name, labels) ?? 0) - (sampleValue(before, name, labels) ?? 0);
+const change =
+  (before: Sample[], after: Sample[]) =>
+  (name: string, labels: Record<string, string> = {}) =>
+    (sampleValue(after, name, labels) ?? 0) - (sampleValue(before, name, labels) ?? 0);
 
 for (const backend of CORE_BACKENDS) {
   describe(`GET /metrics (${backend})`, () => {
@@ -42,7 +44,11 @@ for (const backend of CORE_BACKENDS) {
       expect(moved("otp_auth_mails_total", { outcome: "failed" })).toBe(0);
       expect(moved("otp_auth_otp_verifications_total", { outcome: "ok" })).toBe(1);
       expect(moved("otp_auth_otp_verifications_total", { outcome: "invalid" })).toBe(0);
-      const steps = [["/auth/register", "201"], ["/auth/verify-otp", "200"], ["/auth/login", "200"]] as const;
+      const steps = [
+        ["/auth/register", "201"],
+        ["/auth/verify-otp", "200"],
+        ["/auth/login", "200"],
+      ] as const;
       for (const [route, status] of steps) {
         const labels = { method: "POST", route, status };
         expect(moved("otp_auth_http_requests_total", labels)).toBe(1);
@@ -129,8 +135,13 @@ describe("GET /metrics (services only)", () => {
   test("with METRICS_TOKEN set, only the right bearer token is let in", async () => {
     const bearer = { authorization: `Bearer ${token}` };
     expect((await h.call("GET", "/metrics", undefined, bearer)).status).toBe(200);
-    const refusals: Record<string, string>[] = [{}, { authorization: "Bearer wrong-token-wrong-token-wrong" }, { authorization: `Bearer ${token}x` },
-      { authorization: `Basic ${token}` }, { authorization: token }];
+    const refusals: Record<string, string>[] = [
+      {},
+      { authorization: "Bearer wrong-token-wrong-token-wrong" },
+      { authorization: `Bearer ${token}x` },
+      { authorization: `Basic ${token}` },
+      { authorization: token },
+    ];
     for (const headers of refusals) {
       const res = await h.call("GET", "/metrics", undefined, headers);
       expect(res.status).toBe(401);

@@ -22,7 +22,8 @@ describe("OAuth configuration", () => {
   test("a provider is on once its three credentials are set; redirect URIs are a comma list", () => {
     const config = loadConfig({
       ...minimal,
-      GITHUB_CLIENT_ID: "id", GITHUB_CLIENT_SECRET: "secret",
+      GITHUB_CLIENT_ID: "id",
+      GITHUB_CLIENT_SECRET: "secret",
       GITHUB_REDIRECT_URI: "http://127.0.0.1:8000/ , https://app.example.com/login,",
     });
     expect(config.GITHUB_REDIRECT_URI).toEqual(["http://127.0.0.1:8000/", "https://app.example.com/login"]);
@@ -30,12 +31,14 @@ describe("OAuth configuration", () => {
   });
 
   test("GitHub Enterprise: the endpoint variables move every GitHub call", () => {
-    const github = defineProviders(loadConfig({
-      ...minimal,
-      GITHUB_AUTHORIZE_URL: "https://ghe.example.com/login/oauth/authorize",
-      GITHUB_TOKEN_URL: "https://ghe.example.com/login/oauth/access_token",
-      GITHUB_API_URL: "https://ghe.example.com/api/v3/",
-    })).github;
+    const github = defineProviders(
+      loadConfig({
+        ...minimal,
+        GITHUB_AUTHORIZE_URL: "https://ghe.example.com/login/oauth/authorize",
+        GITHUB_TOKEN_URL: "https://ghe.example.com/login/oauth/access_token",
+        GITHUB_API_URL: "https://ghe.example.com/api/v3/",
+      }),
+    ).github;
     expect(github).toMatchObject({
       authorizeUrl: "https://ghe.example.com/login/oauth/authorize",
       tokenUrl: "https://ghe.example.com/login/oauth/access_token",
@@ -44,7 +47,9 @@ describe("OAuth configuration", () => {
   });
 
   test("endpoints must be https, plain http only on loopback; bad redirect URIs are named, never echoed", () => {
-    expect(loadConfig({ ...minimal, GOOGLE_TOKEN_URL: "http://127.0.0.1:9999/token" }).GOOGLE_TOKEN_URL).toBe("http://127.0.0.1:9999/token");
+    expect(loadConfig({ ...minimal, GOOGLE_TOKEN_URL: "http://127.0.0.1:9999/token" }).GOOGLE_TOKEN_URL).toBe(
+      "http://127.0.0.1:9999/token",
+    );
     const problems = problemsOf({
       ...minimal,
       GITHUB_TOKEN_URL: "http://github.internal/token",
@@ -54,7 +59,11 @@ describe("OAuth configuration", () => {
       OAUTH_STATE_TTL_SECONDS: "0",
     });
     expect(problems.map((p) => p.split(":")[0]).sort()).toEqual([
-      "GITHUB_REDIRECT_URI", "GITHUB_TOKEN_URL", "GOOGLE_REDIRECT_URI", "GOOGLE_USERINFO_URL", "OAUTH_STATE_TTL_SECONDS",
+      "GITHUB_REDIRECT_URI",
+      "GITHUB_TOKEN_URL",
+      "GOOGLE_REDIRECT_URI",
+      "GOOGLE_USERINFO_URL",
+      "OAUTH_STATE_TTL_SECONDS",
     ]);
     const text = problems.join("\n");
     for (const value of ["github.internal", "javascript", "frag-secret"]) expect(text).not.toContain(value);

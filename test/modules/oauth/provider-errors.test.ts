@@ -161,20 +161,21 @@ describe("misconfiguration", () => {
 });
 
 describe("provider client", () => {
-  const config = () => loadConfig({ DATABASE_URL: "postgres://x@127.0.0.1/x", REDIS_URL: "redis://127.0.0.1", SECRET_KEY: "k", ...idp.env() });
+  const config = () =>
+    loadConfig({ DATABASE_URL: "postgres://x@127.0.0.1/x", REDIS_URL: "redis://127.0.0.1", SECRET_KEY: "k", ...idp.env() });
 
   test("a provider that accepts the connection but never answers is given up after the timeout: 502", async () => {
     idp.behaviour.github = { token: "hang" };
     const client = createProviderClient({ timeoutMs: 300, log: createLogger("error", () => {}) });
     const provider = defineProviders(config()).github;
     const started = performance.now();
-    const error = await client.exchangeCode(provider, { code: "c", state: "s", redirectUri: "http://127.0.0.1:5500/callback", codeVerifier: "v".repeat(43) })
+    const error = await client
+      .exchangeCode(provider, { code: "c", state: "s", redirectUri: "http://127.0.0.1:5500/callback", codeVerifier: "v".repeat(43) })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AppError);
     expect((error as AppError).status).toBe(502);
     expect(performance.now() - started).toBeLessThan(1500);
   });
-
 });
 
 describe("Google's ID token", () => {

@@ -56,7 +56,8 @@ describe.each(BACKENDS)("OAuth sign-in (%s)", (backend) => {
       await h.call("POST", "/auth/oauth/google/callback", { code: "x", state: "forged.state" });
       await h.deps.audit.flush();
       const rows = await h.rows<{ outcome: string; email: string | null; user_id: number | null; detail: string }>(
-        sql`select outcome, email, user_id, detail from audit_events where event = 'oauth_sign_in' order by id`);
+        sql`select outcome, email, user_id, detail from audit_events where event = 'oauth_sign_in' order by id`,
+      );
       expect(rows.find((row) => row.email === who.email)).toMatchObject({ outcome: "success", detail: "google" });
       expect(rows.find((row) => row.email === who.email)!.user_id).toBeNumber();
       expect(rows.at(-1)).toMatchObject({ outcome: "failure", detail: "google: oauth_state_invalid" });
@@ -76,8 +77,9 @@ describe.each(BACKENDS)("OAuth sign-in (%s)", (backend) => {
       const user = (await userByEmail(h, who.email))!;
       expect(user.passwordHash).toBeNull();
       const links = await linksOf(h, user.id);
-      expect(links.map(({ provider, providerUserId, email }) => ({ provider, providerUserId, email })))
-        .toEqual([{ provider: "google", providerUserId: who.id, email: who.email }]);
+      expect(links.map(({ provider, providerUserId, email }) => ({ provider, providerUserId, email }))).toEqual([
+        { provider: "google", providerUserId: who.id, email: who.email },
+      ]);
     });
 
     test("a second sign-in reuses the link, even after the address changed at the provider", async () => {
@@ -132,7 +134,12 @@ describe.each(BACKENDS)("OAuth sign-in (%s)", (backend) => {
 
     test("an unverified primary address is refused, even when another address is verified", async () => {
       const who = uniqueIdentity("ghunverified");
-      idp.users.github = { id: who.id, email: who.email, verified: false, otherEmails: [{ email: uniqueIdentity().email, verified: true }] };
+      idp.users.github = {
+        id: who.id,
+        email: who.email,
+        verified: false,
+        otherEmails: [{ email: uniqueIdentity().email, verified: true }],
+      };
       const res = await signIn(h, idp, "github");
       expect(res.status).toBe(400);
       expect(res.body.code).toBe("oauth_email_unverified");

@@ -4,7 +4,10 @@ import { connectRedis, waitForRedis, type RedisClient } from "../../../src/cache
 import { AppError } from "../../../src/errors";
 import { createLogger } from "../../../src/lib/log";
 import {
-  createMemoryOAuthStateStore, createRedisOAuthStateStore, type OAuthStateRecord, type OAuthStateStore,
+  createMemoryOAuthStateStore,
+  createRedisOAuthStateStore,
+  type OAuthStateRecord,
+  type OAuthStateStore,
 } from "../../../src/modules/oauth/state-store";
 import { createFakeClock } from "../../support/clock";
 import { TEST_REDIS_URL, uniqueId } from "../../support/env";
@@ -47,7 +50,9 @@ const backends: [string, (clock: Clock) => Promise<OAuthStateStore>][] = [
 ];
 
 const record = (provider = "google"): OAuthStateRecord => ({
-  provider, codeVerifier: `verifier-${uniqueId()}`, redirectUri: "http://127.0.0.1:5500/callback",
+  provider,
+  codeVerifier: `verifier-${uniqueId()}`,
+  redirectUri: "http://127.0.0.1:5500/callback",
 });
 
 describe.each(backends)("OAuth state store contract: %s", (_name, makeStore) => {

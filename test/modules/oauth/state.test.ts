@@ -59,7 +59,11 @@ describe("state", () => {
   test("the state is signed with a key derived from SECRET_KEY, not with SECRET_KEY itself", async () => {
     const { state } = await approved("google");
     const payload = JSON.parse(Buffer.from(state.split(".")[0]!, "base64url").toString());
-    const derived = createStateSigner({ key: deriveKey(TEST_SECRET, "oauth-state"), clock: { now: () => payload.exp - 600_000 }, ttlSeconds: 600 });
+    const derived = createStateSigner({
+      key: deriveKey(TEST_SECRET, "oauth-state"),
+      clock: { now: () => payload.exp - 600_000 },
+      ttlSeconds: 600,
+    });
     const raw = createStateSigner({ key: TEST_SECRET, clock: { now: () => payload.exp - 600_000 }, ttlSeconds: 600 });
     expect(derived.signState(payload.id, "google")).toBe(state);
     expect(raw.signState(payload.id, "google")).not.toBe(state);

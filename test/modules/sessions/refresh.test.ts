@@ -95,7 +95,9 @@ describe.each(CORE_BACKENDS)("POST /auth/refresh (%s)", (backend) => {
     const res = await refresh(kept.refresh_token);
     expect(res.status).toBe(400);
     expect(res.body).toEqual({
-      detail: "Session expired. A new verification code has been sent.", code: "otp_required", otp_token: expect.stringMatching(/^[\w-]{32}$/),
+      detail: "Session expired. A new verification code has been sent.",
+      code: "otp_required",
+      otp_token: expect.stringMatching(/^[\w-]{32}$/),
     });
     expect(h.inbox.mailTo(email).length).toBe(mailsBefore + 1);
     expect((await refresh(kept.refresh_token)).status).toBe(401);
@@ -117,7 +119,8 @@ describe.each(CORE_BACKENDS)("POST /auth/refresh (%s)", (backend) => {
   test("refresh tokens exist only as keyed hashes in the database", async () => {
     const tokens = await h.signUp(uniqueEmail());
     const next = (await refresh(tokens.refresh_token)).body;
-    const stored = JSON.stringify(await h.rows(sql`select * from sessions`)) + JSON.stringify(await h.rows(sql`select * from rotated_refresh_tokens`));
+    const stored =
+      JSON.stringify(await h.rows(sql`select * from sessions`)) + JSON.stringify(await h.rows(sql`select * from rotated_refresh_tokens`));
     expect(stored).not.toContain(tokens.refresh_token);
     expect(stored).not.toContain(next.refresh_token);
     const [row] = await h.rows<{ n: number }>(sql`select count(*)::int as n from rotated_refresh_tokens`);

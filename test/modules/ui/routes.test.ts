@@ -14,8 +14,7 @@ beforeAll(async () => {
 });
 afterAll(() => h.close());
 
-const get = (path: string, headers: Record<string, string> = {}) =>
-  h.app.handle(new Request(`http://localhost${path}`, { headers }));
+const get = (path: string, headers: Record<string, string> = {}) => h.app.handle(new Request(`http://localhost${path}`, { headers }));
 
 describe("the web page's routes", () => {
   test("/ and /index.html serve public/index.html with a strict CSP, no caching and no framing", async () => {
@@ -30,10 +29,12 @@ describe("the web page's routes", () => {
       expect(await response.text()).toBe(await read("index.html"));
       const csp = response.headers.get("content-security-policy")!;
       expect(csp).toBe(PAGE_CSP);
-      const directives = Object.fromEntries(csp.split(/;\s*/).map((part) => {
-        const [name, ...values] = part.split(" ");
-        return [name, values.join(" ")];
-      }));
+      const directives = Object.fromEntries(
+        csp.split(/;\s*/).map((part) => {
+          const [name, ...values] = part.split(" ");
+          return [name, values.join(" ")];
+        }),
+      );
       expect(directives["default-src"]).toBe("'self'");
       expect(directives["frame-ancestors"]).toBe("'none'");
       expect(directives["connect-src"]).toBe("'self'"); // PAGE_API_ORIGINS adds to it (below)
@@ -83,7 +84,9 @@ describe("the web page's routes", () => {
     expect(html).not.toMatch(/javascript:/i);
     for (const name of assetFiles.filter((file) => file.endsWith(".js"))) {
       const source = await read(`assets/${name}`);
-      expect(source).not.toMatch(/innerHTML|outerHTML|insertAdjacentHTML|document\.write|\beval\(|new Function|\.style\b|setAttribute\("(style|on)/);
+      expect(source).not.toMatch(
+        /innerHTML|outerHTML|insertAdjacentHTML|document\.write|\beval\(|new Function|\.style\b|setAttribute\("(style|on)/,
+      );
     }
   });
 
@@ -91,7 +94,9 @@ describe("the web page's routes", () => {
     for (const name of ["index.html", ...assetFiles.map((file) => `assets/${file}`)]) {
       const text = await read(name);
       // The only absolute URL allowed is the SVG namespace.
-      const urls = [...text.matchAll(/https?:\/\/[^\s"')]+/g)].map((match) => match[0]).filter((url) => url !== "http://www.w3.org/2000/svg");
+      const urls = [...text.matchAll(/https?:\/\/[^\s"')]+/g)]
+        .map((match) => match[0])
+        .filter((url) => url !== "http://www.w3.org/2000/svg");
       expect({ name, urls }).toEqual({ name, urls: [] });
       expect(text).not.toMatch(/@import|@font-face|url\(/);
     }
@@ -109,7 +114,10 @@ describe("the web page's routes", () => {
       expect(new TextDecoder().decode(Bun.gunzipSync(body))).toBe(await read(file));
     }
     expect(sent).toBeLessThan(30 * 1024);
-    const total = ["index.html", ...assetFiles.map((file) => `assets/${file}`)].reduce((sum, name) => sum + statSync(join(PUBLIC, name)).size, 0);
+    const total = ["index.html", ...assetFiles.map((file) => `assets/${file}`)].reduce(
+      (sum, name) => sum + statSync(join(PUBLIC, name)).size,
+      0,
+    );
     // Uncompressed, as a plain static server sends it: about 41 KB before the forgot/reset, change password and
     // token renewal screens, about 52 KB with them, 54 KB with the copied-tab guard, 55 KB with the API origin check.
     expect(total).toBeLessThan(55 * 1024);
@@ -134,14 +142,18 @@ describe("the web page's routes", () => {
     const listed = await startHarness({ env: { PAGE_API_ORIGINS: "https://API.example.com:443/, http://127.0.0.1:9000" } });
     try {
       expect(listed.config.PAGE_API_ORIGINS).toEqual(["https://api.example.com", "http://127.0.0.1:9000"]);
-      const expected = (await read("index.html")).replace('name="otp-auth-api-origins" content=""',
-        'name="otp-auth-api-origins" content="https://api.example.com http://127.0.0.1:9000"');
+      const expected = (await read("index.html")).replace(
+        'name="otp-auth-api-origins" content=""',
+        'name="otp-auth-api-origins" content="https://api.example.com http://127.0.0.1:9000"',
+      );
       for (const encoding of ["identity", "gzip"]) {
         const response = await listed.app.handle(new Request("http://localhost/", { headers: { "accept-encoding": encoding } }));
         const body = new Uint8Array(await response.arrayBuffer());
         expect(new TextDecoder().decode(encoding === "gzip" ? Bun.gunzipSync(body) : body)).toBe(expected);
         expect(response.headers.get("content-security-policy")).toBe(pageCsp(["https://api.example.com", "http://127.0.0.1:9000"]));
-        expect(response.headers.get("content-security-policy")).toContain("connect-src 'self' https://api.example.com http://127.0.0.1:9000;");
+        expect(response.headers.get("content-security-policy")).toContain(
+          "connect-src 'self' https://api.example.com http://127.0.0.1:9000;",
+        );
       }
       expect(await (await listed.app.handle(new Request("http://localhost/assets/app.css"))).text()).toBe(await read("assets/app.css"));
     } finally {
