@@ -73,4 +73,5 @@ export function createApp(deps: Deps) {
   );
 }
 
+/** The app's type: what a typed client (Eden's `treaty<App>`) of another Bun or TypeScript project is built from. */
 export type App = ReturnType<typeof createApp>;

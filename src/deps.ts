@@ -1,43 +1,46 @@
 import { createAuditLog, type AuditLog } from "./audit/log";
 import { createAuditRepository } from "./audit/repository";
 import { connectRedis, describeRedis, redisTargetOf, waitForRedis, type RedisClient, type RedisTarget } from "./cache/redis";
-import { embeddedDatabaseDir, type Config } from "./config/load";
+import { embeddedDatabaseDir, type Config, type RuntimeConfig } from "./config/load";
 import { loadOrCreateSecretKey } from "./config/secret-key";
 import { connectDatabase, type DatabaseHandle } from "./db/client";
 import { openEmbeddedDatabase } from "./db/pglite";
 import { systemClock, type Clock } from "./lib/clock";
-import { deriveKey } from "./lib/crypto";
 import { consoleWriter, createLogger, type Logger } from "./lib/log";
 import { createMetrics, type Metrics } from "./lib/metrics";
+import type { ReadinessCheck } from "./lib/readiness";
 import { startMailCatcher, type MailCatcher } from "./mail/catcher";
 import { countingMailer } from "./mail/counting-mailer";
 import { createSmtpMailer, smtpSettingsFrom, type Mailer } from "./mail/mailer";
 import { createAdminUserRepository } from "./modules/admin/repository";
 import { createAdminService, type AdminService } from "./modules/admin/service";
-import { createCodeDelivery } from "./modules/auth/code-delivery";
-import { createAuthService, type AuthService } from "./modules/auth/service";
-import { createPasswordHasher } from "./modules/auth/password";
+import { codeDeliverySettingsFrom, createCodeDelivery } from "./modules/auth/code-delivery";
+import { authSettingsFrom, createAuthService, type AuthService } from "./modules/auth/service";
+import { createPasswordHasher, passwordSettingsFrom } from "./modules/auth/password";
 import { createUserRepository } from "./modules/auth/users";
-import type { ReadinessCheck } from "./modules/health/routes";
 import { createOAuthAccountRepository } from "./modules/oauth/accounts";
 import { createProviderClient } from "./modules/oauth/provider-client";
 import { defineProviders } from "./modules/oauth/providers";
-import { createOAuthService, type OAuthService } from "./modules/oauth/service";
-import { createMemoryOAuthStateStore, createRedisOAuthStateStore } from "./modules/oauth/state-store";
+import { createOAuthService, oauthSettingsFrom, type OAuthService } from "./modules/oauth/service";
+import { createMemoryOAuthStateStore, createRedisOAuthStateStore, type OAuthStateStore } from "./modules/oauth/state-store";
 import { createMemoryOtpStore } from "./otp/memory-store";
 import { createRedisOtpStore } from "./otp/redis-store";
-import { createOtpService } from "./otp/service";
+import { createOtpService, otpSettingsFrom } from "./otp/service";
+import type { OtpStore } from "./otp/store";
 import { createPasswordService, type PasswordService } from "./modules/passwords/service";
 import { createSessionRepository } from "./modules/sessions/repository";
-import { createMemoryRevocationStore, createRedisRevocationStore } from "./modules/sessions/revocations";
-import { createSessionService, type SessionService } from "./modules/sessions/service";
+import {
+  createMemoryRevocationStore,
+  createRedisRevocationStore,
+  revocationTtlMsFrom,
+  type RecentlyRevoked,
+  type RevocationStore,
+} from "./modules/sessions/revocations";
+import { createSessionService, sessionSettingsFrom, type SessionService } from "./modules/sessions/service";
 import type { OnRefused } from "./ratelimit/limiters";
-import { createLoginGuard, type LoginGuard } from "./ratelimit/login-guard";
-import { createRouteLimits, type RouteLimits } from "./ratelimit/route-limits";
-import { createTokenIssuer, type TokenIssuer } from "./tokens/access-token";
-
-/** The configuration with SECRET_KEY settled (set, or generated into DATA_DIR outside production). */
-export type RuntimeConfig = Config & { SECRET_KEY: string };
+import { createLoginGuard, loginGuardSettingsFrom, type LoginGuard } from "./ratelimit/login-guard";
+import { createRouteLimits, routeLimitSettingsFrom, type RouteLimits } from "./ratelimit/route-limits";
+import { createTokenIssuer, tokenSettingsFrom, type TokenIssuer } from "./tokens/access-token";
 
 export interface Deps {
   config: RuntimeConfig;
@@ -76,7 +79,7 @@ export interface Deps {
  * Parts a caller may supply instead of the defaults (tests pass a fake clock or a logger that records);
  * `onRefused` hears the name of every limiter that refuses a request.
  */
-export type DepOverrides = Partial<Pick<Deps, "clock" | "log" | "mailer">> & { onRefused?: OnRefused };
+type DepOverrides = Partial<Pick<Deps, "clock" | "log" | "mailer">> & { onRefused?: OnRefused };
 
 function developmentSecretKey(dataDir: string, log: Logger): string {
   const { secret, created } = loadOrCreateSecretKey(dataDir);
@@ -102,6 +105,33 @@ async function openRedis(target: RedisTarget, config: Config, log: Logger): Prom
   return redis;
 }
 
+/** What is kept in Redis when one is configured, and in this process otherwise. */
+interface Stores {
+  otp: OtpStore;
+  revocations: RevocationStore;
+  oauthStates: OAuthStateStore;
+  /** Where the rate limiters (per-client budgets, login guards) count: Redis, or this process (null). */
+  limiters: RedisClient | null;
+}
+
+/** The one place that picks Redis or the in-process stores. */
+function buildStores(redis: RedisClient | null, clock: Clock, revoked: { ttlMs: number; recentlyRevoked: RecentlyRevoked }): Stores {
+  if (redis) {
+    return {
+      otp: createRedisOtpStore(redis),
+      revocations: createRedisRevocationStore(redis, revoked.ttlMs, revoked.recentlyRevoked),
+      oauthStates: createRedisOAuthStateStore(redis, clock),
+      limiters: redis,
+    };
+  }
+  return {
+    otp: createMemoryOtpStore(),
+    revocations: createMemoryRevocationStore(clock, revoked.ttlMs, revoked.recentlyRevoked),
+    oauthStates: createMemoryOAuthStateStore(clock),
+    limiters: null,
+  };
+}
+
 /** Builds every dependency from config, in one place; nothing here listens on an HTTP port. */
 export async function buildDeps(input: Config, overrides: DepOverrides = {}): Promise<Deps> {
   const clock = overrides.clock ?? systemClock;
@@ -115,74 +145,37 @@ export async function buildDeps(input: Config, overrides: DepOverrides = {}): Pr
   const database = await openDatabase(config, log);
   const redisTarget = redisTargetOf(config);
   const redis = redisTarget ? await openRedis(redisTarget, config, log) : null;
-  const store = redis ? createRedisOtpStore(redis) : createMemoryOtpStore();
+  const sessionRepository = createSessionRepository(database.db);
+  const revocationTtlMs = revocationTtlMsFrom(config);
+  const stores = buildStores(redis, clock, {
+    ttlMs: revocationTtlMs,
+    recentlyRevoked: () => sessionRepository.listRevokedSince(new Date(clock.now() - revocationTtlMs)),
+  });
   const mailCatcher = config.backends.mail === "catcher" && !overrides.mailer ? await startMailCatcher() : null;
+  const smtp = smtpSettingsFrom(config);
   const mailer = countingMailer(
-    overrides.mailer ??
-      createSmtpMailer(
-        mailCatcher
-          ? { ...smtpSettingsFrom(config), host: "127.0.0.1", port: mailCatcher.port, security: "none" }
-          : smtpSettingsFrom(config),
-      ),
+    overrides.mailer ?? createSmtpMailer(mailCatcher ? { ...smtp, host: "127.0.0.1", port: mailCatcher.port, security: "none" } : smtp),
     metrics.mailed,
   );
   metrics.watchDatabase(database.stats);
   if (redis) metrics.watchRedis(() => redis.status === "ready");
-  const otp = createOtpService({
-    store,
-    clock,
-    onVerify: metrics.otpVerified,
-    settings: {
-      secret: deriveKey(config.SECRET_KEY, "otp-code-hash"),
-      length: config.OTP_LENGTH,
-      ttlSeconds: config.OTP_EXPIRE_SECONDS,
-      maxAttempts: config.OTP_MAX_ATTEMPTS,
-      resendCooldownSeconds: config.OTP_RESEND_COOLDOWN_SECONDS,
-      maxSendsPerHour: config.OTP_MAX_SENDS_PER_HOUR,
-      maxFailuresPerWindow: config.OTP_MAX_FAILURES_PER_WINDOW,
-      failureWindowSeconds: config.OTP_FAILURE_WINDOW_HOURS * 3600,
-    },
-  });
-  const tokens = createTokenIssuer({ secret: config.SECRET_KEY, expireMinutes: config.ACCESS_TOKEN_EXPIRE_MINUTES, clock });
-  // A revocation must outlive every access token issued before it; a minute more covers clock skew.
-  const revocationTtlMs = (config.ACCESS_TOKEN_EXPIRE_MINUTES + 1) * 60_000;
+
+  const otp = createOtpService({ store: stores.otp, clock, onVerify: metrics.otpVerified, settings: otpSettingsFrom(config) });
+  const tokens = createTokenIssuer({ ...tokenSettingsFrom(config), clock });
   const audit = createAuditLog({ db: database.db, clock, log, settings: { flushDelayMs: 250, maxBatch: 200 } });
-  const sessionRepository = createSessionRepository(database.db);
-  const recentlyRevoked = () => sessionRepository.listRevokedSince(new Date(clock.now() - revocationTtlMs));
   const sessions = createSessionService({
     repository: sessionRepository,
+    revocations: stores.revocations,
     audit,
-    revocations: redis
-      ? createRedisRevocationStore(redis, revocationTtlMs, recentlyRevoked)
-      : createMemoryRevocationStore(clock, revocationTtlMs, recentlyRevoked),
     tokens,
     clock,
     log,
-    settings: {
-      refreshTokenKey: deriveKey(config.SECRET_KEY, "refresh-token-hash"),
-      refreshTokenExpireDays: config.REFRESH_TOKEN_EXPIRE_DAYS,
-      recheckAfterMinutes: config.otpRecheckMinutes,
-    },
+    settings: sessionSettingsFrom(config),
   });
   const users = createUserRepository(database.db);
-  const passwords = createPasswordHasher({ memoryKib: config.PASSWORD_MEMORY_KIB, timeCost: config.PASSWORD_TIME_COST });
-  const codes = createCodeDelivery({
-    otp,
-    mailer,
-    audit,
-    log,
-    settings: { otpTtlSeconds: config.OTP_EXPIRE_SECONDS, mailAfterAnswer: config.HIDE_ACCOUNT_EXISTENCE },
-  });
-  const auth = createAuthService({
-    users,
-    otp,
-    codes,
-    passwords,
-    sessions,
-    audit,
-    clock,
-    settings: { recheckAfterMinutes: config.otpRecheckMinutes, hideAccountExistence: config.HIDE_ACCOUNT_EXISTENCE },
-  });
+  const passwords = createPasswordHasher(passwordSettingsFrom(config));
+  const codes = createCodeDelivery({ otp, mailer, audit, log, settings: codeDeliverySettingsFrom(config) });
+  const auth = createAuthService({ users, otp, codes, passwords, sessions, audit, clock, settings: authSettingsFrom(config) });
   const passwordService = createPasswordService({ users, otp, codes, passwords, sessions, audit, clock });
   const admin = createAdminService({
     users: createAdminUserRepository(database.db),
@@ -193,35 +186,21 @@ export async function buildDeps(input: Config, overrides: DepOverrides = {}): Pr
   });
   const oauth = createOAuthService({
     providers: defineProviders(config),
-    store: redis ? createRedisOAuthStateStore(redis, clock) : createMemoryOAuthStateStore(clock),
+    store: stores.oauthStates,
     accounts: createOAuthAccountRepository(database.db),
     client: createProviderClient({ timeoutMs: 5000, log }),
     sessions,
     audit,
     clock,
     log,
-    settings: { stateKey: deriveKey(config.SECRET_KEY, "oauth-state"), stateTtlSeconds: config.OAUTH_STATE_TTL_SECONDS },
+    settings: oauthSettingsFrom(config),
   });
-  const routeLimits = createRouteLimits({
-    redis,
-    settings: {
-      mailPerHour: config.RATE_LIMIT_MAIL_PER_HOUR,
-      passwordPerMinute: config.RATE_LIMIT_PASSWORD_PER_MINUTE,
-      codePerMinute: config.RATE_LIMIT_CODE_PER_MINUTE,
-      oauthPerMinute: config.RATE_LIMIT_OAUTH_PER_MINUTE,
-    },
-    onRefused,
-  });
-  const loginGuardSettings = {
-    maxConsecutiveFailures: config.LOGIN_MAX_CONSECUTIVE_FAILURES,
-    blockSeconds: config.LOGIN_BLOCK_SECONDS,
-    blockMaxSeconds: config.LOGIN_BLOCK_MAX_SECONDS,
-    maxFailuresPerIpPerDay: config.LOGIN_MAX_FAILURES_PER_IP_PER_DAY,
-  };
-  const loginGuard = createLoginGuard({ redis, log, settings: loginGuardSettings, onRefused });
-  const adminLoginGuard = createLoginGuard({ redis, log, settings: loginGuardSettings, onRefused, name: "admin" });
+  const routeLimits = createRouteLimits({ redis: stores.limiters, settings: routeLimitSettingsFrom(config), onRefused });
+  const loginGuardSettings = loginGuardSettingsFrom(config);
+  const loginGuard = createLoginGuard({ redis: stores.limiters, log, settings: loginGuardSettings, onRefused });
+  const adminLoginGuard = createLoginGuard({ redis: stores.limiters, log, settings: loginGuardSettings, onRefused, name: "admin" });
   const readiness: ReadinessCheck[] = [{ name: "postgres", check: database.ping }];
-  if (redisTarget) readiness.push({ name: describeRedis(redisTarget).check, check: store.ping });
+  if (redisTarget) readiness.push({ name: describeRedis(redisTarget).check, check: stores.otp.ping });
   return {
     config,
     clock,

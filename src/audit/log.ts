@@ -9,7 +9,7 @@ import type { Logger } from "../lib/log";
 import type { AuditEventName } from "./events";
 
 /** What is known about the subject of an event; filled in as a service learns it. */
-export interface AuditSubject {
+interface AuditSubject {
   userId?: number | null;
   email?: string | null;
   client?: ClientInfo;
@@ -17,12 +17,12 @@ export interface AuditSubject {
   detail?: string | null;
 }
 
-export interface AuditEntry extends AuditSubject {
+interface AuditEntry extends AuditSubject {
   event: AuditEventName;
   outcome: "success" | "failure";
 }
 
-export interface AuditSettings {
+interface AuditSettings {
   /** Rows are written together, at most this long after the first of them. */
   flushDelayMs: number;
   /** A buffer this full is written at once. */

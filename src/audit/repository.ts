@@ -2,7 +2,7 @@ import { and, desc, eq, lt } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { auditEvents, type AuditEvent } from "../db/schema";
 
-export interface AuditQuery {
+interface AuditQuery {
   limit: number;
   beforeId?: number;
   userId?: number;

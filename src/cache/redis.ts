@@ -6,7 +6,7 @@ import { redactUrl } from "../lib/redact-url";
 /** Every Redis client the service takes: one server (REDIS_URL, or the master behind Sentinels) or a Redis Cluster. */
 export type RedisClient = Redis | Cluster;
 
-export interface HostPort {
+interface HostPort {
   host: string;
   port: number;
 }

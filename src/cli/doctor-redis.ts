@@ -1,7 +1,7 @@
 import { Cluster, Redis } from "ioredis";
 import { describeRedis, type RedisTarget } from "../cache/redis";
 
-export interface RedisCheck {
+interface RedisCheck {
   name: "redis";
   ok: boolean;
   /** Reached, but set up in a way that weakens the service: shown, without failing doctor. */

@@ -37,7 +37,7 @@ const COMMANDS: Record<string, Command> = {
   },
 };
 
-export const VERSION = packageJson.version;
+const VERSION = packageJson.version;
 
 const usage = () =>
   [

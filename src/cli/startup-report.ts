@@ -1,7 +1,6 @@
 import { describeRedis, redisTargetOf } from "../cache/redis";
 import { listenHost, listensBeyondLoopback } from "../config/listen";
-import { embeddedDatabaseDir, type Config } from "../config/load";
-import type { RuntimeConfig } from "../deps";
+import { embeddedDatabaseDir, type Config, type RuntimeConfig } from "../config/load";
 import { redactUrl } from "../lib/redact-url";
 
 export { redactUrl };

@@ -2,7 +2,7 @@ import { envSchema, PRODUCTION_SECRET_MIN_LENGTH, type Env } from "./schema";
 import { listensBeyondLoopback } from "./listen";
 
 /** Which implementation serves each part; decided by which variables are set. */
-export interface Backends {
+interface Backends {
   database: "postgres" | "pglite";
   /** `redis`: one server at REDIS_URL; `redis-cluster`: REDIS_CLUSTER_NODES; `redis-sentinel`: REDIS_SENTINELS. */
   store: "redis" | "redis-cluster" | "redis-sentinel" | "memory";
@@ -19,10 +19,13 @@ export type Config = Omit<Env, "LOG_FORMAT" | "CORS_ORIGINS"> & {
   backends: Backends;
 };
 
-export const ADMIN_PASSWORD_PRODUCTION_MIN_LENGTH = 16;
+/** The configuration with SECRET_KEY settled (set, or generated into DATA_DIR outside production). */
+export type RuntimeConfig = Config & { SECRET_KEY: string };
+
+const ADMIN_PASSWORD_PRODUCTION_MIN_LENGTH = 16;
 
 /** Where the original's instructions serve the page from (`python -m http.server 5500`); never in production. */
-export const DEVELOPMENT_CORS_ORIGINS = ["http://127.0.0.1:5500", "http://localhost:5500"];
+const DEVELOPMENT_CORS_ORIGINS = ["http://127.0.0.1:5500", "http://localhost:5500"];
 
 /** Where the embedded PostgreSQL keeps its files inside DATA_DIR. */
 export const embeddedDatabaseDir = (dataDir: string) => `${dataDir}/postgres`;

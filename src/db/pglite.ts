@@ -10,7 +10,7 @@ import { lockDataDir } from "./data-dir-lock";
 import { MIGRATIONS_FOLDER } from "./migrate";
 import * as schema from "./schema";
 
-export interface EmbeddedDatabase extends DatabaseHandle {
+interface EmbeddedDatabase extends DatabaseHandle {
   /** True when this start created the data directory (initdb ran). */
   created: boolean;
 }

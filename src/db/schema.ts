@@ -65,8 +65,6 @@ export const oauthAccounts = pgTable(
   ],
 );
 
-export type OauthAccount = typeof oauthAccounts.$inferSelect;
-
 /**
  * One signed-in device: the family of refresh tokens issued since a login. Only the current refresh token's
  * keyed hash is kept here; rotated ones move to `rotated_refresh_tokens`, so presenting one again is

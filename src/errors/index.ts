@@ -16,7 +16,7 @@ export class AppError extends Error {
 }
 
 /** One error of a catalogue (`src/errors/<area>.ts`): its status, stable code and text, defined together once. */
-export interface ErrorEntry {
+interface ErrorEntry {
   readonly status: number;
   readonly code: string;
   readonly detail: string;
@@ -25,7 +25,7 @@ export interface ErrorEntry {
 }
 
 /** An error whose text has parts (a provider's name, a limit): called with them, it gives the entry. */
-export type ErrorTemplate<A extends unknown[] = never[]> = ((...args: A) => ErrorEntry) & Pick<ErrorEntry, "status" | "code">;
+type ErrorTemplate<A extends unknown[] = never[]> = ((...args: A) => ErrorEntry) & Pick<ErrorEntry, "status" | "code">;
 
 /** Status and code are known without the parts, so a catalogue lists every code whatever its text. */
 export function errorTemplate<A extends unknown[]>(status: number, code: string, detail: (...args: A) => string): ErrorTemplate<A> {
@@ -34,7 +34,7 @@ export function errorTemplate<A extends unknown[]>(status: number, code: string,
 
 export type ErrorCatalogue = Readonly<Record<string, ErrorEntry | ErrorTemplate>>;
 
-export interface ErrorExtras {
+interface ErrorExtras {
   /** Added to the entry's own headers (Retry-After, RateLimit-*). */
   headers?: Record<string, string>;
   /** Added to the answer's body (an `otp_token`). */

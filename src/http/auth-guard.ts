@@ -18,4 +18,3 @@ export const authGuard = (tokens: TokenIssuer, isRevoked: (sessionId: string) =>
       },
     },
   });
-export type AuthGuard = ReturnType<typeof authGuard>;

@@ -24,5 +24,3 @@ export const rateLimit = ({ limits, trustedProxies }: { limits: RouteLimits; tru
       },
     }),
   });
-
-export type RateLimitPlugin = ReturnType<typeof rateLimit>;

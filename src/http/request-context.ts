@@ -10,7 +10,7 @@ import { rateLimit } from "./rate-limit";
 const MAX_USER_AGENT = 512;
 
 /** The caller's address (TRUST_PROXY decides whether X-Forwarded-For counts) and user agent. */
-export function readClientInfo(request: Request, server: Context["server"], trustedProxies: TrustProxy): ClientInfo {
+function readClientInfo(request: Request, server: Context["server"], trustedProxies: TrustProxy): ClientInfo {
   const ip = requestClientIp(request, server, trustedProxies);
   return {
     ip: ip === UNKNOWN_CLIENT ? null : ip,
@@ -18,7 +18,7 @@ export function readClientInfo(request: Request, server: Context["server"], trus
   };
 }
 
-export interface RequestContextOptions {
+interface RequestContextOptions {
   tokens: TokenIssuer;
   isRevoked: (sessionId: string) => Promise<boolean>;
   limits: RouteLimits;

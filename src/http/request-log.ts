@@ -5,7 +5,7 @@ import type { TrustProxy } from "../config/trust-proxy";
 import { requestClientIp, UNKNOWN_CLIENT } from "./client-ip";
 
 /** The route label of requests that reached no route: unknown paths, and bodies the guards refused before routing. */
-export const UNMATCHED_ROUTE = "(unmatched)";
+const UNMATCHED_ROUTE = "(unmatched)";
 
 interface Seen {
   route?: string;

@@ -1,7 +1,7 @@
 import { z } from "zod";
 
 /** The body of every error answer (src/http/error-handler.ts). */
-export const detailError = z.object({
+const detailError = z.object({
   detail: z.string(),
   code: z.string().optional().meta({ description: "Stable machine-readable reason, e.g. `otp_required`." }),
   otp_token: z

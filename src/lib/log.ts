@@ -1,11 +1,11 @@
 import { writeSync } from "node:fs";
 
-export type LogLevel = "debug" | "info" | "warn" | "error";
-export type LogFormat = "json" | "pretty";
-export type LogFields = Record<string, unknown>;
+type LogLevel = "debug" | "info" | "warn" | "error";
+type LogFormat = "json" | "pretty";
+type LogFields = Record<string, unknown>;
 export type LogEntry = { time: string; level: LogLevel; message: string } & LogFields;
 /** Receives every line as JSON, and the same entry as an object for writers that format it otherwise. */
-export type LogWriter = (line: string, isError: boolean, entry: LogEntry) => void;
+type LogWriter = (line: string, isError: boolean, entry: LogEntry) => void;
 
 export interface Logger {
   debug(message: string, fields?: LogFields): void;

@@ -2,9 +2,9 @@ import { Counter, Gauge, Histogram, Registry } from "prom-client";
 
 export type MailOutcome = "sent" | "failed";
 /** Mirrors the OTP store's VerifyResult: `missing` is never issued, expired or already used. */
-export type OtpVerifyOutcome = "ok" | "invalid" | "missing" | "exhausted" | "locked";
+type OtpVerifyOutcome = "ok" | "invalid" | "missing" | "exhausted" | "locked";
 
-export interface RequestObservation {
+interface RequestObservation {
   method: string;
   /** The matched route pattern (`/auth/oauth/:provider/start`), never the raw path. */
   route: string;
@@ -12,7 +12,7 @@ export interface RequestObservation {
   seconds: number;
 }
 
-export interface DatabaseStats {
+interface DatabaseStats {
   poolSize: number;
   connectionsOpen: number;
 }

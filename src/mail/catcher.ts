@@ -12,7 +12,7 @@ export interface CaughtMail {
   raw: string;
 }
 
-export interface MailCatcherOptions {
+interface MailCatcherOptions {
   /** How many messages to keep; the oldest go first. */
   keep?: number;
   /** Asked for each recipient; false answers 550, as a real server refusing mail. */

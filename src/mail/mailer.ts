@@ -8,7 +8,7 @@ export interface Mailer {
   close(): void;
 }
 
-export interface SmtpSettings {
+interface SmtpSettings {
   host: string;
   port: number;
   security: "starttls" | "tls" | "none";
@@ -30,7 +30,7 @@ export const smtpSettingsFrom = (config: Config): SmtpSettings => ({
 });
 
 /** The sender of mails caught by the development mail catcher when FROM_EMAIL is unset. */
-export const DEV_FROM_EMAIL = "otp-auth@localhost";
+const DEV_FROM_EMAIL = "otp-auth@localhost";
 
 /** A nodemailer transport with the security mode and timeouts of `smtp`. */
 export function createSmtpTransport(smtp: SmtpSettings) {

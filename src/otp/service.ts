@@ -1,7 +1,8 @@
+import type { RuntimeConfig } from "../config/load";
 import { appError, tooManyRequests } from "../errors";
 import { OTP_ERRORS } from "../errors/otp";
 import type { Clock } from "../lib/clock";
-import { hmacHex, randomDigits, randomToken } from "../lib/crypto";
+import { deriveKey, hmacHex, randomDigits, randomToken } from "../lib/crypto";
 import type { OtpPurpose, OtpStore, SendClass, VerifyResult } from "./store";
 
 export interface OtpSettings {
@@ -16,6 +17,17 @@ export interface OtpSettings {
   failureWindowSeconds: number;
 }
 
+export const otpSettingsFrom = (config: RuntimeConfig): OtpSettings => ({
+  secret: deriveKey(config.SECRET_KEY, "otp-code-hash"),
+  length: config.OTP_LENGTH,
+  ttlSeconds: config.OTP_EXPIRE_SECONDS,
+  maxAttempts: config.OTP_MAX_ATTEMPTS,
+  resendCooldownSeconds: config.OTP_RESEND_COOLDOWN_SECONDS,
+  maxSendsPerHour: config.OTP_MAX_SENDS_PER_HOUR,
+  maxFailuresPerWindow: config.OTP_MAX_FAILURES_PER_WINDOW,
+  failureWindowSeconds: config.OTP_FAILURE_WINDOW_HOURS * 3600,
+});
+
 /** How a code is issued: whose budget it uses, and the step it belongs to. */
 export interface IssueOptions {
   sendClass?: SendClass;
@@ -27,14 +39,14 @@ export interface IssueOptions {
 }
 
 /** A code accepted: whether the request carried its step's token, and the password version it was issued under. */
-export interface AcceptedCode {
+interface AcceptedCode {
   bound: boolean;
   passwordVersion: number;
 }
 
 export type OtpService = ReturnType<typeof createOtpService>;
 
-export interface OtpServiceDeps {
+interface OtpServiceDeps {
   store: OtpStore;
   clock: Clock;
   settings: OtpSettings;

@@ -26,7 +26,7 @@ export interface VerifyResult {
   passwordVersion: number;
 }
 
-export interface IssueInput {
+interface IssueInput {
   email: string;
   purpose: OtpPurpose;
   codeHash: string;
@@ -42,7 +42,7 @@ export interface IssueInput {
   keepBinding: boolean;
 }
 
-export interface VerifyInput {
+interface VerifyInput {
   email: string;
   purpose: OtpPurpose;
   codeHash: string;

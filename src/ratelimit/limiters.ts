@@ -2,7 +2,7 @@ import type { RedisClient } from "../cache/redis";
 import { callRedis } from "../cache/redis-calls";
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
 
-export interface LimiterSpec {
+interface LimiterSpec {
   /** Part of every key (`rl:<name>:<key>`, under REDIS_KEY_PREFIX) and the name `onRefused` reports. */
   name: string;
   points: number;
@@ -36,7 +36,7 @@ export function createLimiter(
   });
 }
 
-export type LimiterResult = { allowed: boolean; res: RateLimiterRes };
+type LimiterResult = { allowed: boolean; res: RateLimiterRes };
 
 /**
  * Runs one limiter operation. A refusal comes back as `allowed: false`; a lost Redis becomes the usual

@@ -1,4 +1,5 @@
 import type { RedisClient } from "../cache/redis";
+import type { Config } from "../config/load";
 import { AppError, tooManyRequests } from "../errors";
 import { ACCOUNT_ERRORS } from "../errors/account";
 import { ADMIN_ERRORS } from "../errors/admin";
@@ -7,12 +8,19 @@ import { HTTP_ERRORS } from "../errors/http";
 import type { Logger } from "../lib/log";
 import { callLimiter, createLimiter, runLimiter, type OnRefused } from "./limiters";
 
-export interface LoginGuardSettings {
+interface LoginGuardSettings {
   maxConsecutiveFailures: number;
   blockSeconds: number;
   blockMaxSeconds: number;
   maxFailuresPerIpPerDay: number;
 }
+
+export const loginGuardSettingsFrom = (config: Config): LoginGuardSettings => ({
+  maxConsecutiveFailures: config.LOGIN_MAX_CONSECUTIVE_FAILURES,
+  blockSeconds: config.LOGIN_BLOCK_SECONDS,
+  blockMaxSeconds: config.LOGIN_BLOCK_MAX_SECONDS,
+  maxFailuresPerIpPerDay: config.LOGIN_MAX_FAILURES_PER_IP_PER_DAY,
+});
 
 const DAY_SECONDS = 86_400;
 // Blocks counted in a day; far above any real count, it only has to never refuse.

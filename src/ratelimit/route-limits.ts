@@ -1,4 +1,5 @@
 import type { RedisClient } from "../cache/redis";
+import type { Config } from "../config/load";
 import type { RateLimiterAbstract } from "rate-limiter-flexible";
 import { tooManyRequests } from "../errors";
 import { HTTP_ERRORS } from "../errors/http";
@@ -13,15 +14,22 @@ import { createLimiter, runLimiter, type OnRefused } from "./limiters";
  */
 export type RouteLimitKind = "mail" | "password" | "code" | "oauth";
 
-export interface RouteLimitSettings {
+interface RouteLimitSettings {
   mailPerHour: number;
   passwordPerMinute: number;
   codePerMinute: number;
   oauthPerMinute: number;
 }
 
+export const routeLimitSettingsFrom = (config: Config): RouteLimitSettings => ({
+  mailPerHour: config.RATE_LIMIT_MAIL_PER_HOUR,
+  passwordPerMinute: config.RATE_LIMIT_PASSWORD_PER_MINUTE,
+  codePerMinute: config.RATE_LIMIT_CODE_PER_MINUTE,
+  oauthPerMinute: config.RATE_LIMIT_OAUTH_PER_MINUTE,
+});
+
 /** Where one client stands in one budget after a request was counted. */
-export interface Quota {
+interface Quota {
   limit: number;
   remaining: number;
   windowSeconds: number;

@@ -1,12 +1,23 @@
 import { createSigner, createVerifier } from "fast-jwt";
+import type { RuntimeConfig } from "../config/load";
 import type { Clock } from "../lib/clock";
 
-export interface AccessClaims {
+interface AccessClaims {
   userId: number;
   email: string;
   /** The session the token belongs to; a revoked session's tokens are refused. */
   sessionId: string;
 }
+
+interface TokenSettings {
+  secret: string;
+  expireMinutes: number;
+}
+
+export const tokenSettingsFrom = (config: RuntimeConfig): TokenSettings => ({
+  secret: config.SECRET_KEY,
+  expireMinutes: config.ACCESS_TOKEN_EXPIRE_MINUTES,
+});
 
 export type TokenIssuer = ReturnType<typeof createTokenIssuer>;
 
@@ -19,7 +30,7 @@ const SESSION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12
  * path, on every authenticated request and sign-in. Only HS256 is accepted. `exp` is checked here against the
  * service's clock (fast-jwt's own check reads the wall clock), with jose's rule: expired once `exp <= now`.
  */
-export function createTokenIssuer({ secret, expireMinutes, clock }: { secret: string; expireMinutes: number; clock: Clock }) {
+export function createTokenIssuer({ secret, expireMinutes, clock }: TokenSettings & { clock: Clock }) {
   const key = Buffer.from(secret, "utf8");
   const sign = createSigner({ key, algorithm: "HS256" });
   const verify = createVerifier({

@@ -9,6 +9,7 @@ import { queryRows } from "../../src/db/rows";
 import { buildDeps, type Deps } from "../../src/deps";
 import { createLogger } from "../../src/lib/log";
 import type { MailCatcher } from "../../src/mail/catcher";
+import type { SessionTokens } from "../../src/modules/sessions/model";
 import type { RedisClient } from "../../src/cache/redis";
 import { createFakeClock } from "./clock";
 import { createTestDatabase, type TestDatabase } from "./database";
@@ -18,13 +19,6 @@ import { jsonOrText } from "./http-client";
 import { clientBudgets, loginGuard } from "./limits";
 import { leaseSharedRedisCluster, type RedisCluster } from "./redis-cluster";
 import { readMail, smtpEnv, startSmtpInbox, type SmtpInbox } from "./smtp-inbox";
-
-export interface SessionTokens {
-  access_token: string;
-  token_type: "bearer";
-  refresh_token: string;
-  expires_in: number;
-}
 
 export const TEST_SECRET = "test-secret-key-that-is-long-enough-0123456789";
 

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { AUDIT_EVENTS } from "../../audit/events";
 import { emailField, passwordField, profileResponse } from "../auth/model";
 
-export const ADMIN_PAGE_MAX = 200;
+const ADMIN_PAGE_MAX = 200;
 
 export const userView = profileResponse;
 
@@ -71,7 +71,7 @@ export const auditListQuery = z.object({
   email: emailField.optional().meta({ description: "Only events about this address." }),
 });
 
-export const auditView = z.object({
+const auditView = z.object({
   id: z.number().int(),
   created_at: z.string().meta({ format: "date-time" }),
   event: z.string(),

@@ -1,4 +1,5 @@
 import type { AuditLog } from "../../audit/log";
+import type { Config } from "../../config/load";
 import { appError } from "../../errors";
 import { HTTP_ERRORS } from "../../errors/http";
 import type { ClientInfo } from "../../lib/client-info";
@@ -6,7 +7,7 @@ import type { Logger } from "../../lib/log";
 import type { Mailer } from "../../mail/mailer";
 import { verificationCodeMail, type MailContent } from "../../mail/templates";
 import type { IssueOptions, OtpService } from "../../otp/service";
-import type { OtpPurpose, SendClass } from "../../otp/store";
+import type { OtpPurpose } from "../../otp/store";
 
 const MAIL_REASON: Record<OtpPurpose, string> = {
   register: "Enter it to confirm your email address.",
@@ -14,7 +15,7 @@ const MAIL_REASON: Record<OtpPurpose, string> = {
   reset: "Enter it to choose a new password.",
 };
 
-export interface CodeDeliverySettings {
+interface CodeDeliverySettings {
   otpTtlSeconds: number;
   /**
    * Send after answering: the answer then takes as long whether or not a mail goes out, so it does not tell
@@ -23,9 +24,30 @@ export interface CodeDeliverySettings {
   mailAfterAnswer: boolean;
 }
 
+export const codeDeliverySettingsFrom = (config: Config): CodeDeliverySettings => ({
+  otpTtlSeconds: config.OTP_EXPIRE_SECONDS,
+  mailAfterAnswer: config.HIDE_ACCOUNT_EXISTENCE,
+});
+
+/** When a mail leaves: `afterAnswer` overrides the setting (a mail whose outcome the answer never depends on). */
+interface MailTiming {
+  afterAnswer?: boolean;
+}
+
+/** A code issued (the send limits said yes) and not yet mailed: mail it, or take it back. */
+interface IssuedCode {
+  /** Mails the code; one nobody received is withdrawn and the cooldown of its send class lifted. */
+  mail(client?: ClientInfo, timing?: MailTiming): Promise<void>;
+  /** Takes the code back (it will not be mailed), lifting the cooldown of its send class. */
+  withdraw(): Promise<void>;
+}
+
 export type CodeDelivery = ReturnType<typeof createCodeDelivery>;
 
-/** Mails codes (and notices), withdrawing a code nobody received. */
+/**
+ * A code's life outside its check: the only place that issues codes (under the send limits of their class),
+ * mails them, and withdraws a code nobody received. Also mails the notices, under the same rules of timing.
+ */
 export function createCodeDelivery({
   otp,
   mailer,
@@ -50,38 +72,39 @@ export function createCodeDelivery({
     }
   }
 
-  /** Awaits the mail (503 if it fails), or with `later` sends it after the answer. */
-  function send(later: boolean, run: () => Promise<void>): Promise<void> {
-    if (!later) return run();
+  /** Awaits the mail (503 if it fails), or sends it after the answer. */
+  function send({ afterAnswer = settings.mailAfterAnswer }: MailTiming, run: () => Promise<void>): Promise<void> {
+    if (!afterAnswer) return run();
     run().catch(() => {
       // Logged and audited by deliver(); nobody is waiting for the answer any more.
     });
     return Promise.resolve();
   }
 
-  /** Mails a code already issued; a code nobody received is withdrawn and the cooldown of its class lifted. */
-  const mailCode = (
-    email: string,
-    purpose: OtpPurpose,
-    code: string,
-    client?: ClientInfo,
-    later = settings.mailAfterAnswer,
-    sendClass: SendClass = "open",
-  ) =>
-    send(later, () =>
-      deliver(email, verificationCodeMail(code, settings.otpTtlSeconds, MAIL_REASON[purpose]), purpose, client, () =>
-        otp.withdrawOtp(email, purpose, code, sendClass),
-      ),
-    );
+  /**
+   * Issues a code now (429 when the send limits of its class say no) to mail later or withdraw: a caller that
+   * must know the limits allow a code before it changes anything (register) issues first and mails after.
+   */
+  async function issue(email: string, purpose: OtpPurpose, options: IssueOptions = {}): Promise<IssuedCode> {
+    const code = await otp.issueOtp(email, purpose, options);
+    const withdraw = () => otp.withdrawOtp(email, purpose, code, options.sendClass);
+    return {
+      mail: (client, timing = {}) =>
+        send(timing, () =>
+          deliver(email, verificationCodeMail(code, settings.otpTtlSeconds, MAIL_REASON[purpose]), purpose, client, withdraw),
+        ),
+      withdraw,
+    };
+  }
 
   return {
-    mailCode,
+    issue,
     /** Issues a code (429 when the send limits say no) and mails it. */
-    async sendNewCode(email: string, purpose: OtpPurpose, client?: ClientInfo, options: IssueOptions = {}): Promise<void> {
-      await mailCode(email, purpose, await otp.issueOtp(email, purpose, options), client, settings.mailAfterAnswer, options.sendClass);
+    async issueAndMail(email: string, purpose: OtpPurpose, client?: ClientInfo, options: IssueOptions = {}): Promise<void> {
+      await (await issue(email, purpose, options)).mail(client);
     },
     /** Mails a notice (no code) under the same rules of timing. */
-    sendNotice: (email: string, content: MailContent, kind: string, client?: ClientInfo, later = settings.mailAfterAnswer) =>
-      send(later, () => deliver(email, content, kind, client, async () => {})),
+    sendNotice: (email: string, content: MailContent, kind: string, client?: ClientInfo, timing: MailTiming = {}) =>
+      send(timing, () => deliver(email, content, kind, client, async () => {})),
   };
 }

@@ -17,7 +17,7 @@ export const codeField = z
 export const registerBody = z.object({ email: emailField, password: passwordField });
 export const loginBody = registerBody;
 /** Hands back the token of the step that mailed the code; optional, as the original's clients do not send it. */
-export const otpTokenField = z
+const otpTokenField = z
   .string()
   .min(16)
   .max(64)
@@ -33,7 +33,7 @@ export const registerResponse = messageResponse.extend({
       "and a sign-in right after needs no second code. Without it the password always needs a code to sign in.",
   }),
 });
-export const refreshTokenField = z.string().min(16).max(128).meta({ description: "The refresh token from the last sign-in or refresh." });
+const refreshTokenField = z.string().min(16).max(128).meta({ description: "The refresh token from the last sign-in or refresh." });
 export const refreshBody = z.object({ refresh_token: refreshTokenField });
 
 export const verifyOtpResponse = sessionTokensResponse.extend({ message: z.string() });
@@ -46,5 +46,4 @@ export const profileResponse = z.object({
   auth_provider: z.string(),
 });
 
-export type RegisterBody = z.infer<typeof registerBody>;
 export type ProfileResponse = z.infer<typeof profileResponse>;

@@ -1,7 +1,14 @@
-export interface PasswordSettings {
+import type { Config } from "../../config/load";
+
+interface PasswordSettings {
   memoryKib: number;
   timeCost: number;
 }
+
+export const passwordSettingsFrom = (config: Config): PasswordSettings => ({
+  memoryKib: config.PASSWORD_MEMORY_KIB,
+  timeCost: config.PASSWORD_TIME_COST,
+});
 
 export type PasswordHasher = ReturnType<typeof createPasswordHasher>;
 

@@ -1,4 +1,5 @@
 import type { AuditLog } from "../../audit/log";
+import type { Config } from "../../config/load";
 import { appError } from "../../errors";
 import { ACCOUNT_ERRORS } from "../../errors/account";
 import { AUTH_ERRORS } from "../../errors/auth";
@@ -10,7 +11,8 @@ import type { OtpService } from "../../otp/service";
 import type { OtpPurpose } from "../../otp/store";
 import { providerLabel } from "../oauth/providers";
 import type { SignInProof } from "../sessions/repository";
-import type { SessionService, SessionTokens } from "../sessions/service";
+import type { SessionTokens } from "../sessions/model";
+import type { SessionService } from "../sessions/service";
 import type { CodeDelivery } from "./code-delivery";
 import { AUTH_MESSAGES as M } from "./messages";
 import type { ProfileResponse } from "./model";
@@ -18,15 +20,21 @@ import type { PasswordHasher } from "./password";
 import { toUserView } from "./user-view";
 import type { UserRepository } from "./users";
 
-export interface AuthSettings {
+interface AuthSettings {
   recheckAfterMinutes: number;
   /** HIDE_ACCOUNT_EXISTENCE: answer alike whether or not an address has an account. */
   hideAccountExistence: boolean;
 }
 
+export const authSettingsFrom = (config: Config): AuthSettings => ({
+  recheckAfterMinutes: config.otpRecheckMinutes,
+  hideAccountExistence: config.HIDE_ACCOUNT_EXISTENCE,
+});
+
 export interface AuthServiceDeps {
   users: UserRepository;
-  otp: OtpService;
+  /** Checking codes and otp_tokens; issuing, mailing and withdrawing codes is `codes`' alone. */
+  otp: Omit<OtpService, "issueOtp" | "withdrawOtp">;
   codes: CodeDelivery;
   passwords: PasswordHasher;
   sessions: SessionService;
@@ -37,7 +45,7 @@ export interface AuthServiceDeps {
 
 export type AuthService = ReturnType<typeof createAuthService>;
 
-export interface RegisterResult {
+interface RegisterResult {
   message: string;
   otp_token: string;
 }
@@ -59,7 +67,7 @@ export function createAuthService({ users, otp, codes, passwords, sessions, audi
     then?: () => Promise<unknown>,
   ): Promise<never> {
     const token = otp.newOtpToken();
-    await codes.sendNewCode(user.email, "recheck", client, { sendClass: "gated", token, passwordVersion: user.passwordVersion });
+    await codes.issueAndMail(user.email, "recheck", client, { sendClass: "gated", token, passwordVersion: user.passwordVersion });
     await then?.();
     audit.record({ event: "recheck_required", outcome: "success", userId: user.id, email: user.email, client });
     throw recheckRequired(token);
@@ -78,16 +86,16 @@ export function createAuthService({ users, otp, codes, passwords, sessions, audi
         const passwordHash = await passwords.hash(password);
         const token = otp.newOtpToken();
         // Send limits are checked before the account changes, so a refused request changes nothing.
-        const code = await otp.issueOtp(email, "register");
+        const code = await codes.issue(email, "register");
         const saved = existing?.isVerified
           ? null
           : await users.saveRegistration(email, passwordHash, otp.hashOtpToken(token), new Date(clock.now())).catch(async (error) => {
-              await otp.withdrawOtp(email, "register", code);
+              await code.withdraw();
               throw error;
             });
         if (!saved) {
           if (!hide) {
-            await otp.withdrawOtp(email, "register", code);
+            await code.withdraw();
             throw appError(ACCOUNT_ERRORS.emailTaken);
           }
           // The owner hears of the attempt; the caller gets the answer a new address gets (a token bound to nothing).
@@ -96,7 +104,7 @@ export function createAuthService({ users, otp, codes, passwords, sessions, audi
           return { message: M.codeSent, otp_token: token };
         }
         subject.userId = saved.id;
-        await codes.mailCode(email, "register", code, client);
+        await code.mail(client);
         return { message: M.codeSent, otp_token: token };
       }),
 
@@ -132,14 +140,15 @@ export function createAuthService({ users, otp, codes, passwords, sessions, audi
     async resendOtp(email: string, client: ClientInfo): Promise<string> {
       const user = await users.findByEmail(email);
       if (user && !user.isVerified) {
-        await codes.sendNewCode(email, "register", client);
+        await codes.issueAndMail(email, "register", client);
       } else if (user && (await otp.hasPendingOtp(email, "recheck"))) {
         // Only a re-check that a correct password started can be resent; otherwise a code would bypass it.
         // Anyone can ask for this, so it uses the open budget and keeps the step's binding and password version.
-        await codes.sendNewCode(email, "recheck", client, { keepBinding: true, passwordVersion: user.passwordVersion });
+        await codes.issueAndMail(email, "recheck", client, { keepBinding: true, passwordVersion: user.passwordVersion });
       } else if (hide) {
-        // Nothing to send, but the send limits run as for any address, so they do not tell either.
-        await otp.issueOtp(email, "register");
+        // Nothing to send, but the send limits run as for any address, so they do not tell either: a code is
+        // issued (and never mailed) as for an address with an unverified account.
+        await codes.issue(email, "register");
       } else if (!user) {
         throw appError(ACCOUNT_ERRORS.userNotFound);
       } else {

@@ -15,7 +15,7 @@ const caughtMail = z.object({
   html: z.string(),
 });
 
-export const mailboxResponse = z.object({ messages: z.array(caughtMail) });
+const mailboxResponse = z.object({ messages: z.array(caughtMail) });
 
 const LOOPBACK_HOST = /^(127\.0\.0\.1|localhost|\[::1\])(?::(\d{1,5}))?$/i;
 
@@ -23,7 +23,7 @@ const LOOPBACK_HOST = /^(127\.0\.0\.1|localhost|\[::1\])(?::(\d{1,5}))?$/i;
  * True when a Host header names a loopback address at `port` (no port: 80). `port` is undefined for a request
  * handled in-process, which came through no socket.
  */
-export function isLoopbackHost(host: string, port: number | undefined): boolean {
+function isLoopbackHost(host: string, port: number | undefined): boolean {
   const match = LOOPBACK_HOST.exec(host);
   return match !== null && (port === undefined || Number(match[2] ?? 80) === port);
 }

@@ -1,28 +1,6 @@
 import { Elysia } from "elysia";
 import { z } from "zod";
-
-export interface ReadinessCheck {
-  name: string;
-  check(): Promise<void>;
-}
-
-const CHECK_TIMEOUT_MS = 1500;
-
-async function passesInTime(check: () => Promise<void>): Promise<boolean> {
-  let timer: Timer | undefined;
-  const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), CHECK_TIMEOUT_MS)));
-  try {
-    return await Promise.race([
-      check().then(
-        () => true,
-        () => false,
-      ),
-      timeout,
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
+import { checkReadiness, type ReadinessCheck } from "../../lib/readiness";
 
 const readiness = z.object({ status: z.enum(["ok", "unavailable"]), checks: z.record(z.string(), z.enum(["ok", "unavailable"])) });
 
@@ -35,9 +13,7 @@ export const healthRoutes = (checks: ReadinessCheck[]) =>
     .get(
       "/ready",
       async ({ status }) => {
-        const results = await Promise.all(checks.map(({ check }) => passesInTime(check)));
-        const report = Object.fromEntries(checks.map(({ name }, i) => [name, results[i] ? "ok" : "unavailable"] as const));
-        const down = checks.filter((_, i) => !results[i]).map(({ name }) => name);
+        const { report, down } = await checkReadiness(checks);
         if (down.length === 0) return { status: "ok" as const, checks: report };
         return status(503, { detail: `Not ready: ${down.join(" and ")} unavailable.`, status: "unavailable" as const, checks: report });
       },

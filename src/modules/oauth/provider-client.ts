@@ -6,12 +6,12 @@ import type { Logger } from "../../lib/log";
 import type { ProviderDefinition } from "./providers";
 
 /** Who the provider says signed in; `email` is set only when the provider says the address is verified. */
-export interface ProviderIdentity {
+interface ProviderIdentity {
   providerUserId: string;
   verifiedEmail: string | null;
 }
 
-export interface CodeExchange {
+interface CodeExchange {
   code: string;
   state: string;
   redirectUri: string;

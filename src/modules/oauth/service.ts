@@ -1,10 +1,12 @@
 import * as oauth from "oauth4webapi";
 import type { AuditLog } from "../../audit/log";
+import type { RuntimeConfig } from "../../config/load";
 import { appError } from "../../errors";
 import { ACCOUNT_ERRORS } from "../../errors/account";
 import { OAUTH_ERRORS } from "../../errors/oauth";
 import type { ClientInfo } from "../../lib/client-info";
 import type { Clock } from "../../lib/clock";
+import { deriveKey } from "../../lib/crypto";
 import type { Logger } from "../../lib/log";
 import type { User } from "../../db/schema";
 import { isUniqueViolation } from "../../db/errors";
@@ -16,7 +18,7 @@ import { isOAuthProviderName, providerLabel, type OAuthProviderName, type Provid
 import { createStateSigner } from "./state";
 import type { OAuthStateStore } from "./state-store";
 
-export interface OAuthServiceDeps {
+interface OAuthServiceDeps {
   providers: Record<OAuthProviderName, ProviderDefinition>;
   store: OAuthStateStore;
   accounts: OAuthAccountRepository;
@@ -25,8 +27,19 @@ export interface OAuthServiceDeps {
   audit: AuditLog;
   clock: Clock;
   log: Logger;
-  settings: { stateKey: string; stateTtlSeconds: number };
+  settings: OAuthSettings;
 }
+
+interface OAuthSettings {
+  /** Key of the signed state (derived from SECRET_KEY). */
+  stateKey: string;
+  stateTtlSeconds: number;
+}
+
+export const oauthSettingsFrom = (config: RuntimeConfig): OAuthSettings => ({
+  stateKey: deriveKey(config.SECRET_KEY, "oauth-state"),
+  stateTtlSeconds: config.OAUTH_STATE_TTL_SECONDS,
+});
 
 export type OAuthService = ReturnType<typeof createOAuthService>;
 

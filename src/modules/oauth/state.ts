@@ -45,5 +45,3 @@ export function createStateSigner({ key, clock, ttlSeconds }: { key: string; clo
     },
   };
 }
-
-export type StateSigner = ReturnType<typeof createStateSigner>;

@@ -17,7 +17,7 @@ export function createPasswordService(deps: Omit<AuthServiceDeps, "settings">) {
   const { users, otp, codes, passwords, sessions, audit, clock } = deps;
   // The password is changed either way: the notice goes after the answer, and a lost one is only logged.
   const notify = (email: string, how: "reset" | "change", client: ClientInfo) =>
-    codes.sendNotice(email, passwordChangedMail(how), "password_changed", client, true);
+    codes.sendNotice(email, passwordChangedMail(how), "password_changed", client, { afterAnswer: true });
 
   return {
     /**
@@ -29,8 +29,8 @@ export function createPasswordService(deps: Omit<AuthServiceDeps, "settings">) {
       audit.track("password_reset_requested", { email, client }, async (subject) => {
         const user = await users.findByEmail(email);
         subject.userId = user?.id;
-        const code = await otp.issueOtp(email, "reset");
-        if (canReset(user)) await codes.mailCode(email, "reset", code, client, true);
+        const code = await codes.issue(email, "reset");
+        if (canReset(user)) await code.mail(client, { afterAnswer: true });
         else subject.detail = user ? "account_disabled" : "no_account";
         return M.resetCodeSent;
       }),

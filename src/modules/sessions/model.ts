@@ -8,9 +8,11 @@ export const sessionTokensResponse = z.object({
   expires_in: z.number().int().meta({ description: "Seconds until the access token expires.", example: 1800 }),
 });
 
+export type SessionTokens = z.infer<typeof sessionTokensResponse>;
+
 export const sessionParams = z.object({ id: z.uuid().meta({ description: "A session id from GET /auth/sessions." }) });
 
-export const sessionView = z.object({
+const sessionView = z.object({
   id: z.string(),
   created_at: z.string().meta({ format: "date-time" }),
   last_used_at: z.string().meta({ format: "date-time" }),

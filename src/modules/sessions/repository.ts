@@ -20,7 +20,7 @@ export type SignInProof =
   | { kind: "password"; passwordVersion: number }
   | { kind: "none" };
 
-export interface NewSession {
+interface NewSession {
   id: string;
   userId: number;
   refreshTokenHash: string;
@@ -31,7 +31,7 @@ export interface NewSession {
   proof: SignInProof;
 }
 
-export interface Rotation {
+interface Rotation {
   oldHash: string;
   newHash: string;
   now: Date;

@@ -1,5 +1,6 @@
 import type { RedisClient } from "../../cache/redis";
 import { callRedis } from "../../cache/redis-calls";
+import type { Config } from "../../config/load";
 import type { Clock } from "../../lib/clock";
 
 /**
@@ -17,6 +18,9 @@ export interface RevocationStore {
 }
 
 export type RecentlyRevoked = () => Promise<string[]>;
+
+/** How long a revocation is kept: it must outlive every access token issued before it; a minute more covers clock skew. */
+export const revocationTtlMsFrom = (config: Config) => (config.ACCESS_TOKEN_EXPIRE_MINUTES + 1) * 60_000;
 
 // One hash tag for all of them: the marker and an entry are read with one MGET, also on Redis Cluster.
 const key = (sessionId: string) => `revoked-session:{revoked}:${sessionId}`;

@@ -1,17 +1,19 @@
 import type { AuditLog } from "../../audit/log";
+import type { RuntimeConfig } from "../../config/load";
 import { appError } from "../../errors";
 import { ACCOUNT_ERRORS } from "../../errors/account";
 import { OTP_ERRORS } from "../../errors/otp";
 import { SESSION_ERRORS } from "../../errors/sessions";
 import type { ClientInfo } from "../../lib/client-info";
 import type { Clock } from "../../lib/clock";
-import { hmacHex, randomToken } from "../../lib/crypto";
+import { deriveKey, hmacHex, randomToken } from "../../lib/crypto";
 import type { Logger } from "../../lib/log";
 import type { TokenIssuer } from "../../tokens/access-token";
+import type { SessionTokens } from "./model";
 import type { RefreshRefusal, SessionRepository, SignInProof } from "./repository";
 import type { RevocationStore } from "./revocations";
 
-export interface SessionSettings {
+interface SessionSettings {
   /** Key of the refresh token hashes (derived from SECRET_KEY). */
   refreshTokenKey: string;
   refreshTokenExpireDays: number;
@@ -19,14 +21,13 @@ export interface SessionSettings {
   recheckAfterMinutes: number;
 }
 
-export interface SessionTokens {
-  access_token: string;
-  token_type: "bearer";
-  refresh_token: string;
-  expires_in: number;
-}
+export const sessionSettingsFrom = (config: RuntimeConfig): SessionSettings => ({
+  refreshTokenKey: deriveKey(config.SECRET_KEY, "refresh-token-hash"),
+  refreshTokenExpireDays: config.REFRESH_TOKEN_EXPIRE_DAYS,
+  recheckAfterMinutes: config.otpRecheckMinutes,
+});
 
-export type RefreshOutcome =
+type RefreshOutcome =
   | { ok: true; tokens: SessionTokens }
   | { ok: false; recheck: { userId: number; email: string; sessionId: string; passwordVersion: number } };
 
@@ -34,9 +35,8 @@ const DAY_MS = 86_400_000;
 
 export type SessionService = ReturnType<typeof createSessionService>;
 
-/** Sessions: opening one per sign-in, rotating refresh tokens (with reuse detection), listing and ending them. */
 /** Why sessions ended, as the audit log records it. */
-export type RevocationReason =
+type RevocationReason =
   | "logout"
   | "revoked_by_user"
   | "refresh_token_reused"
@@ -47,6 +47,7 @@ export type RevocationReason =
   | "admin_password"
   | "admin_delete";
 
+/** Sessions: opening one per sign-in, rotating refresh tokens (with reuse detection), listing and ending them. */
 export function createSessionService({
   repository,
   revocations,
