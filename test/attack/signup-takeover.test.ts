@@ -1,4 +1,5 @@
 import { describe, expect, test } from "bun:test";
+import { sql } from "drizzle-orm";
 import { uniqueEmail } from "../support/env";
 import { CORE_BACKENDS } from "../support/harness";
 import { servedForSuite } from "../support/listening";
@@ -80,6 +81,18 @@ describe.each(CORE_BACKENDS)("sign-up takeover (%s)", (backend) => {
     ).toBe(200);
     expect(await loginStatus(email, ATTACKER_PASSWORD)).toBe(401);
     expect(await loginStatus(email, VICTIM_PASSWORD)).toBe(200);
+  });
+
+  test("logins with the password of an unverified account, repeated, keep one binding of it, not one per login", async () => {
+    const email = uniqueEmail("bound-often");
+    await post("/auth/register", { email, password: ATTACKER_PASSWORD });
+    const answers = [];
+    for (let i = 0; i < 5; i++) answers.push(await post("/auth/login", { email, password: ATTACKER_PASSWORD }));
+    expect(answers.map((answer) => answer.body.code)).toEqual(Array(5).fill("email_not_verified"));
+    const [row] = await suite.h.rows<{ n: number }>(
+      sql`select count(*)::int as n from registrations r join users u on u.id = r.user_id where u.email = ${email}`,
+    );
+    expect(row!.n).toBe(1);
   });
 
   test("squatting, resend variant: V presses resend and verifies A's registration; A's password still gets no session", async () => {

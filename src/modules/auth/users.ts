@@ -53,9 +53,21 @@ export function createUserRepository(db: Database) {
       return row ?? null;
     },
 
-    /** Binds a token to the password an unverified account has now (a login proved it), as a registration would. */
+    /**
+     * Binds a token to the password an unverified account has now (a login proved it), as a registration would.
+     * It replaces the earlier bindings of this very password: logins are not send-limited like registrations,
+     * so repeating one must not grow the table.
+     */
     async bindRegistration(userId: number, passwordHash: string, tokenHash: string, at: Date): Promise<void> {
-      await db.insert(registrations).values({ tokenHash, userId, passwordHash, createdAt: at });
+      await queryRows(
+        db,
+        sql`
+        with replaced as (
+          delete from ${registrations} where user_id = ${userId} and password_hash = ${passwordHash}
+        )
+        insert into ${registrations} (token_hash, user_id, password_hash, created_at)
+        values (${tokenHash}, ${userId}, ${passwordHash}, ${at.toISOString()}::timestamptz)`,
+      );
     },
 
     /**
