@@ -40,6 +40,8 @@ export async function openEnvironment(label: string, extraEnv: Record<string, st
   const sink = await startMailSink();
   const serviceEnv: Record<string, string> = {
     NODE_ENV: "production",
+    // Production's default is one worker per core; BENCH_WORKERS=1 measures a single process.
+    ...(process.env.BENCH_WORKERS ? { WORKERS: process.env.BENCH_WORKERS } : {}),
     LOG_FORMAT: "json",
     LOG_LEVEL: "info",
     DATABASE_URL: dbUrl.toString(),

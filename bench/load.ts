@@ -11,6 +11,8 @@ export interface LoadSpec {
   seconds: number;
   /** A file with one JSON body per line; each is sent once. */
   bodiesFile?: string;
+  /** Send the bodies in turn, again and again, instead of each once (for inputs that are not single use). */
+  repeatBodies?: boolean;
   /** A file with one bearer token per line, used in turn. */
   tokensFile?: string;
   /** A pause before each request of a connection, for a probe that measures rather than floods. */
@@ -68,6 +70,7 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
         BENCH_METHOD: spec.method ?? "GET",
         BENCH_PATH: url.pathname,
         BENCH_BODIES: spec.bodiesFile ?? "",
+        BENCH_REPEAT: spec.repeatBodies ? "1" : "0",
         BENCH_TOKENS: spec.tokensFile ?? "",
         BENCH_DELAY_MS: String(spec.delayMs ?? 0),
         BENCH_THREADS: String(THREADS),

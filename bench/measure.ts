@@ -4,7 +4,7 @@ import { join } from "node:path";
 import type postgres from "postgres";
 import { PASSWORD_MEMORY_KIB, PASSWORD_TIME_COST } from "./environment";
 import { runLoad, type LoadResult, type LoadSpec } from "./load";
-import { cpuSeconds, type Running } from "./processes";
+import { cpuSeconds, type Running, withDescendants } from "./processes";
 
 export async function hashCeiling(seconds: number, concurrency: number): Promise<LoadResult> {
   const proc = Bun.spawn(["bun", join(import.meta.dir, "hash-ceiling.ts")], {
@@ -52,11 +52,13 @@ async function clientBackends(sql: postgres.Sql): Promise<number[]> {
  */
 export async function measured(service: Running, sql: postgres.Sql | null, spec: LoadSpec): Promise<LoadResult> {
   const backendPids = (db: postgres.Sql | null) => (db ? clientBackends(db) : Promise.resolve([]));
-  const pids = [service.pid, ...(await backendPids(sql))];
-  const before = [await cpuSeconds([service.pid]), await cpuSeconds(pids.slice(1))];
+  // The service's own processes: one, or a supervisor and its workers (WORKERS).
+  const servicePids = await withDescendants(service.pid);
+  const pids = [...(await backendPids(sql))];
+  const before = [await cpuSeconds(servicePids), await cpuSeconds(pids)];
   const result = await runLoad(spec);
   const morePids = (await backendPids(sql)).filter((pid) => !pids.includes(pid));
-  const after = [await cpuSeconds([service.pid]), await cpuSeconds([...pids.slice(1), ...morePids])];
+  const after = [await cpuSeconds(servicePids), await cpuSeconds([...pids, ...morePids])];
   const perRequest = (i: number) => (1000 * (after[i]! - before[i]!)) / Math.max(1, result.requests);
   return { ...result, cpuMs: { service: perRequest(0), postgres: perRequest(1) } };
 }

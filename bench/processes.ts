@@ -83,3 +83,20 @@ export async function cpuSeconds(pids: number[]): Promise<number> {
   }
   return ticks / 100;
 }
+
+/** `pid` and every process under it (the service's workers, when it runs more than one), as /proc lists them now. */
+export async function withDescendants(pid: number): Promise<number[]> {
+  const found = [pid];
+  for (let i = 0; i < found.length; i++) {
+    const tasks = new Bun.Glob("*/children").scan({ cwd: `/proc/${found[i]}/task`, onlyFiles: false });
+    try {
+      for await (const children of tasks) {
+        const text = await Bun.file(`/proc/${found[i]}/task/${children}`).text();
+        for (const child of text.split(" ").filter(Boolean)) found.push(Number(child));
+      }
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return found;
+}

@@ -3,12 +3,14 @@
 // same run (the bare Elysia handler, and Bun.password.verify with the same argon2id parameters).
 // `bun run bench -- --scale` adds the cost-growth figures (10 thousand and 1 million users, memory per
 // pending code in the in-process store). BENCH_SECONDS shortens every scenario (for trying the script).
+// After the main table, what each global hook costs (bench/hooks.ts; at most 5 s a load, BENCH_ONLY=hooks alone).
 import { mkdtemp, rm } from "node:fs/promises";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { describeMachine } from "./machine";
 import { ensureWrk } from "./load";
-import { runMainScenarios } from "./scenarios";
+import { runHookCosts } from "./hooks";
+import { runMainScenarios, wanted, wantsMainTable } from "./scenarios";
 import { runScale } from "./scale";
 
 ensureWrk();
@@ -17,7 +19,9 @@ const scale = process.argv.includes("--scale");
 const work = await mkdtemp(join(tmpdir(), "otp-auth-bench-"));
 try {
   console.log(await describeMachine());
-  if (!process.argv.includes("--scale-only")) console.log(`\n${await runMainScenarios({ seconds, work })}`);
+  if (!process.argv.includes("--scale-only") && wantsMainTable()) console.log(`\n${await runMainScenarios({ seconds, work })}`);
+  if (!process.argv.includes("--scale-only") && wanted("hooks"))
+    console.log(`\n${await runHookCosts({ seconds: Math.min(seconds, 5), work })}`);
   if (scale || process.argv.includes("--scale-only")) console.log(`\n${await runScale({ work })}`);
   console.log(
     `\nload average at the end: ${loadavg()

@@ -9,6 +9,7 @@ import { requestLog } from "./http/request-log";
 import { securityHeaders } from "./http/security-headers";
 import { adminRoutes } from "./modules/admin/routes";
 import { authRoutes } from "./modules/auth/routes";
+import { codeSignInRoutes } from "./modules/auth/code-sign-in-routes";
 import { clientConfigRoutes } from "./modules/client-config/routes";
 import { devMailboxRoutes } from "./modules/dev-mailbox/routes";
 import { healthRoutes } from "./modules/health/routes";
@@ -16,7 +17,10 @@ import { metricsRoutes } from "./modules/metrics/routes";
 import { uiRoutes } from "./modules/ui/routes";
 import { oauthRoutes } from "./modules/oauth/routes";
 import { passwordRoutes } from "./modules/passwords/routes";
+import { wellKnownRoutes } from "./modules/well-known/routes";
 import { sessionRoutes } from "./modules/sessions/routes";
+import { webhookRoutes } from "./modules/webhooks/routes";
+import { issuerFrom } from "./tokens/access-token";
 
 /** Composes the HTTP application from its dependencies; never listens (see cli/serve.ts). */
 export function createApp(deps: Deps) {
@@ -50,13 +54,34 @@ export function createApp(deps: Deps) {
       )
       .use(apiDocs())
       .use(healthRoutes(deps.readiness))
+      .use(
+        wellKnownRoutes(
+          {
+            publicUrl: config.PUBLIC_URL,
+            issuer: issuerFrom(config),
+            algorithm: config.JWT_ALGORITHM,
+            cacheSeconds: config.JWKS_CACHE_SECONDS,
+          },
+          deps.keyring ? deps.keyring.jwks : null,
+        ),
+      )
       .use(metricsRoutes({ metrics: deps.metrics, token: config.METRICS_TOKEN }))
       .use(authRoutes(deps.auth, context, deps.loginGuard))
+      .use(codeSignInRoutes(deps.codeSignIn, context))
       .use(sessionRoutes(deps.sessions, context))
       .use(passwordRoutes(deps.passwords, context))
       .use(
         adminRoutes(deps.admin, context, { email: config.ADMIN_EMAIL, password: config.ADMIN_PASSWORD }, deps.adminLoginGuard, (client) =>
           deps.audit.record({ event: "admin_auth", outcome: "failure", client }),
+        ),
+      )
+      .use(
+        webhookRoutes(
+          deps.webhooks,
+          context,
+          { email: config.ADMIN_EMAIL, password: config.ADMIN_PASSWORD },
+          deps.adminLoginGuard,
+          (client) => deps.audit.record({ event: "admin_auth", outcome: "failure", client }),
         ),
       )
       .use(

@@ -1,6 +1,7 @@
 import { createAuditLog, type AuditLog } from "./audit/log";
 import { createAuditRepository } from "./audit/repository";
 import { connectRedis, describeRedis, redisTargetOf, waitForRedis, type RedisClient, type RedisTarget } from "./cache/redis";
+import { channelName, subscribeChannels, type ChannelListener, type Subscriber } from "./cache/subscriber";
 import { embeddedDatabaseDir, type Config, type RuntimeConfig } from "./config/load";
 import { loadOrCreateSecretKey } from "./config/secret-key";
 import { connectDatabase, type DatabaseHandle } from "./db/client";
@@ -15,9 +16,13 @@ import { createSmtpMailer, smtpSettingsFrom, type Mailer } from "./mail/mailer";
 import { createAdminUserRepository } from "./modules/admin/repository";
 import { createAdminService, type AdminService } from "./modules/admin/service";
 import { codeDeliverySettingsFrom, createCodeDelivery } from "./modules/auth/code-delivery";
+import { codeSignInSettingsFrom, createCodeSignInService, type CodeSignInService } from "./modules/auth/code-sign-in";
+import { createCodeSignInAccounts } from "./modules/auth/code-sign-in-accounts";
 import { authSettingsFrom, createAuthService, type AuthService } from "./modules/auth/service";
 import { createPasswordHasher, passwordSettingsFrom } from "./modules/auth/password";
 import { createUserRepository } from "./modules/auth/users";
+import { createPushedProfiles, uncachedProfiles, type Profiles } from "./modules/auth/profile-cache";
+import { createPushedRevocationStore } from "./modules/sessions/pushed-revocations";
 import { createOAuthAccountRepository } from "./modules/oauth/accounts";
 import { createProviderClient } from "./modules/oauth/provider-client";
 import { defineProviders } from "./modules/oauth/providers";
@@ -29,6 +34,8 @@ import { createOtpService, otpSettingsFrom } from "./otp/service";
 import type { OtpStore } from "./otp/store";
 import { createPasswordService, type PasswordService } from "./modules/passwords/service";
 import { createSessionRepository } from "./modules/sessions/repository";
+import { createWebhookAdminService, type WebhookAdminService } from "./modules/webhooks/service";
+import { createWebhooks } from "./webhooks/setup";
 import {
   createMemoryRevocationStore,
   createRedisRevocationStore,
@@ -41,6 +48,8 @@ import type { OnRefused } from "./ratelimit/limiters";
 import { createLoginGuard, loginGuardSettingsFrom, type LoginGuard } from "./ratelimit/login-guard";
 import { createRouteLimits, routeLimitSettingsFrom, type RouteLimits } from "./ratelimit/route-limits";
 import { createTokenIssuer, tokenSettingsFrom, type TokenIssuer } from "./tokens/access-token";
+import type { Keyring } from "./tokens/keyring";
+import { keyringFor } from "./tokens/setup";
 
 export interface Deps {
   config: RuntimeConfig;
@@ -59,12 +68,17 @@ export interface Deps {
   mailCatcher: MailCatcher | null;
   mailer: Mailer;
   tokens: TokenIssuer;
+  /** The asymmetric signing keys (kept in the database); null under HS256, whose key is SECRET_KEY. */
+  keyring: Keyring | null;
   sessions: SessionService;
   audit: AuditLog;
   auth: AuthService;
+  codeSignIn: CodeSignInService;
   passwords: PasswordService;
   admin: AdminService;
   oauth: OAuthService;
+  /** The admin API of webhooks; the worker that sends them runs from buildDeps until close(). */
+  webhooks: WebhookAdminService;
   /** Per-client-IP budgets of the `rateLimit` macro; in Redis, or in this process without it. */
   routeLimits: RouteLimits;
   /** Password-guessing protection around the login. */
@@ -109,26 +123,53 @@ async function openRedis(target: RedisTarget, config: Config, log: Logger): Prom
 interface Stores {
   otp: OtpStore;
   revocations: RevocationStore;
+  /** The profiles /auth/me answers with (see modules/auth/profile-cache.ts). */
+  profiles: Profiles;
   oauthStates: OAuthStateStore;
   /** Where the rate limiters (per-client budgets, login guards) count: Redis, or this process (null). */
   limiters: RedisClient | null;
+  /** The connection that keeps this process's copies of revocations and profiles current; null without Redis. */
+  subscriber: Subscriber | null;
+  close(): void;
 }
 
 /** The one place that picks Redis or the in-process stores. */
-function buildStores(redis: RedisClient | null, clock: Clock, revoked: { ttlMs: number; recentlyRevoked: RecentlyRevoked }): Stores {
+function buildStores(
+  redis: RedisClient | null,
+  { clock, log, keyPrefix }: { clock: Clock; log: Logger; keyPrefix: string },
+  revoked: { ttlMs: number; recentlyRevoked: RecentlyRevoked },
+): Stores {
   if (redis) {
+    const channels = { revocations: channelName(keyPrefix, "revoked-sessions"), users: channelName(keyPrefix, "users-changed") };
+    const source = createRedisRevocationStore(redis, revoked.ttlMs, revoked.recentlyRevoked, { clock, channel: channels.revocations });
+    const revocations = createPushedRevocationStore({ source, clock, ttlMs: revoked.ttlMs, log });
+    const profiles = createPushedProfiles(redis, channels.users);
+    const listeners: Record<string, ChannelListener> = {
+      [channels.revocations]: revocations.listener,
+      [channels.users]: profiles.listener,
+    };
+    const subscriber = subscribeChannels(redis, listeners, log);
     return {
       otp: createRedisOtpStore(redis),
-      revocations: createRedisRevocationStore(redis, revoked.ttlMs, revoked.recentlyRevoked),
+      revocations,
+      profiles,
       oauthStates: createRedisOAuthStateStore(redis, clock),
       limiters: redis,
+      subscriber,
+      close() {
+        subscriber.close();
+        revocations.close();
+      },
     };
   }
   return {
     otp: createMemoryOtpStore(),
     revocations: createMemoryRevocationStore(clock, revoked.ttlMs, revoked.recentlyRevoked),
+    profiles: uncachedProfiles,
     oauthStates: createMemoryOAuthStateStore(clock),
     limiters: null,
+    subscriber: null,
+    close() {},
   };
 }
 
@@ -145,12 +186,17 @@ export async function buildDeps(input: Config, overrides: DepOverrides = {}): Pr
   const database = await openDatabase(config, log);
   const redisTarget = redisTargetOf(config);
   const redis = redisTarget ? await openRedis(redisTarget, config, log) : null;
-  const sessionRepository = createSessionRepository(database.db);
+  const webhooks = createWebhooks({ db: database.db, config, log });
+  const sessionRepository = createSessionRepository(database.db, webhooks.outbox);
   const revocationTtlMs = revocationTtlMsFrom(config);
-  const stores = buildStores(redis, clock, {
-    ttlMs: revocationTtlMs,
-    recentlyRevoked: () => sessionRepository.listRevokedSince(new Date(clock.now() - revocationTtlMs)),
-  });
+  const stores = buildStores(
+    redis,
+    { clock, log, keyPrefix: config.REDIS_KEY_PREFIX },
+    {
+      ttlMs: revocationTtlMs,
+      recentlyRevoked: () => sessionRepository.listRevokedSince(new Date(clock.now() - revocationTtlMs)),
+    },
+  );
   const mailCatcher = config.backends.mail === "catcher" && !overrides.mailer ? await startMailCatcher() : null;
   const smtp = smtpSettingsFrom(config);
   const mailer = countingMailer(
@@ -161,7 +207,9 @@ export async function buildDeps(input: Config, overrides: DepOverrides = {}): Pr
   if (redis) metrics.watchRedis(() => redis.status === "ready");
 
   const otp = createOtpService({ store: stores.otp, clock, onVerify: metrics.otpVerified, settings: otpSettingsFrom(config) });
-  const tokens = createTokenIssuer({ ...tokenSettingsFrom(config), clock });
+  const keyring = keyringFor(config, database.db, clock, log);
+  await keyring?.start();
+  const tokens = createTokenIssuer({ settings: tokenSettingsFrom(config), keyring, clock });
   const audit = createAuditLog({ db: database.db, clock, log, settings: { flushDelayMs: 250, maxBatch: 200 } });
   const sessions = createSessionService({
     repository: sessionRepository,
@@ -172,22 +220,43 @@ export async function buildDeps(input: Config, overrides: DepOverrides = {}): Pr
     log,
     settings: sessionSettingsFrom(config),
   });
-  const users = createUserRepository(database.db);
+  const users = createUserRepository(database.db, webhooks.outbox);
   const passwords = createPasswordHasher(passwordSettingsFrom(config));
   const codes = createCodeDelivery({ otp, mailer, audit, log, settings: codeDeliverySettingsFrom(config) });
-  const auth = createAuthService({ users, otp, codes, passwords, sessions, audit, clock, settings: authSettingsFrom(config) });
+  const auth = createAuthService({
+    users,
+    otp,
+    codes,
+    passwords,
+    sessions,
+    audit,
+    clock,
+    settings: authSettingsFrom(config),
+    profiles: stores.profiles,
+  });
+  const codeSignIn = createCodeSignInService({
+    users,
+    accounts: createCodeSignInAccounts(database.db, webhooks.outbox),
+    otp,
+    codes,
+    sessions,
+    audit,
+    clock,
+    settings: codeSignInSettingsFrom(config),
+  });
   const passwordService = createPasswordService({ users, otp, codes, passwords, sessions, audit, clock });
   const admin = createAdminService({
-    users: createAdminUserRepository(database.db),
+    users: createAdminUserRepository(database.db, webhooks.outbox),
     auditEvents: createAuditRepository(database.db),
     passwords,
     sessions,
     audit,
+    profiles: stores.profiles,
   });
   const oauth = createOAuthService({
     providers: defineProviders(config),
     store: stores.oauthStates,
-    accounts: createOAuthAccountRepository(database.db),
+    accounts: createOAuthAccountRepository(database.db, webhooks.outbox),
     client: createProviderClient({ timeoutMs: 5000, log }),
     sessions,
     audit,
@@ -201,6 +270,7 @@ export async function buildDeps(input: Config, overrides: DepOverrides = {}): Pr
   const adminLoginGuard = createLoginGuard({ redis: stores.limiters, log, settings: loginGuardSettings, onRefused, name: "admin" });
   const readiness: ReadinessCheck[] = [{ name: "postgres", check: database.ping }];
   if (redisTarget) readiness.push({ name: describeRedis(redisTarget).check, check: stores.otp.ping });
+  webhooks.worker.start();
   return {
     config,
     clock,
@@ -211,19 +281,25 @@ export async function buildDeps(input: Config, overrides: DepOverrides = {}): Pr
     mailCatcher,
     mailer,
     tokens,
+    keyring,
     sessions,
     audit,
     auth,
+    codeSignIn,
     passwords: passwordService,
     admin,
     oauth,
+    webhooks: createWebhookAdminService({ ...webhooks, configured: webhooks.settings.configured }),
     routeLimits,
     loginGuard,
     adminLoginGuard,
     readiness,
     async close() {
+      await webhooks.worker.stop();
+      keyring?.close();
       await audit.flush();
       mailer.close();
+      stores.close();
       redis?.disconnect();
       await mailCatcher?.close();
       await database.close();

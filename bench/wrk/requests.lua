@@ -1,6 +1,6 @@
 -- wrk script of `bun run bench` (bench/load.ts writes the environment below).
 -- BENCH_METHOD, BENCH_PATH: the request line. BENCH_BODIES: a file with one JSON body per line, each sent
--- once (prepared codes and refresh tokens are single use). BENCH_TOKENS: a file with one bearer token per
+-- once (prepared codes and refresh tokens are single use) unless BENCH_REPEAT=1. BENCH_TOKENS: a file with one bearer token per
 -- line, used in turn. BENCH_DELAY_MS: a pause before each request of a connection (a light probe, not a
 -- flood). BENCH_THREADS: wrk's -t, so that each thread takes its own share of the bodies.
 -- done() prints one JSON line; "exhausted" counts requests sent after the bodies ran out (each is a reuse).
@@ -59,7 +59,7 @@ end
 function request()
   index = index + 1
   if index > count then
-    if #os.getenv("BENCH_BODIES") > 0 then exhausted = exhausted + 1 end
+    if #os.getenv("BENCH_BODIES") > 0 and os.getenv("BENCH_REPEAT") ~= "1" then exhausted = exhausted + 1 end
     index = 1
   end
   return prepared[index]

@@ -1,4 +1,4 @@
-// The page: sign in or register, enter the mailed code, reset a forgotten password. No framework, no build step.
+// The page: sign in (with a password or a mailed code) or register, enter the mailed code, reset a forgotten password. No framework, no build step.
 import { createAccount } from "./account.js";
 import { createApi, resolveApiBase } from "./api.js";
 import { createCodeBoxes } from "./code-boxes.js";
@@ -16,13 +16,15 @@ const boxes = createCodeBoxes($("code-boxes"));
 const account = createAccount({ session, lost: sessionLost, signOut, passwordProblem });
 const stop = { expiry() {}, resend() {}, send() {} };
 let mode = "login";
-let pending = null; // the code step: { email, purpose: "register" | "recheck" | "unverified" | "reset" }
+let pending = null; // the code step: { email, purpose: "register" | "recheck" | "unverified" | "reset" | "signin" }
 
 const MODES = { // title, lead, button, busy button
   login: ["Sign in", "Welcome back. Sign in with your email and password.", "Sign in", "Signing in…"],
   register: ["Create your account", "Sign up with your email address. We'll send you a code to confirm it.", "Create account", "Creating account…"],
   forgot: ["Reset your password", "Enter your account's email address. We'll send you a code to choose a new password.", "Send code", "Sending…"],
+  code: ["Sign in with a code", "Enter your email address. We'll send you a code to sign in, no password needed.", "Email me a code", "Sending…"],
 };
+const ADDRESS_ONLY = new Set(["forgot", "code"]); // modes that ask for the address alone
 const SESSION_ENDED = "Your session has ended. Please sign in again.";
 const COPIED_TAB = "This tab was copied from a signed-in tab, which keeps its session. Sign in to give this tab its own.";
 
@@ -35,8 +37,8 @@ function setMode(next) {
     tab.setAttribute("aria-selected", selected);
     tab.tabIndex = selected ? 0 : -1;
   }
-  $("view-auth").dataset.mode = next; // the forgot mode hides the tabs, the password and the providers
-  $("auth-form").setAttribute("aria-labelledby", next === "forgot" ? "auth-title" : `tab-${next}`);
+  $("view-auth").dataset.mode = next; // the forgot and code modes hide the tabs, the password and the providers
+  $("auth-form").setAttribute("aria-labelledby", ADDRESS_ONLY.has(next) ? "auth-title" : `tab-${next}`);
   $("auth-title").textContent = title;
   $("auth-lead").textContent = lead;
   stop.send();
@@ -45,6 +47,7 @@ function setMode(next) {
   $("password").autocomplete = register ? "new-password" : "current-password";
   $("password-rules").hidden = !register;
   $("forgot").hidden = register;
+  $("code-option").hidden = next !== "login";
   $("password").setAttribute("aria-describedby", register ? "password-rules auth-error" : "auth-error");
   document.title = `${title} · otp-auth`;
   showError("auth-error", "", null, false);
@@ -60,7 +63,7 @@ function passwordProblem(password, what = "your password") {
 function authProblem(email, password) {
   if (!email) return ["Enter your email address.", "email"];
   if (!$("email").checkValidity()) return ["Enter a valid email address, like name@example.com.", "email"];
-  if (mode === "forgot") return;
+  if (ADDRESS_ONLY.has(mode)) return;
   if (!password) return ["Enter your password.", "password"];
   if (mode === "register" && passwordProblem(password)) return [passwordProblem(password), "password"];
 }
@@ -82,7 +85,8 @@ async function submitAuth(event) {
       else if (mode === "register") {
         const { message, otp_token } = await api.post("/auth/register", { email, password });
         enterCodeStep(email, "register", message, otp_token);
-      } else enterCodeStep(email, "reset", (await api.post("/auth/password/forgot", { email })).message);
+      } else if (mode === "code") enterCodeStep(email, "signin", (await api.post("/auth/code/send", { email })).message);
+      else enterCodeStep(email, "reset", (await api.post("/auth/password/forgot", { email })).message);
     } catch (error) {
       if (error.code === "otp_required") enterCodeStep(email, "recheck", error.detail, error.token);
       else if (error.code === "email_not_verified") enterCodeStep(email, "unverified", error.detail, error.token);
@@ -106,13 +110,14 @@ function renderCodeStep() {
     recheck: ["Confirm it's you", `For your security, enter the ${n}-digit code we just sent to `, "."],
     unverified: ["Verify your email", "", " is not verified yet. Send a code to it, then enter the code below."],
     reset: ["Choose a new password", `Enter the ${n}-digit code we sent to `, " and your new password."],
+    signin: ["Check your email", `Enter the ${n}-digit code we sent to `, " to sign in."],
   }[purpose];
   const strong = document.createElement("strong");
   strong.textContent = $("reset-user").value = email;
   $("code-lead").replaceChildren(before, strong, after);
   $("code-title").textContent = title;
   $("reset-field").hidden = purpose !== "reset";
-  $("code-submit").textContent = purpose === "reset" ? "Set new password" : "Verify";
+  $("code-submit").textContent = { reset: "Set new password", signin: "Sign in" }[purpose] ?? "Verify";
   document.title = `${title} · otp-auth`; // also when it changes on a visible step
 }
 
@@ -166,7 +171,8 @@ async function resend() {
   let wait = 0;
   await whileBusy(button, "Sending…", async () => {
     try {
-      say("code-status", (await api.post(purpose === "reset" ? "/auth/password/forgot" : "/auth/resend-otp", { email })).message);
+      const path = { reset: "/auth/password/forgot", signin: "/auth/code/send" }[purpose] ?? "/auth/resend-otp";
+      say("code-status", (await api.post(path, { email })).message);
       sent = true;
     } catch (error) {
       say("code-error", error.detail);
@@ -202,6 +208,7 @@ async function submitCode(event) {
   await whileBusy(button, reset ? "Saving…" : "Verifying…", async () => {
     try {
       if (reset) toSignIn((await api.post("/auth/password/reset", { email, code, new_password: password })).message, email);
+      else if (purpose === "signin") await enterSession(await api.post("/auth/code/sign-in", { email, code }));
       else {
         const answer = await api.post("/auth/verify-otp", { email, code, otp_token: pending.token });
         await enterSession(answer, answer.message);
@@ -292,9 +299,15 @@ function wire() {
     setMode("forgot");
     $("email").focus();
   });
+  on("code-option", "click", () => {
+    say("auth-status");
+    setMode("code");
+    $("email").focus();
+  });
   on("auth-back", "click", () => {
+    const from = mode;
     setMode("login");
-    $("forgot").focus();
+    $(from === "code" ? "code-option" : "forgot").focus();
   });
   on("code-form", "submit", submitCode);
   on("code-boxes", "input", () => boxes.setInvalid(false));

@@ -11,6 +11,8 @@ export const AUDIT_EVENTS = [
   "password_reset",
   "password_change",
   "oauth_sign_in",
+  "code_sign_in_requested",
+  "code_sign_in",
   "admin_auth",
   "admin_user_create",
   "admin_user_update",

@@ -7,6 +7,7 @@ import { SECRET_KEY_FILE } from "../config/secret-key";
 import type { CliContext } from "./context";
 import { redisTargetOf } from "../cache/redis";
 import { checkRedis } from "./doctor-redis";
+import { workerPlan } from "./workers";
 import { redactUrl, trustProxyWarning } from "./startup-report";
 
 interface Check {
@@ -82,6 +83,19 @@ async function checkSmtp(config: Config): Promise<Check> {
   }
 }
 
+/** How many server processes `serve` would run, and why one when more were asked for. */
+function workersCheck(config: Config): Check {
+  const { count, asked, reason } = workerPlan(config);
+  // A warning only when WORKERS was set: the production default (every core) quietly stays one process here.
+  if (reason)
+    return { name: "workers", ok: true, warn: config.WORKERS !== undefined, message: `1 process (WORKERS=${asked} ignored: ${reason})` };
+  return {
+    name: "workers",
+    ok: true,
+    message: count === 1 ? "1 server process" : `${count} server processes on one port, under a supervisor`,
+  };
+}
+
 async function runChecks(config: Config): Promise<Check[]> {
   const redis = redisTargetOf(config);
   const checks = await Promise.all([
@@ -112,6 +126,7 @@ export async function doctor({ env }: CliContext): Promise<number> {
   const checks: Check[] = [
     { name: "config", ok: true, message: `valid (NODE_ENV=${config.NODE_ENV}; ${secret})` },
     ...(proxy ? [{ name: "proxy", ok: true, warn: true, ...proxy }] : []),
+    workersCheck(config),
     ...(await runChecks(config)),
   ];
   for (const check of checks) {

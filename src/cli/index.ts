@@ -30,6 +30,11 @@ const COMMANDS: Record<string, Command> = {
     summary: "check the configuration and reach PostgreSQL, Redis and SMTP",
     run: async (c) => (await import("./doctor")).doctor(c),
   },
+  keys: {
+    usage: "keys list|rotate",
+    summary: "list the access-token signing keys, or rotate in a new one (--activate-in SECONDS)",
+    run: async (c) => (await import("./keys")).keysCommand(c),
+  },
   healthcheck: {
     usage: "healthcheck",
     summary: "exit 0 if the server on PORT answers /health (for containers)",
@@ -68,6 +73,8 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
         help: { type: "boolean", short: "h" },
         version: { type: "boolean", short: "v" },
         port: { type: "string", short: "p" },
+        // keys rotate's; handed on in the command's arguments.
+        "activate-in": { type: "string" },
       },
     });
   } catch (error) {
@@ -89,7 +96,11 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
     console.error(`Unknown command "${name}".\n\n${usage()}`);
     return 2;
   }
-  const context: CliContext = { args: positionals.slice(1), env: values.port === undefined ? env : { ...env, PORT: values.port } };
+  const activateIn = values["activate-in"] === undefined ? [] : ["--activate-in", values["activate-in"]];
+  const context: CliContext = {
+    args: [...positionals.slice(1), ...activateIn],
+    env: values.port === undefined ? env : { ...env, PORT: values.port },
+  };
   try {
     return await command.run(context);
   } catch (error) {

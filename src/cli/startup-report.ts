@@ -37,6 +37,15 @@ export function trustProxyWarning(config: Config): { message: string; fix: strin
   };
 }
 
+/** Without PUBLIC_URL the tokens' `iss` is a constant that says nothing of where to find the keys. */
+export function issuerWarning(config: Config): { message: string; fix: string } | null {
+  if (config.NODE_ENV !== "production" || config.PUBLIC_URL) return null;
+  return {
+    message: 'PUBLIC_URL is not set: access tokens carry iss "otp-auth", and verifiers cannot derive the keys\' address from it',
+    fix: "set PUBLIC_URL to the https:// address clients and services reach this server at",
+  };
+}
+
 export function mailCatcherBanner(baseUrl: string): string {
   const lines = [
     "DEVELOPMENT MAIL CATCHER ACTIVE: no SMTP_SERVER is set.",

@@ -61,6 +61,15 @@ function redisProblems(present: Record<string, string | undefined>): string[] {
   return problems;
 }
 
+/** WEBHOOK_URL and WEBHOOK_SECRET go together; WEBHOOK_EVENTS only says what WEBHOOK_URL receives. */
+function webhookProblems(present: Record<string, string | undefined>): string[] {
+  const [url, secret] = [present.WEBHOOK_URL !== undefined, present.WEBHOOK_SECRET !== undefined];
+  if (url && !secret) return ["WEBHOOK_SECRET: is required when WEBHOOK_URL is set"];
+  if (secret && !url) return ["WEBHOOK_URL: is required when WEBHOOK_SECRET is set"];
+  if (present.WEBHOOK_EVENTS !== undefined && !url) return ["WEBHOOK_EVENTS: only applies with WEBHOOK_URL"];
+  return [];
+}
+
 /** Reads the environment into a Config, or throws a ConfigError naming every bad variable (never its value). */
 export function loadConfig(env: Record<string, string | undefined>): Config {
   // An empty line in .env (`SMTP_USERNAME=`) means "not set", as it did in the original.
@@ -106,6 +115,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     problems.push("FROM_EMAIL: is required when SMTP_SERVER is set");
   }
   problems.push(...redisProblems(present));
+  problems.push(...webhookProblems(present));
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const config = parsed.data;
   return {

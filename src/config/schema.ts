@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { isWebhookEventType, WEBHOOK_EVENTS } from "../webhooks/events";
+import { isWebhookSecret } from "../webhooks/secret";
 import { parseTrustProxy, TRUST_PROXY_FORMS, type TrustProxy } from "./trust-proxy";
 
 const port = z.coerce.number().int().min(1).max(65535);
@@ -96,6 +98,12 @@ export const envSchema = z.object({
   // 4, not postgres.js's 10: on 2 cores fewer backends each pipelining more queries did more with less CPU
   // (see README, Benchmarks); postgres.js keeps up to 100 queries in flight on one connection.
   DATABASE_POOL_SIZE: positiveInt.max(100).default(4).describe("PostgreSQL connections per instance."),
+  WORKERS: positiveInt
+    .max(256)
+    .optional()
+    .describe(
+      "Server processes sharing PORT under one supervisor; default: the number of cores in production, else 1. Needs DATABASE_URL, Redis and SMTP_SERVER (the embedded defaults run one process).",
+    ),
   REDIS_URL: z
     .string()
     .regex(/^rediss?:\/\//, "must be a redis:// or rediss:// URL")
@@ -127,10 +135,32 @@ export const envSchema = z.object({
     .min(1)
     .optional()
     .describe(
-      "Signs access tokens and keys the code hashes. At least 32 characters in production. Unset outside production: generated once and kept in DATA_DIR.",
+      "Keys the code and refresh-token hashes and encrypts the stored signing keys (signs access tokens under HS256). At least 32 characters in production. Unset outside production: generated once and kept in DATA_DIR.",
     ),
   DATA_DIR: z.string().min(1).default("./data").describe("Folder of the embedded PostgreSQL and of the generated development SECRET_KEY."),
   ACCESS_TOKEN_EXPIRE_MINUTES: positiveInt.max(1440).default(30).describe("Access token lifetime (at most a day)."),
+  JWT_ALGORITHM: z
+    .enum(["EdDSA", "ES256", "HS256"])
+    .default("EdDSA")
+    .describe(
+      "How access tokens are signed: `EdDSA` (Ed25519) or `ES256` with a key published at /.well-known/jwks.json, or `HS256` with SECRET_KEY (nothing published; for deployments that verify with the shared secret).",
+    ),
+  JWT_SIGNING_KEY: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      "A private key (PKCS#8 PEM or JWK) of JWT_ALGORITHM to sign with, instead of the keys generated and kept (encrypted) in the database.",
+    ),
+  JWT_AUDIENCE: z.string().min(1).max(256).default("otp-auth").describe("The access tokens' `aud` claim; verifiers should check it."),
+  JWKS_CACHE_SECONDS: positiveInt
+    .max(86400)
+    .default(300)
+    .describe("How long verifiers may cache the JWKS (its Cache-Control max-age); a rotated key is published this long before it signs."),
+  JWT_KEY_REFRESH_SECONDS: positiveInt
+    .max(3600)
+    .default(60)
+    .describe("How often an instance re-reads the signing keys from the database (to publish and use keys another instance rotated in)."),
   OTP_RECHECK_MINUTES: positiveInt
     .optional()
     .describe(
@@ -164,6 +194,12 @@ export const envSchema = z.object({
     .default(false)
     .describe(
       "Answer register, resend, verify, login and forgot alike whether or not an address has an account (mails go after the answer).",
+    ),
+  CODE_SIGN_IN_CREATES_ACCOUNTS: z
+    .stringbool()
+    .default(false)
+    .describe(
+      "`true`: a code sign-in (POST /auth/code/sign-in) of an address with no account creates one, verified and without a password; `false`: such an address gets no code and no account.",
     ),
   SMTP_SERVER: z
     .string()
@@ -275,6 +311,38 @@ export const envSchema = z.object({
     .max(1024)
     .optional()
     .describe("Password of the admin API (at least 16 characters in production, or whenever the server listens beyond loopback)."),
+  WEBHOOK_URL: z
+    .string()
+    .max(2048)
+    .refine((value) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol), "must be an http:// or https:// URL")
+    .optional()
+    .describe(
+      "Where to POST signed webhook events (any http(s) URL, loopback included); needs WEBHOOK_SECRET. More endpoints: the admin API.",
+    ),
+  WEBHOOK_SECRET: z
+    .string()
+    .refine(isWebhookSecret, "must be a Standard Webhooks secret: whsec_ followed by the base64 of 24 to 64 random bytes")
+    .optional()
+    .describe("The signing secret of WEBHOOK_URL, in Standard Webhooks' whsec_<base64> form."),
+  WEBHOOK_EVENTS: commaList
+    .refine(
+      (list) => list.length > 0 && list.every(isWebhookEventType),
+      `must be comma-separated event names: ${WEBHOOK_EVENTS.join(", ")}`,
+    )
+    .transform((list) => list.filter(isWebhookEventType))
+    .optional()
+    .describe("The events WEBHOOK_URL receives, comma-separated; unset: every event."),
+  WEBHOOK_TIMEOUT_SECONDS: positiveInt.max(120).default(10).describe("Give up on one webhook attempt after this long."),
+  WEBHOOK_RETRY_HOURS: z.coerce
+    .number()
+    .positive()
+    .max(720)
+    .default(24)
+    .describe("How long failed webhook attempts are retried, with exponential back-off, before the delivery is marked failed."),
+  WEBHOOK_RETRY_BASE_SECONDS: positiveInt
+    .max(3600)
+    .default(5)
+    .describe("Wait before the first webhook retry; each further retry waits twice as long, up to an hour."),
 });
 
 export const PRODUCTION_SECRET_MIN_LENGTH = 32;

@@ -126,3 +126,71 @@ export const auditEvents = pgTable(
 );
 
 export type AuditEvent = typeof auditEvents.$inferSelect;
+
+/**
+ * The keys that sign access tokens. Published in the JWKS from creation; one signs from `activates_at` until a
+ * newer key activates, then stays published until the tokens it signed have expired.
+ */
+export const signingKeys = pgTable(
+  "signing_keys",
+  {
+    kid: varchar({ length: 64 }).primaryKey(),
+    algorithm: varchar({ length: 16 }).$type<"EdDSA" | "ES256">().notNull(),
+    /** The public half as a JWK, exactly as the JWKS serves it. */
+    publicJwk: text("public_jwk").notNull(),
+    // Encrypted (AES-256-GCM) with a key derived from SECRET_KEY: a copy of this table alone signs nothing.
+    privateKey: text("private_key").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
+    activatesAt: timestamp("activates_at", { withTimezone: true }).notNull(),
+  },
+  (table) => [index("signing_keys_activates_at_idx").on(table.activatesAt)],
+);
+
+export type SigningKeyRow = typeof signingKeys.$inferSelect;
+
+/** Webhook endpoints added through the admin API (the one of WEBHOOK_URL lives in the configuration only). */
+export const webhookEndpoints = pgTable("webhook_endpoints", {
+  id: uuid().primaryKey(),
+  url: varchar({ length: 2048 }).notNull(),
+  /** The events it receives; null: every event. */
+  events: text().array(),
+  // Encrypted (AES-256-GCM) with a key derived from SECRET_KEY: signing needs the secret itself, so no hash will do.
+  secret: text().notNull(),
+  createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+});
+
+/**
+ * The webhook outbox: one row per event and endpoint, written in the statement (or transaction) of the change
+ * that caused it, so no event is lost with an instance. Workers claim due rows with FOR UPDATE SKIP LOCKED and
+ * hold them until `locked_until`, after which another instance may take over one whose sender died.
+ */
+export const webhookDeliveries = pgTable(
+  "webhook_deliveries",
+  {
+    id: bigint({ mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    /** The `webhook-id` header: one per event, the same on every attempt, for receivers to deduplicate by. */
+    messageId: varchar("message_id", { length: 64 }).notNull(),
+    /** Null: the endpoint of WEBHOOK_URL. */
+    endpointId: uuid("endpoint_id").references(() => webhookEndpoints.id, { onDelete: "cascade" }),
+    eventType: varchar("event_type", { length: 32 }).notNull(),
+    /** The exact JSON body that is signed and sent. */
+    payload: text().notNull(),
+    status: varchar({ length: 16 }).$type<"pending" | "delivered" | "failed">().notNull().default("pending"),
+    attempts: integer().notNull().default(0),
+    nextAttemptAt: timestamp("next_attempt_at", { withTimezone: true }).notNull().defaultNow(),
+    lockedUntil: timestamp("locked_until", { withTimezone: true }),
+    /** Retries go on until WEBHOOK_RETRY_HOURS after this: the event's creation, or an administrator's retry. */
+    retryFrom: timestamp("retry_from", { withTimezone: true }).notNull().defaultNow(),
+    /** The HTTP status of the last attempt; null when it got no answer. */
+    lastStatus: integer("last_status"),
+    lastError: varchar("last_error", { length: 256 }),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    deliveredAt: timestamp("delivered_at", { withTimezone: true }),
+  },
+  (table) => [
+    index("webhook_deliveries_due_idx").on(table.nextAttemptAt).where(sql`status = 'pending'`),
+    index("webhook_deliveries_endpoint_id_idx").on(table.endpointId, table.id),
+  ],
+);
+
+export type WebhookDelivery = typeof webhookDeliveries.$inferSelect;

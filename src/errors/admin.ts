@@ -15,4 +15,11 @@ export const ADMIN_ERRORS = {
    * is the conflict it is: 409. /auth/register keeps the original's 400 for the same code and text.
    */
   emailTaken: { ...ACCOUNT_ERRORS.emailTaken, status: 409 },
+  webhookEndpointNotFound: { status: 404, code: "webhook_endpoint_not_found", detail: "Webhook endpoint not found." },
+  webhookDeliveryNotFound: { status: 404, code: "webhook_delivery_not_found", detail: "Webhook delivery not found." },
+  webhookDeliveryInFlight: {
+    status: 409,
+    code: "webhook_delivery_in_flight",
+    detail: "An attempt of this webhook delivery is in progress. Try again once it has ended.",
+  },
 } as const satisfies ErrorCatalogue;

@@ -30,6 +30,20 @@ export function normaliseIp(raw: string): string | null {
   return address.isIPv4MappedAddress() ? address.toIPv4Address().toString() : address.toRFC5952String();
 }
 
+// Connections come from few addresses (a proxy, a load balancer, or the same clients again), and each
+// normalisation parses the address: the socket's address is normalised once per distinct address.
+const peerForms = new Map<string, string | null>();
+const MAX_PEER_FORMS = 10_000;
+function normalisedPeer(address: string): string | null {
+  let form = peerForms.get(address);
+  if (form === undefined) {
+    form = normaliseIp(address);
+    if (peerForms.size >= MAX_PEER_FORMS) peerForms.clear();
+    peerForms.set(address, form);
+  }
+  return form;
+}
+
 type Range = [ipaddr.IPv4 | ipaddr.IPv6, number];
 const compiledLists = new WeakMap<object, Range[]>();
 
@@ -57,7 +71,7 @@ const forwardedFor = (request: Request) =>
  *   client itself.
  */
 export function clientIp(request: Request, socketAddress: string | null | undefined, trust: TrustProxy): string {
-  const socket = socketAddress ? normaliseIp(socketAddress) : null;
+  const socket = socketAddress ? normalisedPeer(socketAddress) : null;
   if (typeof trust !== "number") {
     // No connection (app.handle): nothing vouches for the header.
     if (!socket) return UNKNOWN_CLIENT;
@@ -87,29 +101,37 @@ export interface PeerSource {
   requestIP(request: Request): { address: string } | null;
 }
 
-const peers = new WeakMap<Request, string | null>();
-const clients = new WeakMap<Request, { trust: TrustProxy; ip: string }>();
+interface Peer {
+  address: string | null;
+  /** clientIp worked out for `trust`, once asked. */
+  trust?: TrustProxy;
+  ip?: string;
+}
+const peers = new WeakMap<Request, Peer>();
 
 /**
- * The address of the connection a request came on, or null without one (`app.handle`). Asked of Bun once per
- * request: the request log, the client info and the rate limits all want it, and each call builds an object.
+ * What is known of a request's connection, asked of Bun once per request: the request log, the client info
+ * and the rate limits all want it, and each requestIP call builds an object.
  */
+function peerOf(request: Request, server: PeerSource | null | undefined): Peer {
+  let peer = peers.get(request);
+  if (!peer) peers.set(request, (peer = { address: server?.requestIP(request)?.address ?? null }));
+  return peer;
+}
+
+/** The address of the connection a request came on, or null without one (`app.handle`). */
 export function peerAddress(request: Request, server: PeerSource | null | undefined): string | null {
-  let address = peers.get(request);
-  if (address === undefined) {
-    address = server?.requestIP(request)?.address ?? null;
-    peers.set(request, address);
-  }
-  return address;
+  return peerOf(request, server).address;
 }
 
 /** clientIp for a request being served, worked out once per request (the client info and the rate limits both need it). */
 export function requestClientIp(request: Request, server: PeerSource | null | undefined, trust: TrustProxy): string {
-  const known = clients.get(request);
-  if (known?.trust === trust) return known.ip;
-  const ip = clientIp(request, peerAddress(request, server), trust);
-  clients.set(request, { trust, ip });
-  return ip;
+  const peer = peerOf(request, server);
+  if (peer.ip === undefined || peer.trust !== trust) {
+    peer.ip = clientIp(request, peer.address, trust);
+    peer.trust = trust;
+  }
+  return peer.ip;
 }
 
 /**

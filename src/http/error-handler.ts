@@ -37,6 +37,8 @@ function describeValidation(error: Readonly<ValidationError>): string {
   return [...new Set(parts)].join("; ") || "The body does not match the schema.";
 }
 
+const JSON_OBJECT_REQUIRED = "body: a JSON object is required.";
+
 /** The one place where errors become `{"detail": ...}` responses. */
 export const errorHandler = (log: Logger) =>
   new Elysia({ name: "error-handler" }).onError({ as: "global" }, ({ code, error, request, set }) => {
@@ -46,6 +48,8 @@ export const errorHandler = (log: Logger) =>
     const answer = (known: AppError) =>
       json(known.status, { ...known.fields, detail: known.detail, code: known.code }, { ...headers, ...known.headers });
     if (error instanceof AppError) return answer(error);
+    // Refused while the body was parsed (json-body.ts): Elysia wraps what a parser throws.
+    if (code === "PARSE" && error.cause instanceof AppError) return answer(error.cause);
     // A lost database is answered like any AppError: one path builds every known error's response.
     if (isDatabaseUnavailable(error)) {
       log.warn("database unavailable", { request_id: requestId, path: path() });
@@ -55,11 +59,13 @@ export const errorHandler = (log: Logger) =>
       case "VALIDATION":
         // A response that breaks its own schema is our bug, not the client's.
         if (error.type === "response") break;
+        // An empty JSON body reaches validation as null (json-body.ts).
+        if (error.type === "body" && error.value === null) return answer(appError(HTTP_ERRORS.validationFailed(JSON_OBJECT_REQUIRED)));
         return answer(appError(HTTP_ERRORS.validationFailed(describeValidation(error))));
       case "PARSE":
         // No body at all is a missing field, as the original answered it, not malformed JSON.
         if (request.headers.get("content-length") === "0" || (!request.headers.has("content-length") && request.body === null)) {
-          return answer(appError(HTTP_ERRORS.validationFailed("body: a JSON object is required.")));
+          return answer(appError(HTTP_ERRORS.validationFailed(JSON_OBJECT_REQUIRED)));
         }
         return answer(appError(HTTP_ERRORS.malformedBody));
       case "NOT_FOUND":

@@ -1,6 +1,7 @@
 import { openapi } from "@elysiajs/openapi";
 import { Elysia } from "elysia";
 import { z } from "zod";
+import { DOCS_CSP } from "./security-headers";
 import swaggerCss from "swagger-ui-dist/swagger-ui.css" with { type: "file" };
 import swaggerBundle from "swagger-ui-dist/swagger-ui-bundle.js" with { type: "file" };
 
@@ -60,9 +61,14 @@ export const apiDocs = () =>
         },
       }),
     )
-    .get("/docs", () => new Response(DOCS_PAGE, { headers: { "content-type": "text/html; charset=utf-8", "cache-control": "no-cache" } }), {
-      detail: { hide: true },
-    })
+    .get(
+      "/docs",
+      () =>
+        new Response(DOCS_PAGE, {
+          headers: { "content-type": "text/html; charset=utf-8", "cache-control": "no-cache", "content-security-policy": DOCS_CSP },
+        }),
+      { detail: { hide: true } },
+    )
     .get(`${ASSETS}/swagger-init.js`, () => new Response(SWAGGER_INIT, { headers: { "content-type": "text/javascript; charset=utf-8" } }), {
       detail: { hide: true },
     })

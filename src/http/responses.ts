@@ -13,7 +13,9 @@ const detailError = z.object({
 export const messageResponse = z.object({ message: z.string() });
 
 /** OpenAPI response entries for the error statuses a route can answer, all `{detail, code}`. */
-export const errors = (...statuses: number[]) => Object.fromEntries(statuses.map((status) => [status, detailError]));
+export const errors = <const Status extends number>(...statuses: Status[]) =>
+  // Typed by status, not as a string index: Eden's typed client derives each error's status and body from these keys.
+  Object.fromEntries(statuses.map((status) => [status, detailError])) as { [S in Status]: typeof detailError };
 
 /** OpenAPI `security` of routes that take a Bearer access token. */
 export const bearerAuth = { security: [{ bearerAuth: [] }] };

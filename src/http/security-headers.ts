@@ -1,5 +1,4 @@
 import { Elysia } from "elysia";
-import { pathOf } from "./path";
 
 /** For everything that is not a page: JSON answers (errors included) must never run or frame anything. */
 export const API_CSP = "default-src 'none'; frame-ancestors 'none'";
@@ -22,17 +21,18 @@ export const DOCS_CSP = [
 export const HSTS = "max-age=31536000; includeSubDomains";
 
 /**
- * Security headers on every response, set before routing so that error answers (404, 413, 422, 500) carry
- * them too. A route that answers with its own Content-Security-Policy (the page, the dev mailbox) keeps
- * it: headers of a returned Response win over these. HSTS only when the service is public over https.
+ * Security headers on every response, errors (404, 413, 422, 500) included: Elysia's default headers, copied
+ * into each request's `set.headers` when its context is made, before any hook runs. A route that answers
+ * with its own Content-Security-Policy (the page, /docs, the dev mailbox) keeps it: headers of a returned
+ * Response win over these. HSTS only when the service is public over https.
  */
 export const securityHeaders = ({ publicUrl }: { publicUrl?: string }) => {
   const https = publicUrl?.startsWith("https://") ?? false;
-  return new Elysia({ name: "security-headers", seed: publicUrl ?? "" }).onRequest(({ request, set }) => {
-    set.headers["x-content-type-options"] = "nosniff";
-    set.headers["referrer-policy"] = "no-referrer";
-    set.headers["x-frame-options"] = "DENY";
-    set.headers["content-security-policy"] = pathOf(request.url) === "/docs" ? DOCS_CSP : API_CSP;
-    if (https) set.headers["strict-transport-security"] = HSTS;
+  return new Elysia({ name: "security-headers", seed: publicUrl ?? "" }).headers({
+    "x-content-type-options": "nosniff",
+    "referrer-policy": "no-referrer",
+    "x-frame-options": "DENY",
+    "content-security-policy": API_CSP,
+    ...(https ? { "strict-transport-security": HSTS } : {}),
   });
 };

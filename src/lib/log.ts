@@ -30,14 +30,40 @@ function describeError(error: Error): LogFields {
   return { name: error.name, message: withoutParams(error.message), stack: withoutParams(error.stack), cause_code: code };
 }
 
-function redact(fields: LogFields): LogFields {
-  const clean: LogFields = {};
-  for (const [key, value] of Object.entries(fields)) {
-    if (SECRET_FIELD.test(key)) clean[key] = "[redacted]";
-    else if (value instanceof Error) clean[key] = describeError(value);
-    else clean[key] = value;
+// Whether a field name is a secret's, decided once per name: every request line repeats the same few names.
+const secretNames = new Map<string, boolean>();
+const MAX_NAMES = 1000;
+function isSecretName(key: string): boolean {
+  let secret = secretNames.get(key);
+  if (secret === undefined) {
+    secret = SECRET_FIELD.test(key);
+    if (secretNames.size < MAX_NAMES) secretNames.set(key, secret);
   }
-  return clean;
+  return secret;
+}
+
+/** Copies the fields onto the entry, secrets replaced and errors described, in one pass over the fields. */
+function addRedacted(entry: LogFields, fields: LogFields): void {
+  for (const key in fields) {
+    const value = fields[key];
+    if (isSecretName(key)) entry[key] = "[redacted]";
+    else if (value instanceof Error) entry[key] = describeError(value);
+    else entry[key] = value;
+  }
+}
+
+let stampedSecond = Number.NaN;
+let stampedPrefix = "";
+/** `new Date().toISOString()`, with the date and time up to the second formatted once per second. */
+function isoNow(): string {
+  const now = Date.now();
+  const millis = now % 1000;
+  const second = now - millis;
+  if (second !== stampedSecond) {
+    stampedSecond = second;
+    stampedPrefix = new Date(second).toISOString().slice(0, 20);
+  }
+  return `${stampedPrefix}${millis < 10 ? "00" : millis < 100 ? "0" : ""}${millis}Z`;
 }
 
 /** One event per line, secrets redacted by field name, to stdout (stderr for errors) unless `write` says otherwise. */
@@ -46,7 +72,8 @@ export function createLogger(level: LogLevel, write: LogWriter = consoleWriter("
     (at: LogLevel) =>
     (message: string, fields: LogFields = {}) => {
       if (ORDER[at] < ORDER[level]) return;
-      const entry: LogEntry = { time: new Date().toISOString(), level: at, message, ...redact(fields) };
+      const entry: LogEntry = { time: isoNow(), level: at, message };
+      addRedacted(entry, fields);
       write(JSON.stringify(entry), at === "error", entry);
     };
   return { debug: emit("debug"), info: emit("info"), warn: emit("warn"), error: emit("error") };

@@ -1,4 +1,5 @@
-import { Counter, Gauge, Histogram, Registry } from "prom-client";
+import { Counter, Gauge, Registry } from "prom-client";
+import { createRequestMetrics } from "./request-metrics";
 
 export type MailOutcome = "sent" | "failed";
 /** Mirrors the OTP store's VerifyResult: `missing` is never issued, expired or already used. */
@@ -29,18 +30,13 @@ export type Metrics = ReturnType<typeof createMetrics>;
 export function createMetrics() {
   const registry = new Registry();
   const registers = [registry];
-  const httpRequests = new Counter({
-    name: `${PREFIX}http_requests_total`,
-    help: "HTTP requests answered, by method, route pattern and status.",
-    labelNames: ["method", "route", "status"] as const,
-    registers,
-  });
-  const httpDuration = new Histogram({
-    name: `${PREFIX}http_request_duration_seconds`,
-    help: "Time from receiving a request to handing over its response, by method, route pattern and status.",
-    labelNames: ["method", "route", "status"] as const,
+  const requests = createRequestMetrics({
+    registry,
+    countName: `${PREFIX}http_requests_total`,
+    countHelp: "HTTP requests answered, by method, route pattern and status.",
+    durationName: `${PREFIX}http_request_duration_seconds`,
+    durationHelp: "Time from receiving a request to handing over its response, by method, route pattern and status.",
     buckets: SECONDS_BUCKETS,
-    registers,
   });
   const mails = new Counter({
     name: `${PREFIX}mails_total`,
@@ -72,9 +68,7 @@ export function createMetrics() {
     render: () => registry.metrics(),
 
     observeRequest({ method, route, status, seconds }: RequestObservation): void {
-      const labels = { method, route, status: String(status) };
-      httpRequests.inc(labels);
-      httpDuration.observe(labels, seconds);
+      requests.observe(method, route, status, seconds);
     },
     mailed: (outcome: MailOutcome) => mails.inc({ outcome }),
     otpVerified: (outcome: OtpVerifyOutcome) => otpVerifications.inc({ outcome }),

@@ -1,9 +1,12 @@
-/** What a code is for; part of every key, so a code issued for one purpose is useless for another. */
-export type OtpPurpose = "register" | "recheck" | "reset";
+/**
+ * What a code is for; part of every key and of the code's hash, so a code issued for one purpose is useless for
+ * another. `signin`: a code sign-in without a password (POST /auth/code/sign-in).
+ */
+export type OtpPurpose = "register" | "recheck" | "reset" | "signin";
 
 /**
  * Whose send budget (cooldown and hourly cap) a code comes out of. `open`: requests anyone can make for any
- * address (register, resend, forgot). `gated`: codes only a correct password or a live session can ask for
+ * address (register, resend, forgot, a code sign-in). `gated`: codes only a correct password or a live session can ask for
  * (the login re-check), so a flood of open requests never stops the owner from signing in.
  */
 export type SendClass = "open" | "gated";

@@ -7,9 +7,9 @@ import { createLimiter, runLimiter, type OnRefused } from "./limiters";
 
 /**
  * What a route does that is worth a budget per client IP:
- * - `mail`: sends mail (register, resend-otp, password forgot), per hour;
+ * - `mail`: sends mail (register, resend-otp, password forgot, code send), per hour;
  * - `password`: checks a password (login, password change), per minute;
- * - `code`: checks a code or token (verify-otp, password reset), per minute;
+ * - `code`: checks a code or token (verify-otp, password reset, code sign-in), per minute;
  * - `oauth`: the OAuth start and callback (each stores or spends a sign-in state), per minute.
  */
 export type RouteLimitKind = "mail" | "password" | "code" | "oauth";

@@ -9,7 +9,8 @@ const SRC = resolve(import.meta.dir, "../../src");
 
 /** The layers from the top, matched against a path relative to src/. */
 const LAYERS: { name: string; match: RegExp }[] = [
-  { name: "cli", match: /^(cli\/|index\.ts$)/ },
+  // The entry points: the command line, and the types-only `otp-auth/client` (package.json "exports").
+  { name: "cli, client.ts", match: /^(cli\/|index\.ts$|client\.ts$)/ },
   { name: "app.ts", match: /^app\.ts$/ },
   { name: "deps.ts", match: /^deps\.ts$/ },
   { name: "modules", match: /^modules\// },

@@ -1,8 +1,8 @@
 import { describe, expect, test } from "bun:test";
 import { uniqueEmail } from "../support/env";
 import { CORE_BACKENDS } from "../support/harness";
-import { loginGuard } from "../support/limits";
 import { servedForSuite } from "../support/listening";
+import { DEFAULT_CODE_RULES, EVALUATED, FAILURES_PER_WINDOW, freshClients, PASSWORD } from "../support/attackers";
 
 /**
  * Guessing a person's codes across resends, and locking them out by using up their budgets, over real HTTP
@@ -11,28 +11,16 @@ import { servedForSuite } from "../support/listening";
  * rules do.
  */
 
-const PASSWORD = "correct horse battery";
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const MAX_ATTEMPTS = 5;
-const FAILURES_PER_WINDOW = 25; // the default OTP_MAX_FAILURES_PER_WINDOW
-const EVALUATED = new Set(["otp_invalid", "otp_attempts_exhausted"]);
 
-let subnet = 0;
-/** A client in a /64 of 2001:db8:1::/48 that no request used before. */
-const anotherClient = () => ({ "x-forwarded-for": `2001:db8:1:${(++subnet).toString(16)}::1` });
+const anotherClient = freshClients(1);
 
 describe.each(CORE_BACKENDS)("guessing codes across resends (%s)", (backend) => {
   const suite = servedForSuite({
     backend,
-    // The defaults of the per-IP budgets and of every code rule, not the harness's generous ones.
-    env: {
-      TRUST_PROXY: "1",
-      RATE_LIMIT_MAIL_PER_HOUR: "20",
-      RATE_LIMIT_CODE_PER_MINUTE: "20",
-      RATE_LIMIT_PASSWORD_PER_MINUTE: "20",
-      ...loginGuard({ failures: 5, failuresPerIpPerDay: 100 }),
-    },
+    env: DEFAULT_CODE_RULES,
   });
 
   const post = (path: string, body: unknown) => suite.server.http("POST", path, body, anotherClient());

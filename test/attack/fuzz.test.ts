@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { forgedBasicHeaders, forgedBearerHeaders } from "../support/forged-tokens";
+import { serverPublicKeys, serverSigner } from "../support/server-tokens";
 import { createFuzzer, type FuzzCredentials } from "../support/fuzz-requests";
 import { SECRET_CANARY } from "../support/hostile-values";
 import { startOAuthProvider, type OAuthProvider } from "../support/oauth-provider";
@@ -113,7 +114,9 @@ describe.each(CORE_BACKENDS)("fuzzing every route (%s)", (backend) => {
       session,
       forgedBearer: [
         ...(await forgedBearerHeaders({
+          sign: serverSigner(h.deps),
           secret: TEST_SECRET,
+          publicKeys: serverPublicKeys(h.deps),
           validToken: valid.access,
           userId: owner.id,
           sessionId: valid.sessionId,
@@ -151,7 +154,9 @@ describe.each(CORE_BACKENDS)("fuzzing every route (%s)", (backend) => {
     const failures: string[] = [];
     for (const route of routes.filter((r) => r.auth !== null)) {
       const forged = route.auth === "admin" ? credentials.forgedBasic : credentials.forgedBearer;
-      const path = route.path.replace("{id}", route.auth === "admin" ? String(credentials.targetUserIds[0]) : crypto.randomUUID());
+      // Users and deliveries have numeric ids; sessions and webhook endpoints UUIDs.
+      const numericId = route.auth === "admin" && !route.path.includes("/webhooks/endpoints/");
+      const path = route.path.replace("{id}", numericId ? String(credentials.targetUserIds[0]) : crypto.randomUUID());
       for (const authorization of [...forged, undefined]) {
         const body = route.body
           ? JSON.stringify({
@@ -160,6 +165,7 @@ describe.each(CORE_BACKENDS)("fuzzing every route (%s)", (backend) => {
               current_password: PASSWORD,
               new_password: "another password",
               is_active: false,
+              url: "http://127.0.0.1:1/hook",
             })
           : undefined;
         const headers: Record<string, string> = body ? { "content-type": "application/json" } : {};

@@ -116,6 +116,15 @@ test("a run through every route leaves no password, code, token or key in any lo
   expect((await call("POST", "/auth/logout", undefined, bearer(last.body.access_token))).status).toBe(200);
   expect((await call("GET", "/auth/me", undefined, bearer(last.body.access_token))).status).toBe(401);
 
+  // A code sign-in (a wrong code first).
+  h.clock.advance(61_000);
+  const beforeSignInCode = h.inbox.mailTo(email).length;
+  expect((await call("POST", "/auth/code/send", { email })).status).toBe(200);
+  await h.inbox.waitForMail(email, beforeSignInCode + 1);
+  expect((await call("POST", "/auth/code/sign-in", { email, code: "09867890" })).status).toBe(400);
+  secrets.add("09867890");
+  expect((await call("POST", "/auth/code/sign-in", { email, code: newestCode(email) })).status).toBe(200);
+
   // The admin API, with wrong credentials too.
   expect((await call("GET", "/auth/admin/users", undefined, basic(ADMIN.email, wrong))).status).toBe(401);
   const created = await call("POST", "/auth/admin/users", { email: uniqueEmail("log-admin"), password: adminSet1 }, admin);

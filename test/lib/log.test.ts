@@ -1,5 +1,6 @@
-import { describe, expect, test } from "bun:test";
+import { describe, expect, spyOn, test } from "bun:test";
 import { join } from "node:path";
+import { createLogger } from "../../src/lib/log";
 
 const logModule = join(import.meta.dir, "../../src/lib/log.ts");
 
@@ -36,5 +37,36 @@ setTimeout(() => {
     const { lines, stderr } = await run(`log.info("to stdout"); log.warn("also stdout"); log.error("to stderr", { password: "hunter2" });`);
     expect(lines.map((line) => line.message)).toEqual(["to stdout", "also stdout"]);
     expect(JSON.parse(stderr)).toMatchObject({ level: "error", message: "to stderr", password: "[redacted]" });
+  });
+});
+
+describe("log entries", () => {
+  const entries = (logs: string[]) => logs.map((line) => JSON.parse(line));
+
+  test("time is the ISO 8601 instant of the line, to the millisecond, across second boundaries", () => {
+    const logs: string[] = [];
+    const log = createLogger("info", (line) => void logs.push(line));
+    const instants = [1_700_000_000_999, 1_700_000_001_000, 1_700_000_001_005, 1_700_000_001_050, 1_700_000_001_050, 1_700_000_061_123, 0];
+    const now = spyOn(Date, "now");
+    try {
+      for (const instant of instants) {
+        now.mockReturnValue(instant);
+        log.info("tick");
+      }
+    } finally {
+      now.mockRestore();
+    }
+    expect(entries(logs).map((entry) => entry.time)).toEqual(instants.map((instant) => new Date(instant).toISOString()));
+  });
+
+  test("secret fields are redacted every time their name comes back, and the line keeps the fields' order", () => {
+    const logs: string[] = [];
+    const log = createLogger("info", (line) => void logs.push(line));
+    for (let i = 0; i < 3; i++) log.info("event", { user_id: i, password: "hunter2", refresh_token: "abc", error: new Error("boom") });
+    for (const entry of entries(logs)) {
+      expect(Object.keys(entry)).toEqual(["time", "level", "message", "user_id", "password", "refresh_token", "error"]);
+      expect(entry).toMatchObject({ password: "[redacted]", refresh_token: "[redacted]", error: { name: "Error", message: "boom" } });
+    }
+    expect(logs.join("\n")).not.toContain("hunter2");
   });
 });

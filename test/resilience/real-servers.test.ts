@@ -206,12 +206,16 @@ describe("real PostgreSQL and Redis stopped and started under a mixed run", () =
       await call("POST", "/auth/login", { email: user!.email, password: PASSWORD }),
       await call("POST", "/auth/refresh", { refresh_token: second!.refresh }),
       await call("POST", "/auth/password/forgot", { email: user!.email }),
-      await call("GET", "/auth/me", undefined, bearer(user!.access)),
       await call("GET", "/auth/sessions", undefined, bearer(user!.access)),
     ])
       expectFast503(answer, "PostgreSQL");
+    // /auth/me answers from the pushed profile cache when it holds the user (nothing can change a profile while
+    // PostgreSQL is down), else it needs the database like the rest.
+    const me = await call("GET", "/auth/me", undefined, bearer(user!.access));
+    if (me.status === 200) expect(me.body.email).toBe(user!.email);
+    else expectFast503(me, "PostgreSQL");
     // More requests at once than the pool has connections: none may wait for a connection that never comes.
-    const burst = () => Promise.all(Array.from({ length: 30 }, () => call("GET", "/auth/me", undefined, bearer(user!.access))));
+    const burst = () => Promise.all(Array.from({ length: 30 }, () => call("GET", "/auth/sessions", undefined, bearer(user!.access))));
     for (const answer of await burst()) expectFast503(answer, "PostgreSQL");
     const ready = await call("GET", "/ready");
     expect(ready.status).toBe(503);

@@ -1,4 +1,5 @@
-import { SignJWT } from "jose";
+import { exportSPKI, generateKeyPair, importJWK, SignJWT, type JWK, type JWTPayload } from "jose";
+import type { ServerSigner } from "./server-tokens";
 
 const b64url = (value: string | Uint8Array) => Buffer.from(value).toString("base64url");
 const encodeJson = (value: object) => b64url(JSON.stringify(value));
@@ -24,8 +25,12 @@ const flip = (text: string, at: number) => {
 };
 
 export interface ForgeInput {
-  /** The server's SECRET_KEY: tokens signed with it carry a valid signature, so only their claims are wrong. */
+  /** Signs as the server does: tokens made with it carry a valid signature, so only their claims are wrong. */
+  sign: ServerSigner;
+  /** The server's SECRET_KEY: under an asymmetric algorithm an HS256 token signed with it is a forgery too. */
   secret: string;
+  /** The server's published keys: used as an HMAC secret, they must not verify anything. */
+  publicKeys: JWK[];
   /** A token the server issued and still accepts. */
   validToken: string;
   userId: number;
@@ -40,10 +45,34 @@ export interface ForgeInput {
  * (correctly signed). A revoked session's token is added by the caller. (A token signed with the server's
  * secret for a session that was never opened is accepted: only the server can make one.)
  */
-export async function forgedBearerHeaders({ secret, validToken, userId, sessionId, nowSeconds }: ForgeInput): Promise<string[]> {
+export async function forgedBearerHeaders({
+  sign,
+  secret,
+  publicKeys,
+  validToken,
+  userId,
+  sessionId,
+  nowSeconds,
+}: ForgeInput): Promise<string[]> {
   const [header, payload, signature] = validToken.split(".") as [string, string, string];
   const claims = JSON.parse(Buffer.from(payload, "base64url").toString()) as Record<string, unknown>;
-  const good = { sub: String(userId), email: claims.email, sid: sessionId, iat: nowSeconds, exp: nowSeconds + 600 };
+  const kid = JSON.parse(Buffer.from(header, "base64url").toString()).kid as string | undefined;
+  const good = {
+    iss: claims.iss,
+    aud: claims.aud,
+    sub: String(userId),
+    email: claims.email,
+    sid: sessionId,
+    iat: nowSeconds,
+    exp: nowSeconds + 600,
+  };
+  const strangerKey = (await generateKeyPair("EdDSA")).privateKey;
+  const confusion = await Promise.all(
+    publicKeys.map(async (jwk) => {
+      const pem = await exportSPKI((await importJWK(jwk, jwk.alg!, { extractable: true })) as CryptoKey);
+      return [await hs("HS256", JSON.stringify(jwk), good, { kid: jwk.kid }), await hs("HS256", pem, good, { kid: jwk.kid })];
+    }),
+  );
   const otherSid = crypto.randomUUID();
   const tokens = [
     // No signature at all.
@@ -64,23 +93,33 @@ export async function forgedBearerHeaders({ secret, validToken, userId, sessionI
     `${flip(header, 2)}.${payload}.${signature}`,
     `${validToken}x`,
     `${validToken}.${signature}`,
-    // Properly signed with the server's secret but invalid: expired, not yet valid, or with bad claims.
-    await hs("HS256", secret, { ...good, iat: nowSeconds - 7200, exp: nowSeconds - 3600 }),
-    await hs("HS256", secret, { ...good, exp: nowSeconds - 1 }),
-    await hs("HS256", secret, { ...good, nbf: nowSeconds + 3600 }),
-    await hs("HS256", secret, { ...good, exp: undefined }),
-    await hs("HS256", secret, { ...good, sid: undefined }),
-    await hs("HS256", secret, { ...good, sid: "not-a-uuid" }),
-    await hs("HS256", secret, { ...good, sid: 42 }),
-    await hs("HS256", secret, { ...good, sub: "1e3" }),
-    await hs("HS256", secret, { ...good, sub: "-1" }),
-    await hs("HS256", secret, { ...good, sub: "9".repeat(40) }),
-    await hs("HS256", secret, { ...good, sub: "2147483648" }),
-    await hs("HS256", secret, { ...good, sub: { id: userId } }),
-    await hs("HS256", secret, { ...good, sub: undefined }),
-    await hs("HS256", secret, { ...good, email: undefined }),
-    await hs("HS256", secret, { ...good, exp: "tomorrow" }),
-    // Other keys and algorithms.
+    // Properly signed with the server's key but invalid: expired, not yet valid, or with bad claims.
+    await sign({ ...good, iat: nowSeconds - 7200, exp: nowSeconds - 3600 }),
+    await sign({ ...good, exp: nowSeconds - 1 }),
+    await sign({ ...good, nbf: nowSeconds + 3600 }),
+    await sign({ ...good, exp: undefined }),
+    await sign({ ...good, sid: undefined }),
+    await sign({ ...good, sid: "not-a-uuid" }),
+    await sign({ ...good, sid: 42 }),
+    await sign({ ...good, sub: "1e3" }),
+    await sign({ ...good, sub: "-1" }),
+    await sign({ ...good, sub: "9".repeat(40) }),
+    await sign({ ...good, sub: "2147483648" }),
+    await sign({ ...good, sub: { id: userId } }),
+    await sign({ ...good, sub: undefined }),
+    await sign({ ...good, email: undefined }),
+    await sign({ ...good, exp: "tomorrow" }),
+    await sign({ ...good, iss: "https://issuer.example" }),
+    await sign({ ...good, iss: undefined }),
+    await sign({ ...good, aud: "another-audience" }),
+    await sign({ ...good, aud: undefined }),
+    ...(publicKeys.length > 0 ? [await sign(good, { kid: "not-a-published-key" })] : []),
+    // A key that is not in the server's set, under the id of one that is.
+    await new SignJWT(good as JWTPayload).setProtectedHeader({ alg: "EdDSA", ...(kid ? { kid } : {}) }).sign(strangerKey),
+    // The published keys used as HMAC secrets (the algorithm-confusion attack).
+    ...confusion.flat(),
+    // Other keys and algorithms (under EdDSA or ES256, SECRET_KEY itself is one of them).
+    ...(publicKeys.length > 0 ? [await hs("HS256", secret, good), await hs("HS256", secret, good, { kid })] : []),
     await hs("HS256", "a-different-secret-that-is-long-enough-0123456789", good),
     await hs("HS256", "", good).catch(() => rawJwt({ alg: "HS256" }, good, "")),
     await hs("HS384", secret, good),

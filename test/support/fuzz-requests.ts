@@ -53,6 +53,9 @@ export function createFuzzer(random: SeededRandom, credentials: FuzzCredentials)
     if (schema.enum) return random.pick(schema.enum);
     const type = Array.isArray(schema.type) ? schema.type[0] : schema.type;
     if (type === "boolean") return random.chance(0.5);
+    if (type === "array" && schema.items?.enum) return [random.pick(schema.items.enum)];
+    // A webhook endpoint's own signing secret: whsec_ and the base64 of 24 bytes.
+    if (name === "secret") return `whsec_${Buffer.from(random.chars(24)).toString("base64")}`;
     if (type === "integer" || type === "number") {
       if (name === "id" || name === "user_id") return random.pick(credentials.targetUserIds);
       return 1 + random.int(Math.min(schema.maximum ?? 100, 100));
@@ -71,6 +74,8 @@ export function createFuzzer(random: SeededRandom, credentials: FuzzCredentials)
     if (name === "redirect_uri")
       return random.chance(0.7) ? random.pick(credentials.redirectUris) : `http://127.0.0.1:1/${canary(random, "P")}`;
     if (name === "error") return random.pick(["access_denied", "server_error", "temporarily_unavailable"]);
+    // A webhook endpoint's URL; nothing listens on port 1, so its deliveries fail and are retried quietly.
+    if (name === "url") return `http://127.0.0.1:1/${canary(random, "P")}`;
     if (name === "cursor") return String(random.int(1000));
     const min = Math.max(schema.minLength ?? 1, 10);
     const max = Math.min(schema.maxLength ?? 64, 64);

@@ -13,6 +13,7 @@ export interface JsonSchema {
   exclusiveMinimum?: number;
   default?: unknown;
   anyOf?: JsonSchema[];
+  items?: JsonSchema;
 }
 
 export interface Parameter {

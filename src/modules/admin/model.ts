@@ -6,7 +6,7 @@ const ADMIN_PAGE_MAX = 200;
 
 export const userView = profileResponse;
 
-const pageLimit = z.coerce
+export const pageLimit = z.coerce
   .number()
   .int()
   .min(1)
@@ -22,7 +22,7 @@ const cursorOf = (max: number) =>
     .optional()
     .meta({ description: "The `next_cursor` of the previous page." });
 // User ids are PostgreSQL integers, audit event ids bigints: a cursor past them would fail the query.
-const pageCursor = cursorOf(Number.MAX_SAFE_INTEGER);
+export const pageCursor = cursorOf(Number.MAX_SAFE_INTEGER);
 const userCursor = cursorOf(MAX_INT);
 
 export const listUsersQuery = z.object({

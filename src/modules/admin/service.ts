@@ -8,6 +8,7 @@ import type { AuditEvent } from "../../db/schema";
 import type { ClientInfo } from "../../lib/client-info";
 import { toPage } from "../../lib/pagination";
 import type { PasswordHasher } from "../auth/password";
+import { uncachedProfiles, type Profiles } from "../auth/profile-cache";
 import { toUserView } from "../auth/user-view";
 import type { SessionService } from "../sessions/service";
 import type { AuditListQuery, AuditView, CreateUserBody, UpdateUserBody, UserView } from "./model";
@@ -50,12 +51,15 @@ export function createAdminService({
   passwords,
   sessions,
   audit,
+  profiles = uncachedProfiles,
 }: {
   users: AdminUserRepository;
   auditEvents: AuditRepository;
   passwords: PasswordHasher;
   sessions: SessionService;
   audit: AuditLog;
+  /** Told of every change to a user, so no instance keeps answering /auth/me with the old profile. */
+  profiles?: Pick<Profiles, "forget">;
 }) {
   return {
     async listUsers({ limit, cursor, q }: { limit: number; cursor?: string; q?: string }) {
@@ -95,6 +99,7 @@ export function createAdminService({
         const user = await guardEmail(() => users.update(id, changes));
         if (!user) throw appError(ACCOUNT_ERRORS.userNotFound);
         subject.email = user.email;
+        await profiles.forget(id);
         if (body.is_active === false) await sessions.revokeAllSessions(id, "admin_disable");
         else if (body.password !== undefined) await sessions.revokeAllSessions(id, "admin_password");
         return toUserView(user);
@@ -105,6 +110,7 @@ export function createAdminService({
       audit.track("admin_user_delete", { userId: id, client }, async () => {
         await sessions.revokeAllSessions(id, "admin_delete");
         if (!(await users.delete(id))) throw appError(ACCOUNT_ERRORS.userNotFound);
+        await profiles.forget(id);
       }),
   };
 }

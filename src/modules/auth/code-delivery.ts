@@ -13,6 +13,7 @@ const MAIL_REASON: Record<OtpPurpose, string> = {
   register: "Enter it to confirm your email address.",
   recheck: "Enter it to finish signing in.",
   reset: "Enter it to choose a new password.",
+  signin: "Enter it to sign in. If you did not ask to sign in, ignore this mail.",
 };
 
 interface CodeDeliverySettings {

@@ -25,6 +25,8 @@ const otpTokenField = z
   .meta({ description: "The `otp_token` of the answer that started this code step (register, or a login's `otp_required`)." });
 export const verifyOtpBody = z.object({ email: emailField, code: codeField, otp_token: otpTokenField.optional() });
 export const resendOtpBody = z.object({ email: emailField });
+export const codeSendBody = z.object({ email: emailField });
+export const codeSignInBody = z.object({ email: emailField, code: codeField });
 
 export const registerResponse = messageResponse.extend({
   otp_token: z.string().meta({

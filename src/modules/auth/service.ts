@@ -17,6 +17,7 @@ import type { CodeDelivery } from "./code-delivery";
 import { AUTH_MESSAGES as M } from "./messages";
 import type { ProfileResponse } from "./model";
 import type { PasswordHasher } from "./password";
+import { uncachedProfiles, type Profiles } from "./profile-cache";
 import { toUserView } from "./user-view";
 import type { UserRepository } from "./users";
 
@@ -41,6 +42,8 @@ export interface AuthServiceDeps {
   audit: AuditLog;
   clock: Clock;
   settings: AuthSettings;
+  /** Where /auth/me's profiles come from (pushed cache or database); the database alone when left out. */
+  profiles?: Profiles;
 }
 
 export type AuthService = ReturnType<typeof createAuthService>;
@@ -53,7 +56,17 @@ interface RegisterResult {
 const recheckRequired = (otpToken: string) => appError(AUTH_ERRORS.recheckRequired, { fields: { otp_token: otpToken } });
 const badCredentials = () => appError(ACCOUNT_ERRORS.badCredentials);
 
-export function createAuthService({ users, otp, codes, passwords, sessions, audit, clock, settings }: AuthServiceDeps) {
+export function createAuthService({
+  users,
+  otp,
+  codes,
+  passwords,
+  sessions,
+  audit,
+  clock,
+  settings,
+  profiles = uncachedProfiles,
+}: AuthServiceDeps) {
   const hide = settings.hideAccountExistence;
 
   /**
@@ -203,9 +216,12 @@ export function createAuthService({ users, otp, codes, passwords, sessions, audi
     },
 
     async getProfile(userId: number): Promise<ProfileResponse> {
-      const user = await users.findById(userId);
-      if (!user) throw appError(ACCOUNT_ERRORS.invalidToken);
-      return toUserView(user);
+      const profile = await profiles.read(userId, async () => {
+        const user = await users.findById(userId);
+        return user && toUserView(user);
+      });
+      if (!profile) throw appError(ACCOUNT_ERRORS.invalidToken);
+      return profile;
     },
   };
 }

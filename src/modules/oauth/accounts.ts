@@ -1,6 +1,7 @@
 import { and, eq, getTableColumns } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { oauthAccounts, users, type User } from "../../db/schema";
+import type { WebhookOutbox } from "../../webhooks/outbox";
 
 export interface LinkInput {
   provider: string;
@@ -10,7 +11,7 @@ export interface LinkInput {
 
 export type OAuthAccountRepository = ReturnType<typeof createOAuthAccountRepository>;
 
-export function createOAuthAccountRepository(db: Database) {
+export function createOAuthAccountRepository(db: Database, outbox: WebhookOutbox) {
   return {
     /** The user a provider identity is linked to, if any. */
     async findLinkedUser(provider: string, providerUserId: string): Promise<User | undefined> {
@@ -37,14 +38,17 @@ export function createOAuthAccountRepository(db: Database) {
      * identity was taken meanwhile; the caller then resolves the sign-in again.
      */
     async createUserWithLink({ provider, providerUserId, email }: LinkInput): Promise<User> {
-      return db.transaction(async (tx) => {
+      const created = await db.transaction(async (tx) => {
         const [user] = await tx
           .insert(users)
           .values({ email, passwordHash: null, authProvider: provider, isVerified: true, isActive: true })
           .returning();
         await tx.insert(oauthAccounts).values({ provider, providerUserId, userId: user!.id, email });
+        await outbox.write(tx, [{ type: "user.created", userId: user!.id, email }]);
         return user!;
       });
+      if (outbox.wants("user.created")) outbox.written();
+      return created;
     },
   };
 }

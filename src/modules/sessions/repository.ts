@@ -4,6 +4,7 @@ import { preparedStatement } from "../../db/prepared";
 import { queryRows } from "../../db/rows";
 import { registrations, rotatedRefreshTokens, sessions, users, type Session } from "../../db/schema";
 import type { ClientInfo } from "../../lib/client-info";
+import type { WebhookOutbox } from "../../webhooks/outbox";
 
 /**
  * What a sign-in proved, recorded on the user in the statement that opens the session:
@@ -12,17 +13,22 @@ import type { ClientInfo } from "../../lib/client-info";
  * - `recheck`: a re-check code records a code check, if the password is still the version the code was issued
  *   under; `bound` (its otp_token came with it) also proves the password;
  * - `password`: a password sign-in, if the password is still the version that was checked;
+ * - `code`: a sign-in code (no password) records a code check; on an unverified account it verifies (and, unless
+ *   an admin disabled it, activates) the account, leaving its password unproven (it may be a squatter's);
  * - `none`: an OAuth sign-in, which changes nothing.
  */
 export type SignInProof =
   | { kind: "register"; registrationTokenHash: string }
   | { kind: "recheck"; passwordVersion: number; bound: boolean }
   | { kind: "password"; passwordVersion: number }
+  | { kind: "code" }
   | { kind: "none" };
 
 interface NewSession {
   id: string;
   userId: number;
+  /** For the webhook events of the sign-in. */
+  email: string;
   refreshTokenHash: string;
   now: Date;
   expiresAt: Date;
@@ -71,29 +77,77 @@ const USER_PROOFS: Record<SignInProof["kind"], SQL> = {
       updated_at = case when is_verified then now() else updated_at end
     where id = ${p("userId")} and password_version = ${p("passwordVersion")}::int returning is_active`,
   password: sql`select is_active from ${users} where id = ${p("userId")} and password_version = ${p("passwordVersion")}::int`,
+  code: sql`update ${users} set is_verified = true, last_otp_verified_at = ${at("verifiedAt")},
+      is_active = case when is_verified then is_active else not is_disabled end,
+      password_proven = is_verified and password_proven, updated_at = now()
+    where id = ${p("userId")} returning is_active`,
   none: sql`select is_active from ${users} where id = ${p("userId")}`,
 };
+
+/** The proofs that verify an unverified account: their statements drop its pending registrations and may write `user.verified`. */
+const verifies = (kind: SignInProof["kind"]) => kind === "register" || kind === "code";
 
 /**
  * One statement per sign-in: records the proof on the user, drops the user's sessions that can never be used
  * again (expired, or ended over two days ago, so the table only grows with live ones), and opens the new session
- * only while the user is active. One round trip and one commit instead of three. A registration also drops the
- * address's pending registrations: the account now has its password.
+ * only while the user is active. One round trip and one commit instead of three. A registration (or a sign-in
+ * code) also drops the address's pending registrations: the account is verified now.
  */
+
 function openSessionStatement(kind: SignInProof["kind"]): SQL {
-  const registered = kind === "register" ? sql`, registered as (delete from ${registrations} where user_id = ${p("userId")})` : sql``;
+  const registered = verifies(kind) ? sql`, registered as (delete from ${registrations} where user_id = ${p("userId")})` : sql``;
   return sql`
     with active as (${USER_PROOFS[kind]}),
     pruned as (
       delete from ${sessions} where user_id = ${p("userId")}
         and (expires_at <= ${at("now")} or revoked_at <= ${at("now")} - interval '2 days')
     )${registered}
+    ${INSERT_SESSION}`;
+}
+
+const INSERT_SESSION = sql`
     insert into ${sessions} (id, user_id, refresh_token_hash, created_at, last_used_at, expires_at, verified_at, user_agent, ip)
     select ${p("id")}::uuid, ${p("userId")}::int, ${p("hash")}, ${at("now")}, ${at("now")}, ${at("expiresAt")}, ${at("verifiedAt")},
            ${p("userAgent")}, ${p("ip")}
     from active where active.is_active
     returning id`;
+
+/**
+ * The same statement writing its webhook events too, for when an endpoint subscribes to them: `user.signed_in`
+ * for the session it opens and, for a registration or sign-in code, `user.verified` if the account was not verified yet
+ * (`was` reads the row as it was before this statement's update).
+ */
+function openSessionWithEventsStatement(kind: SignInProof["kind"], outbox: WebhookOutbox): SQL {
+  const registered = verifies(kind) ? sql`, registered as (delete from ${registrations} where user_id = ${p("userId")})` : sql``;
+  const user = { userId: sql`${p("userId")}::int`, email: sql`${p("email")}::text` };
+  const verified = verifies(kind)
+    ? sql`, was as (select is_verified from ${users} where id = ${p("userId")})${outbox.ctes("verified", "user.verified", {
+        from: sql`active, was where not was.is_verified`,
+        ...user,
+      })}`
+    : sql``;
+  return sql`
+    with active as (${USER_PROOFS[kind]}),
+    pruned as (
+      delete from ${sessions} where user_id = ${p("userId")}
+        and (expires_at <= ${at("now")} or revoked_at <= ${at("now")} - interval '2 days')
+    )${registered}, opened as (${INSERT_SESSION})${verified}${outbox.ctes("signed_in", "user.signed_in", {
+      from: sql`opened`,
+      ...user,
+      sessionId: sql`opened.id`,
+    })}
+    select id from opened`;
 }
+
+/** Ends sessions (the `revoked` CTE's rows) and writes a `session.revoked` event for each. */
+const revokedWithEvents = (revoked: SQL, outbox: WebhookOutbox) => sql`
+  with revoked as (${revoked} returning id, user_id)${outbox.ctes("revoked_events", "session.revoked", {
+    from: sql`revoked join ${users} u on u.id = revoked.user_id`,
+    userId: sql`revoked.user_id`,
+    email: sql`u.email`,
+    sessionId: sql`revoked.id`,
+  })}
+  select id from revoked`;
 
 /** The placeholders each proof's statement takes besides the session's own. */
 function proofParameters(proof: SignInProof): Record<string, unknown> {
@@ -104,17 +158,27 @@ function proofParameters(proof: SignInProof): Record<string, unknown> {
       return { passwordVersion: proof.passwordVersion, bound: proof.bound };
     case "password":
       return { passwordVersion: proof.passwordVersion };
+    case "code":
     case "none":
       return {};
   }
 }
 
-export function createSessionRepository(db: Database) {
+export function createSessionRepository(db: Database, outbox: WebhookOutbox) {
   const openers = {
     register: preparedStatement<{ id: string }>(db, "sessions_open_register", openSessionStatement("register")),
     recheck: preparedStatement<{ id: string }>(db, "sessions_open_recheck", openSessionStatement("recheck")),
     password: preparedStatement<{ id: string }>(db, "sessions_open_password", openSessionStatement("password")),
+    code: preparedStatement<{ id: string }>(db, "sessions_open_code", openSessionStatement("code")),
     none: preparedStatement<{ id: string }>(db, "sessions_open", openSessionStatement("none")),
+  };
+  // Used instead only while an endpoint subscribes to sign-ins (or, for registrations, to verifications).
+  const openersWithEvents = {
+    register: preparedStatement<{ id: string }>(db, "sessions_open_register_events", openSessionWithEventsStatement("register", outbox)),
+    recheck: preparedStatement<{ id: string }>(db, "sessions_open_recheck_events", openSessionWithEventsStatement("recheck", outbox)),
+    password: preparedStatement<{ id: string }>(db, "sessions_open_password_events", openSessionWithEventsStatement("password", outbox)),
+    code: preparedStatement<{ id: string }>(db, "sessions_open_code_events", openSessionWithEventsStatement("code", outbox)),
+    none: preparedStatement<{ id: string }>(db, "sessions_open_events", openSessionWithEventsStatement("none", outbox)),
   };
   const rotation = preparedStatement<{ id: string; user_id: number; email: string }>(
     db,
@@ -141,10 +205,12 @@ export function createSessionRepository(db: Database) {
      * Opens a session after a sign-in, with what it proved recorded on the user (see openSessionStatement);
      * false when the user is not active (disabled meanwhile, or deleted).
      */
-    async open({ id, userId, refreshTokenHash, now, expiresAt, verifiedAt, client, proof }: NewSession): Promise<boolean> {
-      const rows = await openers[proof.kind]({
+    async open({ id, userId, email, refreshTokenHash, now, expiresAt, verifiedAt, client, proof }: NewSession): Promise<boolean> {
+      const withEvents = outbox.wants("user.signed_in", ...(verifies(proof.kind) ? (["user.verified"] as const) : []));
+      const rows = await (withEvents ? openersWithEvents : openers)[proof.kind]({
         id,
         userId,
+        email,
         hash: refreshTokenHash,
         now: now.toISOString(),
         expiresAt: expiresAt.toISOString(),
@@ -153,6 +219,7 @@ export function createSessionRepository(db: Database) {
         ip: client.ip,
         ...proofParameters(proof),
       });
+      if (withEvents) outbox.written();
       return rows.length === 1;
     },
 
@@ -228,6 +295,17 @@ export function createSessionRepository(db: Database) {
 
     /** Ends one session of this user; returns false when there was no live one with that id. */
     async revoke(userId: number, sessionId: string, now: Date): Promise<boolean> {
+      if (outbox.wants("session.revoked")) {
+        const revoked = await queryRows(
+          db,
+          revokedWithEvents(
+            sql`update ${sessions} set revoked_at = ${iso(now)} where id = ${sessionId} and user_id = ${userId} and revoked_at is null`,
+            outbox,
+          ),
+        );
+        outbox.written();
+        return revoked.length === 1;
+      }
       const rows = await db
         .update(sessions)
         .set({ revokedAt: now })
@@ -238,6 +316,18 @@ export function createSessionRepository(db: Database) {
 
     /** Ends every session of a user (but `keep`), returning the ids whose access tokens must stop working. */
     async revokeAll(userId: number, now: Date, keep?: string): Promise<string[]> {
+      if (outbox.wants("session.revoked")) {
+        const except = keep ? sql` and id <> ${keep}` : sql``;
+        const revoked = await queryRows<{ id: string }>(
+          db,
+          revokedWithEvents(
+            sql`update ${sessions} set revoked_at = ${iso(now)} where user_id = ${userId} and revoked_at is null${except}`,
+            outbox,
+          ),
+        );
+        outbox.written();
+        return revoked.map((row) => row.id);
+      }
       const rows = await db
         .update(sessions)
         .set({ revokedAt: now })

@@ -109,6 +109,7 @@ export function createSessionService({
       const opened = await repository.open({
         id,
         userId: user.id,
+        email: user.email,
         refreshTokenHash: hashRefreshToken(refreshToken),
         now: now(),
         expiresAt: expiry(),

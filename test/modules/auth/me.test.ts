@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { SignJWT } from "jose";
 import { uniqueEmail } from "../../support/env";
 import { BACKENDS, startHarness, TEST_SECRET, type Harness } from "../../support/harness";
+import { serverSigner } from "../../support/server-tokens";
 
 // Each describe below runs once per backend (PostgreSQL + SMTP with Redis, the same with a 3-master Redis
 // Cluster, and the embedded defaults), with its own harness in `h`.
@@ -9,8 +10,12 @@ let h: Harness;
 
 const me = (authorization?: string) => h.call("GET", "/auth/me", undefined, authorization ? { authorization } : {});
 
-const sign = (claims: Record<string, unknown>, secret = TEST_SECRET, exp = Math.floor(h.clock.now() / 1000) + 600, alg = "HS256") =>
-  new SignJWT(claims).setProtectedHeader({ alg }).setExpirationTime(exp).sign(new TextEncoder().encode(secret));
+const sign = (claims: Record<string, unknown>, exp = Math.floor(h.clock.now() / 1000) + 600) => serverSigner(h.deps)({ ...claims, exp });
+const hs = (claims: Record<string, unknown>, secret: string, alg = "HS256") =>
+  new SignJWT(claims)
+    .setProtectedHeader({ alg })
+    .setExpirationTime(Math.floor(h.clock.now() / 1000) + 600)
+    .sign(new TextEncoder().encode(secret));
 
 describe.each(BACKENDS)("GET /auth/me (%s)", (backend) => {
   beforeAll(async () => {
@@ -28,16 +33,18 @@ describe.each(BACKENDS)("GET /auth/me (%s)", (backend) => {
     expect(Number.isNaN(Date.parse(res.body.created_at))).toBe(false);
   });
 
-  test("the token carries sub, email, iat and exp = iat + ACCESS_TOKEN_EXPIRE_MINUTES", async () => {
+  test("the token carries kid, iss, aud, sub, sid, email, email_verified, iat and exp = iat + ACCESS_TOKEN_EXPIRE_MINUTES", async () => {
     const email = uniqueEmail();
     const token = await h.createVerifiedUser(email);
     const claims = JSON.parse(Buffer.from(token.split(".")[1]!, "base64url").toString());
     const header = JSON.parse(Buffer.from(token.split(".")[0]!, "base64url").toString());
-    expect(header.alg).toBe("HS256");
-    expect(claims.email).toBe(email);
+    expect(header).toEqual({ alg: "EdDSA", kid: h.deps.keyring!.signingKey().kid, typ: "JWT" });
+    expect(Object.keys(claims).sort()).toEqual(["aud", "email", "email_verified", "exp", "iat", "iss", "sid", "sub"]);
+    expect(claims).toMatchObject({ email, email_verified: true, iss: "otp-auth", aud: "otp-auth" });
     expect(claims.sub).toMatch(/^\d+$/);
-    expect(claims.exp).toBe(Math.floor(h.clock.now() / 1000) + 30 * 60);
-    expect(typeof claims.iat).toBe("number");
+    expect(claims.sid).toMatch(/^[0-9a-f-]{36}$/);
+    expect(claims.iat).toBe(Math.floor(h.clock.now() / 1000));
+    expect(claims.exp).toBe(claims.iat + 30 * 60);
   });
 
   test("missing, malformed, forged and expired tokens are 401", async () => {
@@ -53,10 +60,12 @@ describe.each(BACKENDS)("GET /auth/me (%s)", (backend) => {
       "Basic dXNlcjpwYXNz",
       "Bearer not-a-jwt",
       `Bearer ${token.slice(0, -2)}xx`,
-      `Bearer ${await sign({ sub, email, sid }, "another-secret-another-secret-another")}`,
-      `Bearer ${await sign({ sub, email, sid }, TEST_SECRET, now - 1)}`,
-      `Bearer ${await sign({ sub, email, sid }, TEST_SECRET, now)}`,
-      `Bearer ${await sign({ sub, email, sid }, TEST_SECRET, now + 600, "HS512")}`,
+      `Bearer ${await hs({ sub, email, sid }, "another-secret-another-secret-another")}`,
+      // SECRET_KEY signs nothing under EdDSA.
+      `Bearer ${await hs({ sub, email, sid, iss: "otp-auth", aud: "otp-auth" }, TEST_SECRET)}`,
+      `Bearer ${await sign({ sub, email, sid }, now - 1)}`,
+      `Bearer ${await sign({ sub, email, sid }, now)}`,
+      `Bearer ${await hs({ sub, email, sid }, TEST_SECRET, "HS512")}`,
       `Bearer ${await sign({ sub, email })}`,
       `Bearer ${await sign({ sub: "999999999", email, sid })}`,
       // Correctly signed, but no PostgreSQL integer: refused, not a failed query.

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { sql } from "drizzle-orm";
 import { uniqueEmail } from "../../support/env";
 import { createSessionRepository } from "../../../src/modules/sessions/repository";
+import { createWebhookOutbox } from "../../../src/webhooks/outbox";
 import { createMemoryRevocationStore, createRedisRevocationStore } from "../../../src/modules/sessions/revocations";
 import { BACKENDS, CORE_BACKENDS, startHarness, type Harness } from "../../support/harness";
 
@@ -121,7 +122,7 @@ describe.each(BACKENDS)("the revocation set after it lost its contents (%s)", (b
     await h.callAs(ended.access_token, "POST", "/auth/logout");
     // What a Redis restart without persistence, or a new process under the embedded defaults, starts with.
     const ttlMs = 31 * 60_000;
-    const repository = createSessionRepository(h.deps.database.db);
+    const repository = createSessionRepository(h.deps.database.db, createWebhookOutbox({ configured: [] }));
     const recentlyRevoked = () => repository.listRevokedSince(new Date(h.clock.now() - ttlMs));
     let store;
     if (h.deps.redis) {
