@@ -14,6 +14,7 @@ import { clientConfigRoutes } from "./modules/client-config/routes";
 import { devMailboxRoutes } from "./modules/dev-mailbox/routes";
 import { healthRoutes } from "./modules/health/routes";
 import { metricsRoutes } from "./modules/metrics/routes";
+import { mfaRoutes } from "./modules/mfa/routes";
 import { uiRoutes } from "./modules/ui/routes";
 import { oauthRoutes } from "./modules/oauth/routes";
 import { passwordRoutes } from "./modules/passwords/routes";
@@ -68,6 +69,7 @@ export function createApp(deps: Deps) {
       .use(metricsRoutes({ metrics: deps.metrics, token: config.METRICS_TOKEN }))
       .use(authRoutes(deps.auth, context, deps.loginGuard))
       .use(codeSignInRoutes(deps.codeSignIn, context))
+      .use(mfaRoutes(deps.mfa, context))
       .use(sessionRoutes(deps.sessions, context))
       .use(passwordRoutes(deps.passwords, context))
       .use(

@@ -26,6 +26,9 @@ import { createPushedRevocationStore } from "./modules/sessions/pushed-revocatio
 import { createOAuthAccountRepository } from "./modules/oauth/accounts";
 import { createProviderClient } from "./modules/oauth/provider-client";
 import { defineProviders } from "./modules/oauth/providers";
+import { createMfaRepository } from "./modules/mfa/repository";
+import { createMfaService, mfaSettingsFrom, type MfaService } from "./modules/mfa/service";
+import { createMemoryMfaTokenStore, createRedisMfaTokenStore, type MfaTokenStore } from "./modules/mfa/token-store";
 import { createOAuthService, oauthSettingsFrom, type OAuthService } from "./modules/oauth/service";
 import { createMemoryOAuthStateStore, createRedisOAuthStateStore, type OAuthStateStore } from "./modules/oauth/state-store";
 import { createMemoryOtpStore } from "./otp/memory-store";
@@ -44,7 +47,7 @@ import {
   type RevocationStore,
 } from "./modules/sessions/revocations";
 import { createSessionService, sessionSettingsFrom, type SessionService } from "./modules/sessions/service";
-import type { OnRefused } from "./ratelimit/limiters";
+import { createLimiter, type OnRefused } from "./ratelimit/limiters";
 import { createLoginGuard, loginGuardSettingsFrom, type LoginGuard } from "./ratelimit/login-guard";
 import { createRouteLimits, routeLimitSettingsFrom, type RouteLimits } from "./ratelimit/route-limits";
 import { createTokenIssuer, tokenSettingsFrom, type TokenIssuer } from "./tokens/access-token";
@@ -77,6 +80,7 @@ export interface Deps {
   passwords: PasswordService;
   admin: AdminService;
   oauth: OAuthService;
+  mfa: MfaService;
   /** The admin API of webhooks; the worker that sends them runs from buildDeps until close(). */
   webhooks: WebhookAdminService;
   /** Per-client-IP budgets of the `rateLimit` macro; in Redis, or in this process without it. */
@@ -126,6 +130,8 @@ interface Stores {
   /** The profiles /auth/me answers with (see modules/auth/profile-cache.ts). */
   profiles: Profiles;
   oauthStates: OAuthStateStore;
+  /** mfa_tokens waiting for the second factor (see modules/mfa/token-store.ts). */
+  mfaTokens: MfaTokenStore;
   /** Where the rate limiters (per-client budgets, login guards) count: Redis, or this process (null). */
   limiters: RedisClient | null;
   /** The connection that keeps this process's copies of revocations and profiles current; null without Redis. */
@@ -154,6 +160,7 @@ function buildStores(
       revocations,
       profiles,
       oauthStates: createRedisOAuthStateStore(redis, clock),
+      mfaTokens: createRedisMfaTokenStore(redis, clock),
       limiters: redis,
       subscriber,
       close() {
@@ -167,6 +174,7 @@ function buildStores(
     revocations: createMemoryRevocationStore(clock, revoked.ttlMs, revoked.recentlyRevoked),
     profiles: uncachedProfiles,
     oauthStates: createMemoryOAuthStateStore(clock),
+    mfaTokens: createMemoryMfaTokenStore(clock),
     limiters: null,
     subscriber: null,
     close() {},
@@ -223,12 +231,29 @@ export async function buildDeps(input: Config, overrides: DepOverrides = {}): Pr
   const users = createUserRepository(database.db, webhooks.outbox);
   const passwords = createPasswordHasher(passwordSettingsFrom(config));
   const codes = createCodeDelivery({ otp, mailer, audit, log, settings: codeDeliverySettingsFrom(config) });
+  const mfa = createMfaService({
+    repository: createMfaRepository(database.db),
+    tokens: stores.mfaTokens,
+    sessions,
+    users,
+    codes,
+    failures: createLimiter(stores.limiters, {
+      name: "mfa-fail",
+      points: config.OTP_MAX_FAILURES_PER_WINDOW,
+      durationSeconds: config.OTP_FAILURE_WINDOW_HOURS * 3600,
+    }),
+    audit,
+    clock,
+    settings: mfaSettingsFrom(config),
+  });
+  // Every first factor opens its session through this: with the second factor on, it answers mfa_required instead.
+  const signIns: SessionService = { ...sessions, startSession: mfa.startSession };
   const auth = createAuthService({
     users,
     otp,
     codes,
     passwords,
-    sessions,
+    sessions: signIns,
     audit,
     clock,
     settings: authSettingsFrom(config),
@@ -239,7 +264,7 @@ export async function buildDeps(input: Config, overrides: DepOverrides = {}): Pr
     accounts: createCodeSignInAccounts(database.db, webhooks.outbox),
     otp,
     codes,
-    sessions,
+    sessions: signIns,
     audit,
     clock,
     settings: codeSignInSettingsFrom(config),
@@ -252,13 +277,14 @@ export async function buildDeps(input: Config, overrides: DepOverrides = {}): Pr
     sessions,
     audit,
     profiles: stores.profiles,
+    mfa,
   });
   const oauth = createOAuthService({
     providers: defineProviders(config),
     store: stores.oauthStates,
     accounts: createOAuthAccountRepository(database.db, webhooks.outbox),
     client: createProviderClient({ timeoutMs: 5000, log }),
-    sessions,
+    sessions: signIns,
     audit,
     clock,
     log,
@@ -289,6 +315,7 @@ export async function buildDeps(input: Config, overrides: DepOverrides = {}): Pr
     passwords: passwordService,
     admin,
     oauth,
+    mfa,
     webhooks: createWebhookAdminService({ ...webhooks, configured: webhooks.settings.configured }),
     routeLimits,
     loginGuard,

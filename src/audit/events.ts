@@ -17,6 +17,12 @@ export const AUDIT_EVENTS = [
   "admin_user_create",
   "admin_user_update",
   "admin_user_delete",
+  "mfa_enroll",
+  "mfa_enable",
+  "mfa_disable",
+  "mfa_required",
+  "mfa_verify",
+  "admin_mfa_disable",
 ] as const;
 
 export type AuditEventName = (typeof AUDIT_EVENTS)[number];

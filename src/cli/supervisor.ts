@@ -68,8 +68,11 @@ export async function superviseWorkers({
   }, STOP_TIMEOUT_MS);
   const codes = await Promise.all(running.map((proc) => proc.exited));
   clearTimeout(backstop);
-  log.info("supervisor stopped", { worker_exits: codes });
-  return codes.every((code) => code === 0) ? 0 : 1;
+  // A worker still loading its code has no handler yet, so the SIGTERM sent above ends it by default: that is
+  // the stop asked for (it had taken no request), not a failure.
+  const exits = running.map((proc, i) => (proc.signalCode === "SIGTERM" ? 0 : codes[i]));
+  log.info("supervisor stopped", { worker_exits: exits });
+  return exits.every((code) => code === 0) ? 0 : 1;
 }
 
 /** In a worker: stops it (as SIGTERM does) when its supervisor is gone, so no worker outlives it. */

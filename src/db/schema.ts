@@ -194,3 +194,32 @@ export const webhookDeliveries = pgTable(
 );
 
 export type WebhookDelivery = typeof webhookDeliveries.$inferSelect;
+
+/**
+ * A user's authenticator app (TOTP). `secret` is sealed (lib/sealed-box) under a key derived from SECRET_KEY and
+ * bound to the user id, so a copy of the table reveals no secret. `enabledAt` is null while the secret awaits its
+ * first code (enrolled, not confirmed). `lastUsedStep` is the time step of the last accepted code: a code is
+ * accepted only for a later step, which one conditional update decides, so a code works once.
+ */
+export const userMfa = pgTable("user_mfa", {
+  userId: integer("user_id")
+    .primaryKey()
+    .references(() => users.id, { onDelete: "cascade" }),
+  secret: text().notNull(),
+  enabledAt: timestamp("enabled_at", { withTimezone: true }),
+  lastUsedStep: bigint("last_used_step", { mode: "number" }),
+  createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** Single-use recovery codes of the second factor, as keyed hashes; `usedAt` is set once, by a conditional update. */
+export const mfaRecoveryCodes = pgTable(
+  "mfa_recovery_codes",
+  {
+    codeHash: varchar("code_hash", { length: 64 }).primaryKey(),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    usedAt: timestamp("used_at", { withTimezone: true }),
+  },
+  (table) => [index("mfa_recovery_codes_user_id_idx").on(table.userId)],
+);

@@ -56,3 +56,17 @@ export function alreadyRegisteredMail(): MailContent {
     "If it was not you, you can ignore this email: nothing was changed.",
   ]);
 }
+
+/** Tells the owner their second factor changed, so a change they did not make does not go unnoticed. */
+export function secondFactorMail(change: "enabled" | "disabled" | "disabled_by_admin"): MailContent {
+  const what = {
+    enabled: "An authenticator app was set up as the second step of signing in to your account.",
+    disabled: "The authenticator app was removed from your account while signed in: signing in needs one step again.",
+    disabled_by_admin: "An administrator removed the authenticator app from your account: signing in needs one step again.",
+  }[change];
+  return noticeMail(change === "enabled" ? "Two-step sign-in is on" : "Two-step sign-in was turned off", [
+    what,
+    "If this was you (or you asked for it), there is nothing to do.",
+    'If it was not, change your password now with "Forgot password?" and turn the authenticator app back on.',
+  ]);
+}

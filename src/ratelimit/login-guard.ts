@@ -4,6 +4,7 @@ import { AppError, tooManyRequests } from "../errors";
 import { ACCOUNT_ERRORS } from "../errors/account";
 import { ADMIN_ERRORS } from "../errors/admin";
 import { AUTH_ERRORS } from "../errors/auth";
+import { MFA_ERRORS } from "../errors/mfa";
 import { HTTP_ERRORS } from "../errors/http";
 import type { Logger } from "../lib/log";
 import { callLimiter, createLimiter, runLimiter, type OnRefused } from "./limiters";
@@ -33,6 +34,7 @@ const RIGHT_PASSWORD = new Set<string>([
   AUTH_ERRORS.notVerified.code,
   ACCOUNT_ERRORS.accountDisabled.code,
   AUTH_ERRORS.recheckRequired.code,
+  MFA_ERRORS.required.code,
 ]);
 
 export type LoginGuard = ReturnType<typeof createLoginGuard>;

@@ -166,6 +166,7 @@ describe.each(CORE_BACKENDS)("fuzzing every route (%s)", (backend) => {
               new_password: "another password",
               is_active: false,
               url: "http://127.0.0.1:1/hook",
+              code: "123456",
             })
           : undefined;
         const headers: Record<string, string> = body ? { "content-type": "application/json" } : {};

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
+import { Secret, TOTP } from "otpauth";
 import { deriveKey } from "../../src/lib/crypto";
 import { formatPretty, type LogEntry } from "../../src/lib/log";
 import { uniqueEmail } from "../support/env";
@@ -32,7 +33,8 @@ const requests: { method: string; path: string }[] = [];
 beforeAll(async () => {
   idp = await startOAuthProvider();
   h = await startHarness({ env: { ...idp.env(), ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password, METRICS_TOKEN } });
-  for (const purpose of ["otp-code-hash", "refresh-token-hash", "oauth-state"]) secrets.add(deriveKey(TEST_SECRET, purpose));
+  for (const purpose of ["otp-code-hash", "refresh-token-hash", "oauth-state", "mfa-recovery-code", "totp-secret"])
+    secrets.add(deriveKey(TEST_SECRET, purpose));
 }, 30_000);
 afterAll(async () => {
   await h?.close();
@@ -43,7 +45,7 @@ afterAll(async () => {
 async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<CallResult> {
   requests.push({ method, path });
   const res = await h.call(method, path, body, headers);
-  for (const key of ["access_token", "refresh_token", "state", "auth_url", "otp_token"]) {
+  for (const key of ["access_token", "refresh_token", "state", "auth_url", "otp_token", "mfa_token", "secret", "otpauth_uri"]) {
     const value = res.body?.[key];
     if (typeof value === "string") secrets.add(value);
   }
@@ -123,7 +125,31 @@ test("a run through every route leaves no password, code, token or key in any lo
   await h.inbox.waitForMail(email, beforeSignInCode + 1);
   expect((await call("POST", "/auth/code/sign-in", { email, code: "09867890" })).status).toBe(400);
   secrets.add("09867890");
-  expect((await call("POST", "/auth/code/sign-in", { email, code: newestCode(email) })).status).toBe(200);
+  const codeSession = await call("POST", "/auth/code/sign-in", { email, code: newestCode(email) });
+  expect(codeSession.status).toBe(200);
+
+  // The second factor: enroll, confirm, a login stopped at it, a wrong code, a recovery code, an app code, disable.
+  const signedIn = bearer(codeSession.body.access_token);
+  const enrolled = await call("POST", "/auth/mfa/totp/enroll", undefined, signedIn);
+  const appCode = () => {
+    const code = TOTP.generate({ secret: Secret.fromBase32(enrolled.body.secret), timestamp: h.clock.now() });
+    secrets.add(code);
+    return code;
+  };
+  const confirmed = await call("POST", "/auth/mfa/totp/confirm", { code: appCode() }, signedIn);
+  expect(confirmed.status).toBe(200);
+  for (const code of confirmed.body.recovery_codes) secrets.add(code);
+  h.clock.advance(30_000);
+  const stopped = await call("POST", "/auth/login", { email, password: p3 });
+  expect(stopped.body.code).toBe("mfa_required");
+  expect((await call("POST", "/auth/mfa/verify", { mfa_token: stopped.body.mfa_token, code: "abcde-fghij" })).status).toBe(400);
+  secrets.add("abcde-fghij");
+  expect(
+    (await call("POST", "/auth/mfa/verify", { mfa_token: stopped.body.mfa_token, code: confirmed.body.recovery_codes[0] })).status,
+  ).toBe(200);
+  const again = await call("POST", "/auth/login", { email, password: p3 });
+  expect((await call("POST", "/auth/mfa/verify", { mfa_token: again.body.mfa_token, code: appCode() })).status).toBe(200);
+  expect((await call("POST", "/auth/mfa/totp/disable", { code: confirmed.body.recovery_codes[1] }, signedIn)).status).toBe(200);
 
   // The admin API, with wrong credentials too.
   expect((await call("GET", "/auth/admin/users", undefined, basic(ADMIN.email, wrong))).status).toBe(401);

@@ -157,7 +157,9 @@ describe.each(CORE_BACKENDS)("sign-up takeover (%s)", (backend) => {
 
     const trail: string[] = [];
     for (let step = 0; step < 24; step++) {
-      const name = random.pick(Object.keys(steps));
+      // Someone registers first: without an account no step has anything to act on (and the final forgot
+      // would mail nothing), which about one seed in two hundred drew.
+      const name = step === 0 ? random.pick(["attackerRegisters", "victimRegisters"]) : random.pick(Object.keys(steps));
       trail.push(name);
       await steps[name]!();
       await Bun.sleep(5); // mails after the answer (forgot) reach the inbox

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { createApp } from "../../src/app";
 import { loadConfig, type Config } from "../../src/config/load";
 import { queryRows } from "../../src/db/rows";
+import { waitForRedis } from "../../src/cache/redis";
 import { buildDeps, type Deps } from "../../src/deps";
 import { createLogger } from "../../src/lib/log";
 import type { MailCatcher } from "../../src/mail/catcher";
@@ -95,6 +96,12 @@ export async function startHarness({ backend = "services", env = {}, database, i
     });
   }
   const deps: Deps = await buildDeps(config, { clock, log });
+  // buildDeps waits 3 s for Redis, then serves 503s until it comes; a test must start on a connected client,
+  // and say why when it cannot.
+  if (deps.redis && !(await waitForRedis(deps.redis, 10_000))) {
+    await deps.close();
+    throw new Error(`the harness's Redis client is ${deps.redis.status} after 13 s; last log lines:\n${logs.slice(-20).join("\n")}`);
+  }
   const mail = smtp ?? catcherInbox(deps.mailCatcher!);
   const app = createApp(deps);
 

@@ -66,6 +66,23 @@ export const adminRoutes = (
         detail: { summary: "Delete a user with their sessions and OAuth links", ...basicAuth },
       },
     )
+    .delete(
+      "/users/:id/mfa",
+      async ({ params, client }) => {
+        await admin.turnOffMfa(params.id, client);
+        return { message: "Second factor turned off." };
+      },
+      {
+        admin: true,
+        params: userParams,
+        response: { 200: messageResponse, ...errors(401, 404, 409, 422, 429, 503) },
+        detail: {
+          summary: "Turn a user's second factor (authenticator app) off; the user is mailed",
+          description: "409 `mfa_not_enabled` when it is not on. Their sessions stay open.",
+          ...basicAuth,
+        },
+      },
+    )
     .get("/audit", ({ query }) => admin.listAuditEvents(query), {
       admin: true,
       query: auditListQuery,

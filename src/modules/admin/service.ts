@@ -10,6 +10,7 @@ import { toPage } from "../../lib/pagination";
 import type { PasswordHasher } from "../auth/password";
 import { uncachedProfiles, type Profiles } from "../auth/profile-cache";
 import { toUserView } from "../auth/user-view";
+import type { MfaService } from "../mfa/service";
 import type { SessionService } from "../sessions/service";
 import type { AuditListQuery, AuditView, CreateUserBody, UpdateUserBody, UserView } from "./model";
 import type { AdminUserRepository, UserChanges } from "./repository";
@@ -52,6 +53,7 @@ export function createAdminService({
   sessions,
   audit,
   profiles = uncachedProfiles,
+  mfa,
 }: {
   users: AdminUserRepository;
   auditEvents: AuditRepository;
@@ -60,6 +62,7 @@ export function createAdminService({
   audit: AuditLog;
   /** Told of every change to a user, so no instance keeps answering /auth/me with the old profile. */
   profiles?: Pick<Profiles, "forget">;
+  mfa: Pick<MfaService, "turnOffByAdmin">;
 }) {
   return {
     async listUsers({ limit, cursor, q }: { limit: number; cursor?: string; q?: string }) {
@@ -111,6 +114,12 @@ export function createAdminService({
         await sessions.revokeAllSessions(id, "admin_delete");
         if (!(await users.delete(id))) throw appError(ACCOUNT_ERRORS.userNotFound);
         await profiles.forget(id);
+      }),
+
+    /** Turns the user's second factor off (a lost phone and no recovery code); the user is mailed. */
+    turnOffMfa: (id: number, client: ClientInfo): Promise<void> =>
+      audit.track("admin_mfa_disable", { userId: id, client }, async (subject) => {
+        subject.email = await mfa.turnOffByAdmin(id, client);
       }),
   };
 }

@@ -25,7 +25,7 @@ export const codeSignInRoutes = (service: CodeSignInService, context: RequestCon
       body: codeSignInBody,
       parse: "json",
       rateLimit: "code",
-      response: { 200: sessionTokensResponse, ...errors(400, 403, 404, 422, 429, 503) },
+      response: { 200: sessionTokensResponse, ...errors(400, 401, 403, 404, 422, 429, 503) },
       detail: {
         summary: "Exchange an emailed sign-in code for tokens (a new session)",
         description:

@@ -29,7 +29,7 @@ export const authRoutes = (auth: AuthService, context: RequestContext, loginGuar
       body: verifyOtpBody,
       parse: "json",
       rateLimit: "code",
-      response: { 200: verifyOtpResponse, ...errors(400, 403, 404, 422, 429, 503) },
+      response: { 200: verifyOtpResponse, ...errors(400, 401, 403, 404, 422, 429, 503) },
       detail: { summary: "Confirm a code: verifies the account, or completes a login re-check; signs in with a new session" },
     })
     .post("/resend-otp", async ({ body, client }) => ({ message: await auth.resendOtp(body.email, client) }), {
@@ -51,7 +51,8 @@ export const authRoutes = (auth: AuthService, context: RequestContext, loginGuar
           summary: "Exchange email and password for tokens (a new session)",
           description:
             "When the last code check is older than OTP_RECHECK_MINUTES, answers 400 with " +
-            '`code: "otp_required"` and emails a code; POST it to /auth/verify-otp to get the tokens.',
+            '`code: "otp_required"` and emails a code; POST it to /auth/verify-otp to get the tokens. With the second ' +
+            'factor on, a right password answers 401 `code: "mfa_required"` with an `mfa_token` for /auth/mfa/verify.',
         },
       },
     )

@@ -24,7 +24,7 @@ export const oauthRoutes = (oauth: OAuthService, context: RequestContext) =>
       body: callbackBody,
       parse: "json",
       rateLimit: "oauth",
-      response: { 200: callbackResponse, ...errors(400, 403, 409, 422, 429, 502, 503) },
+      response: { 200: callbackResponse, ...errors(400, 401, 403, 409, 422, 429, 502, 503) },
       detail: {
         summary: "Finish signing in: exchanges the code the provider redirected back with for an access token",
         description:
