@@ -119,7 +119,10 @@ export async function startHarness({ backend = "services", env = {}, database, i
   async function signUp(email: string, password = "correct horse battery"): Promise<SessionTokens> {
     const mailsBefore = mail.mailTo(email).length;
     const registered = await call("POST", "/auth/register", { email, password });
-    if (registered.status !== 201) throw new Error(`register failed: ${registered.status} ${JSON.stringify(registered.body)}`);
+    if (registered.status !== 201)
+      throw new Error(
+        `register failed: ${registered.status} ${JSON.stringify(registered.body)}; last log lines:\n${logs.slice(-8).join("\n")}`,
+      );
     // With HIDE_ACCOUNT_EXISTENCE the mail leaves after the answer.
     await mail.waitForMail(email, mailsBefore + 1);
     // Handed back as the page does, so the registration's password is the account's and signs in without a second code.
