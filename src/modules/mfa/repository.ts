@@ -1,11 +1,17 @@
 import { and, eq, isNotNull, isNull, lt, or, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
+import { preparedStatement } from "../../db/prepared";
 import { mfaRecoveryCodes, userMfa } from "../../db/schema";
 
 export type MfaRepository = ReturnType<typeof createMfaRepository>;
 
 /** The authenticator-app rows and recovery codes; every rule that must hold under concurrency is one statement. */
 export function createMfaRepository(db: Database) {
+  const enabledRow = preparedStatement<{ user_id: number }>(
+    db,
+    "mfa_enabled",
+    sql`select user_id from ${userMfa} where user_id = ${sql.placeholder("userId")}::int and enabled_at is not null`,
+  );
   return {
     /** The user's row: `enabled` false while the secret awaits its first code. */
     async find(userId: number): Promise<{ sealedSecret: string; enabled: boolean } | null> {
@@ -16,13 +22,8 @@ export function createMfaRepository(db: Database) {
       return row ? { sealedSecret: row.secret, enabled: row.enabledAt !== null } : null;
     },
 
-    async isEnabled(userId: number): Promise<boolean> {
-      const [row] = await db
-        .select({ userId: userMfa.userId })
-        .from(userMfa)
-        .where(and(eq(userMfa.userId, userId), isNotNull(userMfa.enabledAt)));
-      return row !== undefined;
-    },
+    /** Asked on every sign-in, so prepared once (see db/prepared.ts) rather than built and parsed per call. */
+    isEnabled: async (userId: number): Promise<boolean> => (await enabledRow({ userId })).length > 0,
 
     /** Stores a pending secret, replacing an earlier pending one; false (nothing written) when the factor is on. */
     async savePending(userId: number, sealedSecret: string): Promise<boolean> {
