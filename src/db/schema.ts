@@ -19,6 +19,12 @@ export const users = pgTable(
     passwordProven: boolean("password_proven").notNull().default(true),
     // Bumped whenever the password changes; a sign-in opens its session only if the version it checked is current.
     passwordVersion: integer("password_version").notNull().default(0),
+    // "admin" or "user"; read on every admin request, so taking it back works on tokens already issued.
+    role: varchar({ length: 16 }).$type<"admin" | "user">().notNull().default("user"),
+    // The language the person last chose (en, de, fr, es); mails fall back to it when a request names none.
+    locale: varchar({ length: 16 }),
+    // The WebAuthn user handle of this person's passkeys: random, so it tells an authenticator nothing about them.
+    passkeyHandle: varchar("passkey_handle", { length: 64 }).unique("users_passkey_handle_key"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
@@ -122,7 +128,12 @@ export const auditEvents = pgTable(
     /** A stable reason code (e.g. `invalid_credentials`) or a short fact (e.g. the code's purpose). */
     detail: varchar({ length: 128 }),
   },
-  (table) => [index("audit_events_user_id_idx").on(table.userId, table.id), index("audit_events_event_idx").on(table.event, table.id)],
+  (table) => [
+    index("audit_events_user_id_idx").on(table.userId, table.id),
+    index("audit_events_event_idx").on(table.event, table.id),
+    // The console's activity charts count events per hour over a time range.
+    index("audit_events_created_at_idx").on(table.createdAt, table.event),
+  ],
 );
 
 export type AuditEvent = typeof auditEvents.$inferSelect;
@@ -223,3 +234,28 @@ export const mfaRecoveryCodes = pgTable(
   },
   (table) => [index("mfa_recovery_codes_user_id_idx").on(table.userId)],
 );
+
+/**
+ * A passkey (WebAuthn credential) of a user. `id` is the credential ID (base64url) the authenticator returns;
+ * `counter` only grows, and a sign-in whose counter does not grow past it is refused as a possible clone.
+ */
+export const passkeys = pgTable(
+  "passkeys",
+  {
+    id: varchar({ length: 1024 }).primaryKey(),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    publicKey: text("public_key").notNull(),
+    counter: bigint({ mode: "number" }).notNull().default(0),
+    transports: varchar({ length: 128 }),
+    deviceType: varchar("device_type", { length: 32 }).notNull(),
+    backedUp: boolean("backed_up").notNull().default(false),
+    name: varchar({ length: 64 }).notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    lastUsedAt: timestamp("last_used_at", { withTimezone: true }),
+  },
+  (table) => [index("passkeys_user_id_idx").on(table.userId)],
+);
+
+export type Passkey = typeof passkeys.$inferSelect;

@@ -36,9 +36,12 @@ describe("migrations", () => {
         "is_disabled",
         "is_verified",
         "last_otp_verified_at",
+        "locale",
+        "passkey_handle",
         "password_hash",
         "password_proven",
         "password_version",
+        "role",
         "updated_at",
       ]);
     } finally {
