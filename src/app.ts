@@ -7,7 +7,10 @@ import { requestContext } from "./http/request-context";
 import { requestGuards } from "./http/request-guards";
 import { requestLog } from "./http/request-log";
 import { securityHeaders } from "./http/security-headers";
+import type { AdminAuth } from "./modules/admin/guard";
+import { adminConsoleRoutes } from "./modules/admin/console-routes";
 import { adminRoutes } from "./modules/admin/routes";
+import { adminUiRoutes } from "./modules/admin-ui/routes";
 import { authRoutes } from "./modules/auth/routes";
 import { codeSignInRoutes } from "./modules/auth/code-sign-in-routes";
 import { clientConfigRoutes } from "./modules/client-config/routes";
@@ -15,9 +18,12 @@ import { devMailboxRoutes } from "./modules/dev-mailbox/routes";
 import { healthRoutes } from "./modules/health/routes";
 import { metricsRoutes } from "./modules/metrics/routes";
 import { mfaRoutes } from "./modules/mfa/routes";
+import { passkeyRoutes } from "./modules/passkeys/routes";
 import { uiRoutes } from "./modules/ui/routes";
 import { oauthRoutes } from "./modules/oauth/routes";
 import { passwordRoutes } from "./modules/passwords/routes";
+import { emailChangeRoutes } from "./modules/account/email-routes";
+import { accountRoutes } from "./modules/account/routes";
 import { wellKnownRoutes } from "./modules/well-known/routes";
 import { sessionRoutes } from "./modules/sessions/routes";
 import { webhookRoutes } from "./modules/webhooks/routes";
@@ -34,6 +40,12 @@ export function createApp(deps: Deps) {
     limits: deps.routeLimits,
     trustedProxies: config.TRUST_PROXY,
   });
+  const adminAuth: AdminAuth = {
+    credentials: { email: config.ADMIN_EMAIL, password: config.ADMIN_PASSWORD },
+    guard: deps.adminLoginGuard,
+    onRefused: (client) => deps.audit.record({ event: "admin_auth", outcome: "failure", client }),
+    access: deps.adminAccess,
+  };
   return (
     new Elysia()
       // First: it times the request from its very start, and sees every answer, errors included.
@@ -45,7 +57,7 @@ export function createApp(deps: Deps) {
       .use(
         cors({
           origin: [...config.CORS_ORIGINS, ...ownOrigins],
-          methods: ["GET", "POST", "PUT", "DELETE", "OPTIONS"],
+          methods: ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
           allowedHeaders: ["Content-Type", "Authorization", "X-Request-Id"],
           exposeHeaders: ["Retry-After", "X-Request-Id", "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "RateLimit-Policy"],
           maxAge: 600,
@@ -70,22 +82,14 @@ export function createApp(deps: Deps) {
       .use(authRoutes(deps.auth, context, deps.loginGuard))
       .use(codeSignInRoutes(deps.codeSignIn, context))
       .use(mfaRoutes(deps.mfa, context))
+      .use(passkeyRoutes(deps.passkeys, context))
       .use(sessionRoutes(deps.sessions, context))
       .use(passwordRoutes(deps.passwords, context))
-      .use(
-        adminRoutes(deps.admin, context, { email: config.ADMIN_EMAIL, password: config.ADMIN_PASSWORD }, deps.adminLoginGuard, (client) =>
-          deps.audit.record({ event: "admin_auth", outcome: "failure", client }),
-        ),
-      )
-      .use(
-        webhookRoutes(
-          deps.webhooks,
-          context,
-          { email: config.ADMIN_EMAIL, password: config.ADMIN_PASSWORD },
-          deps.adminLoginGuard,
-          (client) => deps.audit.record({ event: "admin_auth", outcome: "failure", client }),
-        ),
-      )
+      .use(accountRoutes(deps.accountDeletion, deps.accountExport, context))
+      .use(emailChangeRoutes(deps.emailChange, context))
+      .use(adminRoutes(deps.admin, deps.adminConsole.actions, context, adminAuth))
+      .use(adminConsoleRoutes(deps.admin, deps.adminConsole.insights, context, adminAuth))
+      .use(webhookRoutes(deps.webhooks, context, adminAuth))
       .use(
         clientConfigRoutes({
           config: deps.config,
@@ -94,6 +98,7 @@ export function createApp(deps: Deps) {
         }),
       )
       .use(uiRoutes({ apiOrigins: config.PAGE_API_ORIGINS }))
+      .use(adminUiRoutes())
       .use(oauthRoutes(deps.oauth, context))
       // Mounted only while the development mail catcher runs, which never happens in production.
       .use((app) => (deps.mailCatcher ? app.use(devMailboxRoutes(deps.mailCatcher)) : app))

@@ -1,5 +1,4 @@
 import { createAuditLog, type AuditLog } from "./audit/log";
-import { createAuditRepository } from "./audit/repository";
 import { connectRedis, describeRedis, redisTargetOf, waitForRedis, type RedisClient, type RedisTarget } from "./cache/redis";
 import { channelName, subscribeChannels, type ChannelListener, type Subscriber } from "./cache/subscriber";
 import { embeddedDatabaseDir, type Config, type RuntimeConfig } from "./config/load";
@@ -12,9 +11,17 @@ import { createMetrics, type Metrics } from "./lib/metrics";
 import type { ReadinessCheck } from "./lib/readiness";
 import { startMailCatcher, type MailCatcher } from "./mail/catcher";
 import { countingMailer } from "./mail/counting-mailer";
+import { mailRendererFrom } from "./mail/setup";
+import { createAccountDeletionJob, type AccountDeletionJob } from "./modules/account/deletion-job";
+import { createAccountDeletionService, deletionSettingsFrom, type AccountDeletionService } from "./modules/account/deletion";
+import { createAccountExporter, type AccountExporter } from "./modules/account/export";
+import { createAccountRepository } from "./modules/account/repository";
+import { createEmailChangeService, emailChangeSettingsFrom, type EmailChangeService } from "./modules/account/email-change";
+import { createEmailChangeRepository } from "./modules/account/email-changes";
 import { createSmtpMailer, smtpSettingsFrom, type Mailer } from "./mail/mailer";
-import { createAdminUserRepository } from "./modules/admin/repository";
-import { createAdminService, type AdminService } from "./modules/admin/service";
+import type { AdminAccess } from "./modules/admin/access";
+import type { AdminService } from "./modules/admin/service";
+import { createAdminModule, type AdminModule } from "./modules/admin/setup";
 import { codeDeliverySettingsFrom, createCodeDelivery } from "./modules/auth/code-delivery";
 import { codeSignInSettingsFrom, createCodeSignInService, type CodeSignInService } from "./modules/auth/code-sign-in";
 import { createCodeSignInAccounts } from "./modules/auth/code-sign-in-accounts";
@@ -28,6 +35,10 @@ import { createProviderClient } from "./modules/oauth/provider-client";
 import { defineProviders } from "./modules/oauth/providers";
 import { createMfaRepository } from "./modules/mfa/repository";
 import { createMfaService, mfaSettingsFrom, type MfaService } from "./modules/mfa/service";
+import { relyingPartyFrom } from "./modules/passkeys/relying-party";
+import { createPasskeyRepository } from "./modules/passkeys/repository";
+import { createPasskeyService, type PasskeyService } from "./modules/passkeys/service";
+import { singleUseStore } from "./cache/single-use-store";
 import { createMemoryMfaTokenStore, createRedisMfaTokenStore, type MfaTokenStore } from "./modules/mfa/token-store";
 import { createOAuthService, oauthSettingsFrom, type OAuthService } from "./modules/oauth/service";
 import { createMemoryOAuthStateStore, createRedisOAuthStateStore, type OAuthStateStore } from "./modules/oauth/state-store";
@@ -79,8 +90,18 @@ export interface Deps {
   codeSignIn: CodeSignInService;
   passwords: PasswordService;
   admin: AdminService;
+  /** Bearer tokens of users with the admin role on the admin API (role read per request). */
+  adminAccess: AdminAccess;
+  /** The rest of the admin console's API: account actions, audit export, activity and health. */
+  adminConsole: Pick<AdminModule, "actions" | "insights">;
   oauth: OAuthService;
   mfa: MfaService;
+  passkeys: PasskeyService;
+  /** Deleting one's own account; its job (deleting accounts past their grace period) runs until close(). */
+  accountDeletion: AccountDeletionService;
+  accountDeletionJob: AccountDeletionJob;
+  accountExport: AccountExporter;
+  emailChange: EmailChangeService;
   /** The admin API of webhooks; the worker that sends them runs from buildDeps until close(). */
   webhooks: WebhookAdminService;
   /** Per-client-IP budgets of the `rateLimit` macro; in Redis, or in this process without it. */
@@ -190,6 +211,8 @@ export async function buildDeps(input: Config, overrides: DepOverrides = {}): Pr
     metrics.rateLimited(name);
     overrides.onRefused?.(name);
   };
+  // Checked first: a bad MAIL_TEMPLATES_DIR file stops the start before anything is opened.
+  const mailRenderer = mailRendererFrom(input);
   const config: RuntimeConfig = { ...input, SECRET_KEY: input.SECRET_KEY ?? developmentSecretKey(input.DATA_DIR, log) };
   const database = await openDatabase(config, log);
   const redisTarget = redisTargetOf(config);
@@ -230,7 +253,15 @@ export async function buildDeps(input: Config, overrides: DepOverrides = {}): Pr
   });
   const users = createUserRepository(database.db, webhooks.outbox);
   const passwords = createPasswordHasher(passwordSettingsFrom(config));
-  const codes = createCodeDelivery({ otp, mailer, audit, log, settings: codeDeliverySettingsFrom(config) });
+  const codes = createCodeDelivery({
+    otp,
+    mailer,
+    renderer: mailRenderer,
+    savedLocale: users.localeOf,
+    audit,
+    log,
+    settings: codeDeliverySettingsFrom(config),
+  });
   const mfa = createMfaService({
     repository: createMfaRepository(database.db),
     tokens: stores.mfaTokens,
@@ -270,14 +301,37 @@ export async function buildDeps(input: Config, overrides: DepOverrides = {}): Pr
     settings: codeSignInSettingsFrom(config),
   });
   const passwordService = createPasswordService({ users, otp, codes, passwords, sessions, audit, clock });
-  const admin = createAdminService({
-    users: createAdminUserRepository(database.db, webhooks.outbox),
-    auditEvents: createAuditRepository(database.db),
+  const accounts = createAccountRepository(database.db, webhooks.outbox);
+  const accountDeletion = createAccountDeletionService({
+    users,
+    accounts,
+    otp,
+    codes,
     passwords,
     sessions,
     audit,
+    clock,
+    settings: deletionSettingsFrom(config),
+  });
+  const emailChange = createEmailChangeService({
+    users,
+    changes: createEmailChangeRepository(database.db),
+    otp,
+    codes,
+    passwords,
+    sessions,
     profiles: stores.profiles,
-    mfa,
+    audit,
+    clock,
+    settings: emailChangeSettingsFrom(config),
+  });
+  const accountDeletionJob = createAccountDeletionJob({
+    accounts,
+    revokeSessions: (ids) => stores.revocations.revoke(ids),
+    forgetProfile: (id) => stores.profiles.forget(id),
+    audit,
+    clock,
+    log,
   });
   const oauth = createOAuthService({
     providers: defineProviders(config),
@@ -290,13 +344,40 @@ export async function buildDeps(input: Config, overrides: DepOverrides = {}): Pr
     log,
     settings: oauthSettingsFrom(config),
   });
+  const passkeys = createPasskeyService({
+    repository: createPasskeyRepository(database.db),
+    challenges: singleUseStore(redis, clock, "passkey-challenge"),
+    relyingParty: relyingPartyFrom(config),
+    sessions,
+    codes,
+    audit,
+    clock,
+  });
   const routeLimits = createRouteLimits({ redis: stores.limiters, settings: routeLimitSettingsFrom(config), onRefused });
   const loginGuardSettings = loginGuardSettingsFrom(config);
   const loginGuard = createLoginGuard({ redis: stores.limiters, log, settings: loginGuardSettings, onRefused });
   const adminLoginGuard = createLoginGuard({ redis: stores.limiters, log, settings: loginGuardSettings, onRefused, name: "admin" });
   const readiness: ReadinessCheck[] = [{ name: "postgres", check: database.ping }];
   if (redisTarget) readiness.push({ name: describeRedis(redisTarget).check, check: stores.otp.ping });
+  const adminModule = await createAdminModule({
+    config,
+    database,
+    redis,
+    outbox: webhooks.outbox,
+    hasher: passwords,
+    passwords: passwordService,
+    sessions,
+    codes,
+    audit,
+    profiles: stores.profiles,
+    mfa,
+    tokens,
+    readiness,
+    clock,
+    log,
+  });
   webhooks.worker.start();
+  accountDeletionJob.start();
   return {
     config,
     clock,
@@ -313,9 +394,16 @@ export async function buildDeps(input: Config, overrides: DepOverrides = {}): Pr
     auth,
     codeSignIn,
     passwords: passwordService,
-    admin,
+    admin: adminModule.service,
+    adminAccess: adminModule.access,
+    adminConsole: adminModule,
     oauth,
     mfa,
+    passkeys,
+    accountDeletion,
+    accountDeletionJob,
+    emailChange,
+    accountExport: createAccountExporter({ db: database.db, clock, flushAudit: () => audit.flush() }),
     webhooks: createWebhookAdminService({ ...webhooks, configured: webhooks.settings.configured }),
     routeLimits,
     loginGuard,
@@ -323,6 +411,8 @@ export async function buildDeps(input: Config, overrides: DepOverrides = {}): Pr
     readiness,
     async close() {
       await webhooks.worker.stop();
+      await accountDeletionJob.stop();
+      await adminModule.close();
       keyring?.close();
       await audit.flush();
       mailer.close();

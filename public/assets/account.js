@@ -1,8 +1,9 @@
 // The signed-in screen: who you are, change the password, log out.
+import { locale, t, words } from "./i18n.js";
 import { PROVIDER_NAMES } from "./oauth.js";
 import { $, clearPasswords, isBusy, on, say, showError, showView, whileBusy } from "./views.js";
 
-const PROVIDER_LABELS = { local: "Email and password", ...PROVIDER_NAMES };
+const PROVIDER_LABELS = { local: words("Email and password"), ...PROVIDER_NAMES };
 
 /**
  * `lost(error)` handles a session that could not be renewed (true when it did); `signOut(message)` forgets it;
@@ -14,9 +15,9 @@ export function createAccount({ session, lost, signOut, passwordProblem }) {
     const me = await session.call("GET", "/auth/me");
     $("email").value = $("me-email").textContent = $("change-user").value = me.email;
     $("avatar").textContent = me.email.slice(0, 1).toUpperCase();
-    $("me-provider").textContent = PROVIDER_LABELS[me.auth_provider] ?? me.auth_provider;
+    $("me-provider").textContent = t(PROVIDER_LABELS[me.auth_provider] ?? me.auth_provider);
     $("me-created").dateTime = me.created_at;
-    $("me-created").textContent = new Date(me.created_at).toLocaleDateString(undefined, { dateStyle: "medium" });
+    $("me-created").textContent = new Date(me.created_at).toLocaleDateString(locale(), { dateStyle: "medium" });
     showView("view-account");
     say("account-status", message);
   }
@@ -41,12 +42,12 @@ export function createAccount({ session, lost, signOut, passwordProblem }) {
     if (isBusy(button)) return;
     const current = $("current-password").value;
     const next = $("new-password").value;
-    if (!current) return showError("change-error", "Enter your current password.", "current-password");
+    if (!current) return showError("change-error", t("Enter your current password."), "current-password");
     const problem = passwordProblem(next, "your new password");
     if (problem) return showError("change-error", problem, "new-password");
     showError("change-error", "", null, false);
     let failure = null;
-    await whileBusy(button, "Changing…", async () => {
+    await whileBusy(button, t("Changing…"), async () => {
       try {
         closeChange((await session.call("POST", "/auth/password/change", { current_password: current, new_password: next })).message);
       } catch (error) {
@@ -61,10 +62,10 @@ export function createAccount({ session, lost, signOut, passwordProblem }) {
   /** Ends the session at the server, then forgets it here; forgotten here even when the server cannot be told. */
   async function logOut() {
     let ended = true;
-    await whileBusy($("logout"), "Logging out…", () =>
+    await whileBusy($("logout"), t("Logging out…"), () =>
       session.call("POST", "/auth/logout").catch((error) => (ended = error.status === 401 || error.code === "otp_required")));
-    signOut(ended ? "You have been signed out."
-      : "You are signed out on this device. The server could not be told, so the session ends by itself when it expires.");
+    signOut(t(ended ? words("You have been signed out.")
+      : words("You are signed out on this device. The server could not be told, so the session ends by itself when it expires.")));
   }
 
   on("change", "click", openChange);

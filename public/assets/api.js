@@ -1,4 +1,5 @@
 // Talking to the otp-auth API: where it is, requests and their errors.
+import { locale, t, words } from "./i18n.js";
 
 /**
  * `?api=` wins, then `<meta name="otp-auth-api">` when non-empty, else this page's own origin. Only this origin
@@ -24,28 +25,28 @@ export function resolveApiBase() {
 
 export class ApiError extends Error {
   constructor(status, detail, code = "", retryAfter = 0, token) {
-    super(detail);
-    Object.assign(this, { status, detail, code, retryAfter, token });
+    super(t(detail)); // the server's details are English; the page says the ones it knows in its language
+    Object.assign(this, { status, detail: t(detail), code, retryAfter, token });
   }
 }
 
 /** A client for one API base; every failure becomes an ApiError carrying the server's `detail`. */
 export function createApi(base) {
   async function request(method, path, body, token) {
-    const headers = { Accept: "application/json" };
+    const headers = { Accept: "application/json", "Accept-Language": locale() };
     if (body) headers["Content-Type"] = "application/json";
     if (token) headers.Authorization = `Bearer ${token}`;
     let response;
     try {
       response = await fetch(base + path, { method, headers, body: body && JSON.stringify(body), credentials: "omit", cache: "no-store" });
     } catch {
-      throw new ApiError(0, "Cannot reach the server. Check your connection and try again.", "network_error");
+      throw new ApiError(0, words("Cannot reach the server. Check your connection and try again."), "network_error");
     }
     const data = await response.json().catch(() => null); // an empty or non-JSON body: the status decides
-    if (response.ok) return data ?? {};
+    if (response.ok) return typeof data?.message === "string" ? { ...data, message: t(data.message) } : (data ?? {});
     const detail = typeof data?.detail === "string" && data.detail ? data.detail
-      : response.status >= 500 ? "The server could not handle the request. Please try again shortly." : `Request failed (${response.status}).`;
-    throw new ApiError(response.status, detail, data?.code, Number(response.headers.get("Retry-After")) || 0, data?.otp_token);
+      : response.status >= 500 ? words("The server could not handle the request. Please try again shortly.") : t("Request failed ({status}).", { status: response.status });
+    throw new ApiError(response.status, detail, data?.code, Number(response.headers.get("Retry-After")) || 0, data?.otp_token ?? data?.mfa_token);
   }
   return {
     base,

@@ -3,8 +3,13 @@ import { createAccount } from "./account.js";
 import { createApi, resolveApiBase } from "./api.js";
 import { createCodeBoxes } from "./code-boxes.js";
 import { finishOAuth, PROVIDER_NAMES, takeOAuthReturn, wireProviders } from "./oauth.js";
+import { deviceHoldsPasskeys, signInWithPasskey, supportsPasskeys } from "./passkeys.js";
+import { createDevices } from "./devices.js";
+import { createLifecycle } from "./lifecycle.js";
+import { createSecurity } from "./security.js";
 import { createSession } from "./session.js";
-import { loadSettings, settings } from "./settings.js";
+import { loadSettings, renderRules, settings } from "./settings.js";
+import { chooseLocale, locale, setLocale, t, words } from "./i18n.js";
 import { $, clearPasswords, countdown, formatClock, holdButton, isBusy, on, say, showError, showView, whileBusy } from "./views.js";
 
 const oauthReturn = takeOAuthReturn(); // first: it may put `?api=` back into the address
@@ -14,24 +19,35 @@ const api = createApi(base);
 const session = createSession(api, sessionLost);
 const boxes = createCodeBoxes($("code-boxes"));
 const account = createAccount({ session, lost: sessionLost, signOut, passwordProblem });
+/** The account screen, with a pending deletion said on it. */
+async function showAccount(message = "") {
+  await account.show(message);
+  await lifecycle.showPendingDeletion();
+}
+const security = createSecurity({ session, lost: sessionLost, back: () => showAccount() });
+const devices = createDevices({ session, lost: sessionLost, back: () => showAccount() });
+const lifecycle = createLifecycle({
+  session, api, lost: sessionLost, back: showAccount, signOut: (message) => signOut(message), toSignIn: (message) => toSignIn(message),
+});
+let mfaToken = null; // the second step of a sign-in: the first factor's mfa_token
 const stop = { expiry() {}, resend() {}, send() {} };
 let mode = "login";
 let pending = null; // the code step: { email, purpose: "register" | "recheck" | "unverified" | "reset" | "signin" }
 
 const MODES = { // title, lead, button, busy button
-  login: ["Sign in", "Welcome back. Sign in with your email and password.", "Sign in", "Signing in…"],
-  register: ["Create your account", "Sign up with your email address. We'll send you a code to confirm it.", "Create account", "Creating account…"],
-  forgot: ["Reset your password", "Enter your account's email address. We'll send you a code to choose a new password.", "Send code", "Sending…"],
-  code: ["Sign in with a code", "Enter your email address. We'll send you a code to sign in, no password needed.", "Email me a code", "Sending…"],
+  login: [words("Sign in"), words("Welcome back. Sign in with your email and password."), words("Sign in"), words("Signing in…")],
+  register: [words("Create your account"), words("Sign up with your email address. We'll send you a code to confirm it."), words("Create account"), words("Creating account…")],
+  forgot: [words("Reset your password"), words("Enter your account's email address. We'll send you a code to choose a new password."), words("Send code"), words("Sending…")],
+  code: [words("Sign in with a code"), words("Enter your email address. We'll send you a code to sign in, no password needed."), words("Email me a code"), words("Sending…")],
 };
 const ADDRESS_ONLY = new Set(["forgot", "code"]); // modes that ask for the address alone
-const SESSION_ENDED = "Your session has ended. Please sign in again.";
-const COPIED_TAB = "This tab was copied from a signed-in tab, which keeps its session. Sign in to give this tab its own.";
+const SESSION_ENDED = words("Your session has ended. Please sign in again.");
+const COPIED_TAB = words("This tab was copied from a signed-in tab, which keeps its session. Sign in to give this tab its own.");
 
 function setMode(next) {
   mode = next;
   const register = next === "register";
-  const [title, lead, action] = MODES[next];
+  const [title, lead, action] = MODES[next].map((text) => t(text));
   for (const tab of [$("tab-login"), $("tab-register")]) {
     const selected = tab.id === `tab-${next}`;
     tab.setAttribute("aria-selected", selected);
@@ -48,6 +64,7 @@ function setMode(next) {
   $("password-rules").hidden = !register;
   $("forgot").hidden = register;
   $("code-option").hidden = next !== "login";
+  $("passkey-signin").hidden = next !== "login" || !supportsPasskeys();
   $("password").setAttribute("aria-describedby", register ? "password-rules auth-error" : "auth-error");
   document.title = `${title} · otp-auth`;
   showError("auth-error", "", null, false);
@@ -56,15 +73,16 @@ function setMode(next) {
 /** Why a new password would be refused, said before anything is sent; "" when it is fine. */
 function passwordProblem(password, what = "your password") {
   const min = settings.password_min_length;
-  if (!password) return "Enter a new password.";
-  return password.length < min ? `Use at least ${min} characters for ${what}.` : "";
+  if (!password) return t("Enter a new password.");
+  const rule = what === "your password" ? words("Use at least {min} characters for your password.") : words("Use at least {min} characters for your new password.");
+  return password.length < min ? t(rule, { min }) : "";
 }
 
 function authProblem(email, password) {
-  if (!email) return ["Enter your email address.", "email"];
-  if (!$("email").checkValidity()) return ["Enter a valid email address, like name@example.com.", "email"];
+  if (!email) return [t("Enter your email address."), "email"];
+  if (!$("email").checkValidity()) return [t("Enter a valid email address, like name@example.com."), "email"];
   if (ADDRESS_ONLY.has(mode)) return;
-  if (!password) return ["Enter your password.", "password"];
+  if (!password) return [t("Enter your password."), "password"];
   if (mode === "register" && passwordProblem(password)) return [passwordProblem(password), "password"];
 }
 
@@ -79,16 +97,17 @@ async function submitAuth(event) {
   showError("auth-error", "", null, false);
   say("auth-status");
   let failure = null;
-  await whileBusy(button, MODES[mode][3], async () => {
+  await whileBusy(button, t(MODES[mode][3]), async () => {
     try {
-      if (mode === "login") await enterSession(await api.post("/auth/login", { email, password }));
+      if (mode === "login") await enterSession(await api.post("/auth/login", { email, password, locale: locale() }), "", { offer: true });
       else if (mode === "register") {
-        const { message, otp_token } = await api.post("/auth/register", { email, password });
+        const { message, otp_token } = await api.post("/auth/register", { email, password, locale: locale() });
         enterCodeStep(email, "register", message, otp_token);
-      } else if (mode === "code") enterCodeStep(email, "signin", (await api.post("/auth/code/send", { email })).message);
-      else enterCodeStep(email, "reset", (await api.post("/auth/password/forgot", { email })).message);
+      } else if (mode === "code") enterCodeStep(email, "signin", (await api.post("/auth/code/send", { email, locale: locale() })).message);
+      else enterCodeStep(email, "reset", (await api.post("/auth/password/forgot", { email, locale: locale() })).message);
     } catch (error) {
       if (error.code === "otp_required") enterCodeStep(email, "recheck", error.detail, error.token);
+      else if (error.code === "mfa_required") enterMfaStep(error.token);
       else if (error.code === "email_not_verified") enterCodeStep(email, "unverified", error.detail, error.token);
       else failure = error;
     }
@@ -98,7 +117,7 @@ async function submitAuth(event) {
   const wait = mode !== "login" && failure.retryAfter; // a code went out moments ago
   showError("auth-error", failure.detail, field ?? (failure.status === 422 && /email/i.test(failure.detail) ? "email" : null), !wait);
   if (!wait) return;
-  stop.send = holdButton(button, wait, MODES[mode][2]);
+  stop.send = holdButton(button, wait, t(MODES[mode][2]));
   $("email").focus();
 }
 
@@ -106,18 +125,18 @@ function renderCodeStep() {
   const n = boxes.length;
   const { email, purpose } = pending;
   const [title, before, after] = {
-    register: ["Check your email", `Enter the ${n}-digit code we sent to `, " to confirm your address."],
-    recheck: ["Confirm it's you", `For your security, enter the ${n}-digit code we just sent to `, "."],
-    unverified: ["Verify your email", "", " is not verified yet. Send a code to it, then enter the code below."],
-    reset: ["Choose a new password", `Enter the ${n}-digit code we sent to `, " and your new password."],
-    signin: ["Check your email", `Enter the ${n}-digit code we sent to `, " to sign in."],
-  }[purpose];
+    register: [words("Check your email"), words("Enter the {n}-digit code we sent to "), words(" to confirm your address.")],
+    recheck: [words("Confirm it's you"), words("For your security, enter the {n}-digit code we just sent to "), words(".")],
+    unverified: [words("Verify your email"), "", words(" is not verified yet. Send a code to it, then enter the code below.")],
+    reset: [words("Choose a new password"), words("Enter the {n}-digit code we sent to "), words(" and your new password.")],
+    signin: [words("Check your email"), words("Enter the {n}-digit code we sent to "), words(" to sign in.")],
+  }[purpose].map((text) => (text ? t(text, { n }) : text));
   const strong = document.createElement("strong");
   strong.textContent = $("reset-user").value = email;
   $("code-lead").replaceChildren(before, strong, after);
   $("code-title").textContent = title;
   $("reset-field").hidden = purpose !== "reset";
-  $("code-submit").textContent = { reset: "Set new password", signin: "Sign in" }[purpose] ?? "Verify";
+  $("code-submit").textContent = t({ reset: words("Set new password"), signin: words("Sign in") }[purpose] ?? words("Verify"));
   document.title = `${title} · otp-auth`; // also when it changes on a visible step
 }
 
@@ -139,11 +158,11 @@ function enterCodeStep(email, purpose, message, token) {
   if (purpose !== "unverified") return codeSent();
   stop.expiry();
   $("code-expiry").textContent = "";
-  holdResend(0, "Send code");
+  holdResend(0, t("Send code"));
   $("resend").focus();
 }
 
-function holdResend(seconds, label = "Resend code") {
+function holdResend(seconds, label = t("Resend code")) {
   stop.resend();
   stop.resend = holdButton($("resend"), seconds, label);
 }
@@ -153,8 +172,8 @@ function codeSent() {
   const expiry = $("code-expiry");
   expiry.classList.remove("expired");
   stop.expiry();
-  stop.expiry = countdown(settings.otp_expire_seconds, (left) => (expiry.textContent = `Code expires in ${formatClock(left)}`), () => {
-    expiry.textContent = "This code has expired. Send a new one.";
+  stop.expiry = countdown(settings.otp_expire_seconds, (left) => (expiry.textContent = t("Code expires in {time}", { time: formatClock(left) })), () => {
+    expiry.textContent = t("This code has expired. Send a new one.");
     expiry.classList.add("expired");
   });
   holdResend(settings.otp_resend_cooldown_seconds);
@@ -169,10 +188,10 @@ async function resend() {
   const { email, purpose } = pending;
   let sent = false;
   let wait = 0;
-  await whileBusy(button, "Sending…", async () => {
+  await whileBusy(button, t("Sending…"), async () => {
     try {
       const path = { reset: "/auth/password/forgot", signin: "/auth/code/send" }[purpose] ?? "/auth/resend-otp";
-      say("code-status", (await api.post(path, { email })).message);
+      say("code-status", (await api.post(path, { email, locale: locale() })).message);
       sent = true;
     } catch (error) {
       say("code-error", error.detail);
@@ -196,7 +215,7 @@ async function submitCode(event) {
   const code = boxes.value();
   const password = $("reset-password").value;
   if (code.length !== boxes.length) {
-    say("code-error", `Enter all ${boxes.length} digits of the code.`);
+    say("code-error", t("Enter all {n} digits of the code.", { n: boxes.length }));
     boxes.setInvalid(true);
     return boxes.focusFirstEmpty();
   }
@@ -205,19 +224,20 @@ async function submitCode(event) {
   showError("code-error", "", null, false);
   say("code-status");
   let failure = null;
-  await whileBusy(button, reset ? "Saving…" : "Verifying…", async () => {
+  await whileBusy(button, t(reset ? words("Saving…") : words("Verifying…")), async () => {
     try {
-      if (reset) toSignIn((await api.post("/auth/password/reset", { email, code, new_password: password })).message, email);
-      else if (purpose === "signin") await enterSession(await api.post("/auth/code/sign-in", { email, code }));
+      if (reset) toSignIn((await api.post("/auth/password/reset", { email, code, new_password: password, locale: locale() })).message, email);
+      else if (purpose === "signin") await enterSession(await api.post("/auth/code/sign-in", { email, code, locale: locale() }), "", { offer: true });
       else {
-        const answer = await api.post("/auth/verify-otp", { email, code, otp_token: pending.token });
-        await enterSession(answer, answer.message);
+        const answer = await api.post("/auth/verify-otp", { email, code, otp_token: pending.token, locale: locale() });
+        await enterSession(answer, answer.message, { offer: true });
       }
     } catch (error) {
       failure = error;
     }
   });
   if (!failure) return;
+  if (failure.code === "mfa_required") return enterMfaStep(failure.token);
   if (failure.status === 422 && /password/i.test(failure.detail)) return showError("code-error", failure.detail, "reset-password");
   say("code-error", failure.detail); // the new password stays: only the code is asked again
   boxes.clear();
@@ -225,15 +245,70 @@ async function submitCode(event) {
   boxes.focus(0);
 }
 
-/** Keeps a new session's tokens and shows its account; forgets them when the account cannot be read. */
-async function enterSession(answer, message) {
+/**
+ * Keeps a new session's tokens and shows its account; forgets them when the account cannot be read. After a
+ * password or code sign-in (`offer`), a device that can hold a passkey is offered one.
+ */
+async function enterSession(answer, message, { offer = false } = {}) {
   session.keep(answer);
+  mfaToken = null;
+  $("passkey-offer").hidden = true;
   try {
-    await account.show(message);
+    await showAccount(message);
   } catch (error) {
     session.forget();
     throw error;
   }
+  if (offer) offerPasskey();
+}
+
+const OFFER_KEY = "otp-auth:passkey-offer-dismissed";
+
+async function offerPasskey() {
+  if (localStorage.getItem(OFFER_KEY) || !(await deviceHoldsPasskeys())) return;
+  const { passkeys } = await session.call("GET", "/auth/passkeys").catch(() => ({ passkeys: [null] }));
+  $("passkey-offer").hidden = passkeys.length > 0 || $("view-account").hidden;
+}
+
+function enterMfaStep(token) {
+  mfaToken = token;
+  $("mfa-code").value = "";
+  $("mfa-passkey").hidden = !supportsPasskeys();
+  showError("mfa-error", "", null, false);
+  showView("view-mfa", { focus: false });
+  $("mfa-code").focus();
+}
+
+async function submitMfa(event) {
+  event.preventDefault();
+  const button = $("mfa-submit");
+  const code = $("mfa-code").value.trim();
+  if (isBusy(button)) return;
+  if (!code) return showError("mfa-error", t("Enter the code from your authenticator app, or a recovery code."), "mfa-code");
+  let failure = null;
+  await whileBusy(button, t("Verifying…"), async () => {
+    try {
+      await enterSession(await api.post("/auth/mfa/verify", { mfa_token: mfaToken, code }), "", { offer: true });
+    } catch (error) {
+      failure = error;
+    }
+  });
+  if (!failure) return;
+  if (failure.code === "invalid_mfa_token") return toSignIn(failure.detail);
+  showError("mfa-error", failure.detail, "mfa-code");
+  $("mfa-code").select();
+}
+
+async function passkeySignIn(alert) {
+  const button = $(alert === "mfa-error" ? "mfa-passkey" : "passkey-signin");
+  say(alert);
+  await whileBusy(button, t("Waiting for your passkey…"), async () => {
+    try {
+      await enterSession(await signInWithPasskey(api), t("Signed in with a passkey."));
+    } catch (error) {
+      say(alert, error.detail);
+    }
+  });
 }
 
 /** The email form (in `next` mode) with `message`; focus goes to the password when the address is there. */
@@ -249,7 +324,7 @@ function toSignIn(message, email = $("email").value, next = "login") {
   $(email ? "password" : "email").focus();
 }
 
-function signOut(message = SESSION_ENDED) {
+function signOut(message = t(SESSION_ENDED)) {
   session.forget();
   clearPasswords($("change-form"));
   toSignIn(message);
@@ -263,6 +338,20 @@ function sessionLost(error) {
   if (error.code === "otp_required") enterCodeStep(error.email, "recheck", error.detail);
   else if (error.status === 401) signOut();
   return error.code === "otp_required" || error.status === 401;
+}
+
+/** Switches the page's language and says again, in it, what the scripts wrote on the current screen. */
+async function changeLanguage(next) {
+  await setLocale(next, { remember: true });
+  if (!$("view-auth").hidden) setMode(mode);
+  if (pending) renderCodeStep();
+  renderRules();
+  const digits = document.querySelectorAll("#code-boxes .box");
+  digits.forEach((box, index) => box.setAttribute("aria-label", t("Digit {n} of {length}", { n: index + 1, length: digits.length })));
+  for (const reveal of document.querySelectorAll(".reveal")) {
+    reveal.firstChild.textContent = t($(reveal.getAttribute("aria-controls")).type === "password" ? words("Show") : words("Hide"));
+  }
+  document.title = `${document.querySelector("section:not([hidden]) h1").textContent} · otp-auth`;
 }
 
 function applySettings() {
@@ -285,7 +374,7 @@ function wire() {
     reveal.addEventListener("click", () => {
       const show = input.type === "password";
       input.type = show ? "text" : "password";
-      reveal.firstChild.textContent = show ? "Hide" : "Show";
+      reveal.firstChild.textContent = t(show ? words("Hide") : words("Show"));
     });
   }
   // Each password's rules say, as the person types, whether it meets them.
@@ -324,35 +413,54 @@ function wire() {
     }
   });
   wireProviders(api);
+  on("language", "change", () => changeLanguage($("language").value));
+  on("mfa-form", "submit", submitMfa);
+  on("mfa-back", "click", () => toSignIn(""));
+  on("mfa-passkey", "click", () => passkeySignIn("mfa-error"));
+  on("passkey-signin", "click", () => passkeySignIn("auth-error"));
+  on("security", "click", () => security.show().catch((error) => sessionLost(error) || say("account-status", error.detail)));
+  on("devices", "click", () => devices.show().catch((error) => sessionLost(error) || say("account-status", error.detail)));
+  on("offer-add", "click", () => whileBusy($("offer-add"), t("Waiting…"), async () => {
+    if (await security.addOne("account-status", "account-status")) $("passkey-offer").hidden = true;
+  }));
+  on("offer-dismiss", "click", () => {
+    localStorage.setItem(OFFER_KEY, "1");
+    $("passkey-offer").hidden = true;
+    $("security").focus();
+  });
 }
 
 async function restoreSession() {
   const copy = await session.ready;
+  if (lifecycle.takeUndoLink()) return;
   if (oauthReturn) {
-    const name = PROVIDER_NAMES[oauthReturn.pending?.provider] ?? "your provider";
-    say("auth-status", `Finishing sign-in with ${name}…`);
+    const name = PROVIDER_NAMES[oauthReturn.pending?.provider] ?? t("your provider");
+    say("auth-status", t("Finishing sign-in with {name}…", { name }));
     try {
-      return await enterSession(await finishOAuth(api, oauthReturn), `Signed in with ${name}.`);
+      return await enterSession(await finishOAuth(api, oauthReturn), t("Signed in with {name}.", { name }));
     } catch (error) {
       say("auth-status");
+      if (error.code === "mfa_required") return enterMfaStep(error.token);
       return say("auth-error", error.detail);
     }
   }
   if (session.active) {
     try {
-      return await account.show();
+      return await showAccount();
     } catch (error) {
       if (sessionLost(error)) return;
       session.forget();
       say("auth-error", error.detail);
     }
   }
-  if (copy) say("auth-status", COPIED_TAB);
+  if (copy) say("auth-status", t(COPIED_TAB));
   $("email").focus();
 }
 
+await setLocale(chooseLocale());
+$("language").value = locale();
 $("api-host").textContent = new URL(api.base).host;
-if (ignored) say("api-ignored", `${new URL(ignored).host} is not a sign-in service this page may use, so nothing is sent there. Using ${new URL(base).host}.`);
+if (ignored) say("api-ignored", t("{foreign} is not a sign-in service this page may use, so nothing is sent there. Using {host}.", { foreign: new URL(ignored).host, host: new URL(base).host }));
 $("docs-link").href = `${api.base}/docs`;
 boxes.build(settings.otp_length);
 wire();

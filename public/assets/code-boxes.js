@@ -1,4 +1,5 @@
 // One input per digit: typing advances, Backspace goes back, a pasted or autofilled code fills every box.
+import { t } from "./i18n.js";
 
 export function createCodeBoxes(container) {
   let boxes = [];
@@ -60,7 +61,7 @@ export function createCodeBoxes(container) {
           // The first box takes the whole code when a phone offers it from the mail.
           autocomplete: index ? "off" : "one-time-code",
         });
-        box.setAttribute("aria-label", `Digit ${index + 1} of ${length}`);
+        box.setAttribute("aria-label", t("Digit {n} of {length}", { n: index + 1, length }));
         box.addEventListener("keydown", (event) => onKeyDown(event, index));
         box.addEventListener("input", (event) => onInput(event, index));
         box.addEventListener("focus", () => box.select());

@@ -1,5 +1,6 @@
 // "Continue with Google/GitHub": start at the API, go to the provider, finish when it sends the person back.
 import { ApiError, resolveApiBase } from "./api.js";
+import { t, words } from "./i18n.js";
 import { say, whileBusy } from "./views.js";
 
 const PENDING_KEY = "otp-auth:oauth";
@@ -11,7 +12,7 @@ export async function startOAuth(api, provider) {
   const redirectUri = location.origin + location.pathname;
   const { auth_url: target, state } = await api.get(`/auth/oauth/${provider}/start?redirect_uri=${encodeURIComponent(redirectUri)}`);
   if (!/^https?:\/\//.test(target) || typeof state !== "string") {
-    throw new ApiError(0, "The server did not answer with a sign-in address. Please try again.");
+    throw new ApiError(0, words("The server did not answer with a sign-in address. Please try again."));
   }
   // The API base travels along: the provider returns to this page without our query string.
   sessionStorage.setItem(PENDING_KEY, JSON.stringify({ provider, state, api: api.base, redirectUri }));
@@ -40,11 +41,11 @@ export function takeOAuthReturn() {
 /** Exchanges the returned code at the API; refuses a return this tab did not start (login CSRF). */
 export async function finishOAuth(api, { code, state, error, pending }) {
   if (pending?.state !== state || !PROVIDER_NAMES[pending.provider]) {
-    throw new ApiError(0, "This sign-in response was not started from this page, or was already used. Please start again.");
+    throw new ApiError(0, words("This sign-in response was not started from this page, or was already used. Please start again."));
   }
   const name = PROVIDER_NAMES[pending.provider];
-  if (error === "access_denied") throw new ApiError(0, `Sign-in with ${name} was cancelled.`);
-  if (error) throw new ApiError(0, `Sign-in with ${name} failed${/^[a-z_]{1,40}$/.test(error) ? ` (${error})` : ""}.`);
+  if (error === "access_denied") throw new ApiError(0, t("Sign-in with {name} was cancelled.", { name }));
+  if (error) throw new ApiError(0, t("Sign-in with {name} failed{reason}.", { name, reason: /^[a-z_]{1,40}$/.test(error) ? ` (${error})` : "" }));
   return api.post(`/auth/oauth/${pending.provider}/callback`, { code, state, redirect_uri: pending.redirectUri });
 }
 
@@ -54,7 +55,7 @@ export function wireProviders(api) {
     const provider = button.dataset.provider;
     button.addEventListener("click", () => {
       say("oauth-error");
-      whileBusy(button, `Opening ${PROVIDER_NAMES[provider]}…`, async () => {
+      whileBusy(button, t("Opening {name}…", { name: PROVIDER_NAMES[provider] }), async () => {
         try {
           await startOAuth(api, provider);
           // Or until it is shown again from the back-forward cache.

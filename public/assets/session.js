@@ -2,6 +2,7 @@
 // while the person uses the page; an idle tab renews on its next call instead, so it never has the server
 // mail a re-check code by itself.
 import { ApiError } from "./api.js";
+import { words } from "./i18n.js";
 
 /** The address in an access token (its `email` claim), read without checking: only the server can. */
 const emailIn = (token) =>
@@ -69,7 +70,7 @@ export function createSession(api, lost) {
   /** One exchange at a time: a refresh token presented twice ends the whole session (reuse detection). */
   function renew() {
     const before = tokens;
-    if (!before) return Promise.reject(new ApiError(401, "Your session has ended. Please sign in again."));
+    if (!before) return Promise.reject(new ApiError(401, words("Your session has ended. Please sign in again.")));
     renewing ??= api.post("/auth/refresh", { refresh_token: before.refresh_token }).then((answer) => {
       if (tokens === before) keep(answer); // not after a log out meanwhile
     }, (error) => {

@@ -1,4 +1,5 @@
 // What the forms are drawn from: GET /auth/config (code length and timings, password rules, providers, dev mailbox).
+import { t } from "./i18n.js";
 import { $, on, whileBusy } from "./views.js";
 
 /** Defaults until the server's answer arrives (or when it never does). */
@@ -9,8 +10,7 @@ export const settings = {
 
 function apply(api) {
   const all = (selector) => document.querySelectorAll(selector);
-  for (const node of all(".pw-min")) node.textContent = settings.password_min_length;
-  for (const node of all(".pw-max")) node.textContent = settings.password_max_length;
+  renderRules();
   for (const input of all("[type=password]")) input.maxLength = settings.password_max_length;
   const buttons = [...all("[data-provider]")];
   for (const button of buttons) button.hidden = !settings.oauth_providers.includes(button.dataset.provider);
@@ -27,9 +27,15 @@ function apply(api) {
   }
 }
 
+/** The password rules' text, in the page's language, from the server's lengths. */
+export function renderRules() {
+  const text = t("Use {min} to {max} characters.", { min: settings.password_min_length, max: settings.password_max_length });
+  for (const node of document.querySelectorAll(".rule-text")) node.textContent = text;
+}
+
 /** Loads the settings; a banner with "Try again" says when they cannot be loaded. `changed()` runs after each load. */
 export function loadSettings(api, changed) {
-  const load = () => whileBusy($("banner-retry"), "Trying…", async () => {
+  const load = () => whileBusy($("banner-retry"), t("Trying…"), async () => {
     try {
       Object.assign(settings, await api.get("/auth/config"));
       $("banner").hidden = true;
@@ -39,8 +45,8 @@ export function loadSettings(api, changed) {
       const host = new URL(api.base).host;
       $("banner").hidden = false;
       $("banner-text").textContent = error.status
-        ? `Cannot load the sign-in settings from ${host}: ${error.detail}`
-        : `Cannot reach the sign-in service at ${host}. Check your connection, then try again.`;
+        ? t("Cannot load the sign-in settings from {host}: {detail}", { host, detail: error.detail })
+        : t("Cannot reach the sign-in service at {host}. Check your connection, then try again.", { host });
     }
   });
   on("banner-retry", "click", load);

@@ -1,4 +1,5 @@
 // Small DOM helpers: views, messages, form errors, busy buttons, countdowns.
+import { t } from "./i18n.js";
 
 export const $ = (id) => document.getElementById(id);
 export const on = (id, type, listener) => $(id).addEventListener(type, listener);
@@ -7,7 +8,7 @@ export const on = (id, type, listener) => $(id).addEventListener(type, listener)
 export function showView(id, { focus = true } = {}) {
   for (const view of document.querySelectorAll("section[id^='view-']")) view.hidden = view.id !== id;
   const heading = $(id).querySelector("h1");
-  document.title = `${heading.dataset.title ?? heading.textContent} · otp-auth`;
+  document.title = `${heading.dataset.title ? t(heading.dataset.title) : heading.textContent} · otp-auth`;
   if (focus) heading.focus();
 }
 
@@ -34,7 +35,7 @@ export function clearPasswords(container) {
     const input = $(reveal.getAttribute("aria-controls"));
     input.value = "";
     input.type = "password";
-    reveal.firstChild.textContent = "Show";
+    reveal.firstChild.textContent = t("Show");
   }
   for (const rules of container.querySelectorAll(".rule")) rules.classList.remove("ok");
 }
@@ -85,7 +86,7 @@ export function countdown(seconds, tick, done) {
 /** Disables `button` for `seconds` ("Resend code in 0:42"), then offers `label`; returns a cancel function. */
 export function holdButton(button, seconds, label) {
   button.disabled = seconds > 0;
-  return countdown(seconds, (left) => (button.textContent = `${label} in ${formatClock(left)}`), () => {
+  return countdown(seconds, (left) => (button.textContent = t("{label} in {time}", { label, time: formatClock(left) })), () => {
     button.disabled = false;
     button.textContent = label;
   });

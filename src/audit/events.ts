@@ -23,6 +23,19 @@ export const AUDIT_EVENTS = [
   "mfa_required",
   "mfa_verify",
   "admin_mfa_disable",
+  "admin_sessions_revoke",
+  "admin_verification_resend",
+  "admin_password_reset",
+  "passkey_added",
+  "passkey_removed",
+  "passkey_sign_in",
+  "account_deletion_requested",
+  "account_deletion_cancelled",
+  "account_deleted",
+  "account_export",
+  "email_change_requested",
+  "email_change",
+  "email_change_cancelled",
 ] as const;
 
 export type AuditEventName = (typeof AUDIT_EVENTS)[number];

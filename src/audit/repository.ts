@@ -1,13 +1,20 @@
-import { and, desc, eq, lt } from "drizzle-orm";
+import { and, desc, eq, gte, lt } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { auditEvents, type AuditEvent } from "../db/schema";
 
-interface AuditQuery {
-  limit: number;
-  beforeId?: number;
+export interface AuditFilter {
   userId?: number;
   event?: string;
   email?: string;
+  outcome?: "success" | "failure";
+  ip?: string;
+  since?: Date;
+  until?: Date;
+}
+
+interface AuditQuery extends AuditFilter {
+  limit: number;
+  beforeId?: number;
 }
 
 export type AuditRepository = ReturnType<typeof createAuditRepository>;
@@ -15,7 +22,7 @@ export type AuditRepository = ReturnType<typeof createAuditRepository>;
 export function createAuditRepository(db: Database) {
   return {
     /** Newest first; one row more than asked says whether another page follows. */
-    list: ({ limit, beforeId, userId, event, email }: AuditQuery): Promise<AuditEvent[]> =>
+    list: ({ limit, beforeId, userId, event, email, outcome, ip, since, until }: AuditQuery): Promise<AuditEvent[]> =>
       db
         .select()
         .from(auditEvents)
@@ -25,6 +32,10 @@ export function createAuditRepository(db: Database) {
             userId === undefined ? undefined : eq(auditEvents.userId, userId),
             event === undefined ? undefined : eq(auditEvents.event, event),
             email === undefined ? undefined : eq(auditEvents.email, email),
+            outcome === undefined ? undefined : eq(auditEvents.outcome, outcome),
+            ip === undefined ? undefined : eq(auditEvents.ip, ip),
+            since === undefined ? undefined : gte(auditEvents.createdAt, since),
+            until === undefined ? undefined : lt(auditEvents.createdAt, until),
           ),
         )
         .orderBy(desc(auditEvents.id))

@@ -3,6 +3,7 @@ import { dirname } from "node:path";
 import postgres from "postgres";
 import { ConfigError, embeddedDatabaseDir, loadConfig, type Config } from "../config/load";
 import { createSmtpTransport, smtpSettingsFrom } from "../mail/mailer";
+import { loadMailOverrides } from "../mail/overrides";
 import { SECRET_KEY_FILE } from "../config/secret-key";
 import type { CliContext } from "./context";
 import { redisTargetOf } from "../cache/redis";
@@ -96,6 +97,28 @@ function workersCheck(config: Config): Check {
   };
 }
 
+/** The mail templates: the built-in ones, or MAIL_TEMPLATES_DIR's files checked as `serve` checks them. */
+function mailTemplatesCheck(config: Config): Check {
+  const dir = config.MAIL_TEMPLATES_DIR;
+  if (!dir) return { name: "mail", ok: true, message: `built-in templates; DEFAULT_LOCALE=${config.DEFAULT_LOCALE}` };
+  const { overrides, problems } = loadMailOverrides(dir);
+  if (problems.length > 0)
+    return {
+      name: "mail",
+      ok: false,
+      message: `MAIL_TEMPLATES_DIR: ${problems.join("; ")}`,
+      fix: "correct the files named (see docs/localization.md)",
+    };
+  const files = Object.values(overrides).flatMap((templates) =>
+    Object.values(templates ?? {}).flatMap((parts) => Object.keys(parts ?? {})),
+  );
+  return {
+    name: "mail",
+    ok: true,
+    message: `${files.length} template file(s) from ${dir} replace built-in ones; DEFAULT_LOCALE=${config.DEFAULT_LOCALE}`,
+  };
+}
+
 async function runChecks(config: Config): Promise<Check[]> {
   const redis = redisTargetOf(config);
   const checks = await Promise.all([
@@ -127,6 +150,7 @@ export async function doctor({ env }: CliContext): Promise<number> {
     { name: "config", ok: true, message: `valid (NODE_ENV=${config.NODE_ENV}; ${secret})` },
     ...(proxy ? [{ name: "proxy", ok: true, warn: true, ...proxy }] : []),
     workersCheck(config),
+    mailTemplatesCheck(config),
     ...(await runChecks(config)),
   ];
   for (const check of checks) {

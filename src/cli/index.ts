@@ -35,6 +35,11 @@ const COMMANDS: Record<string, Command> = {
     summary: "list the access-token signing keys, or rotate in a new one (--activate-in SECONDS)",
     run: async (c) => (await import("./keys")).keysCommand(c),
   },
+  "mail-preview": {
+    usage: "mail-preview <template>",
+    summary: "print a mail rendered with sample values (--locale de; MAIL_TEMPLATES_DIR's files included)",
+    run: async (c) => (await import("./mail-preview")).mailPreview(c),
+  },
   healthcheck: {
     usage: "healthcheck",
     summary: "exit 0 if the server on PORT answers /health (for containers)",
@@ -73,8 +78,9 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
         help: { type: "boolean", short: "h" },
         version: { type: "boolean", short: "v" },
         port: { type: "string", short: "p" },
-        // keys rotate's; handed on in the command's arguments.
+        // keys rotate's and mail-preview's; handed on in the command's arguments.
         "activate-in": { type: "string" },
+        locale: { type: "string" },
       },
     });
   } catch (error) {
@@ -97,8 +103,9 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
     return 2;
   }
   const activateIn = values["activate-in"] === undefined ? [] : ["--activate-in", values["activate-in"]];
+  const locale = values.locale === undefined ? [] : ["--locale", values.locale];
   const context: CliContext = {
-    args: [...positionals.slice(1), ...activateIn],
+    args: [...positionals.slice(1), ...activateIn, ...locale],
     env: values.port === undefined ? env : { ...env, PORT: values.port },
   };
   try {

@@ -4,6 +4,7 @@ import { loadConfig } from "../config/load";
 import { runMigrations } from "../db/migrate";
 import { buildDeps } from "../deps";
 import { consoleWriter, createLogger } from "../lib/log";
+import { mailRendererFrom } from "../mail/setup";
 import { CliError, type CliContext } from "./context";
 import { suggestFreePort } from "./port";
 import { describeBackends, issuerWarning, mailCatcherBanner, trustProxyWarning } from "./startup-report";
@@ -32,6 +33,8 @@ function portIsFree(port: number, hostname: string): boolean {
 
 export async function serve({ env }: CliContext): Promise<number> {
   const config = loadConfig(env);
+  // Before any worker starts, so bad mail templates stop the service once, with the file named.
+  mailRendererFrom(config);
   const host = listenHost(config);
   const worker = env[WORKER_ENV] === "1";
   const plan = worker ? { count: 1, asked: 1 } : workerPlan(config);

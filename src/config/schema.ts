@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { LOCALES } from "../lib/locale";
 import { isWebhookEventType, WEBHOOK_EVENTS } from "../webhooks/events";
 import { isWebhookSecret } from "../webhooks/secret";
 import { parseTrustProxy, TRUST_PROXY_FORMS, type TrustProxy } from "./trust-proxy";
@@ -201,6 +202,21 @@ export const envSchema = z.object({
     .describe(
       "`true`: a code sign-in (POST /auth/code/sign-in) of an address with no account creates one, verified and without a password; `false`: such an address gets no code and no account.",
     ),
+  ACCOUNT_DELETION_GRACE_DAYS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(90)
+    .default(7)
+    .describe(
+      "Days between a person asking to delete their account (POST /auth/account/delete) and the deletion; signing in, or the notice's code, cancels it meanwhile. 0: at the job's next run.",
+    ),
+  EMAIL_CHANGE_CANCEL_HOURS: positiveInt
+    .max(720)
+    .default(72)
+    .describe(
+      "How long after a change of email is asked for the old address may cancel it with the code of its notice, before or after the switch.",
+    ),
   SMTP_SERVER: z
     .string()
     .min(1)
@@ -215,6 +231,19 @@ export const envSchema = z.object({
     .describe("`tls` (implicit), `starttls` (required upgrade) or `none`; default `tls` on port 465, else `starttls`."),
   SMTP_TIMEOUT_SECONDS: positiveInt.max(120).default(10).describe("Give up on an SMTP exchange after this long."),
   FROM_EMAIL: z.email().optional().describe("Sender address of the mails; required with SMTP_SERVER."),
+  DEFAULT_LOCALE: z
+    .enum(LOCALES)
+    .default("en")
+    .describe(
+      `Language of a mail when neither the request (\`locale\`, Accept-Language) nor the account names one: ${LOCALES.join(", ")}.`,
+    ),
+  MAIL_TEMPLATES_DIR: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      "Folder of mail templates replacing the built-in ones (`<locale>/<template>.<subject|text|html>.liquid`); checked at start-up.",
+    ),
   PASSWORD_MEMORY_KIB: z.coerce
     .number()
     .int()
@@ -244,6 +273,9 @@ export const envSchema = z.object({
   RATE_LIMIT_PASSWORD_PER_MINUTE: limit.default(20).describe("Requests per client IP per minute to routes that check a password (login)."),
   RATE_LIMIT_CODE_PER_MINUTE: limit.default(20).describe("Requests per client IP per minute to routes that check a code (verify-otp)."),
   RATE_LIMIT_OAUTH_PER_MINUTE: limit.default(30).describe("Requests per client IP per minute to the OAuth start and callback routes."),
+  RATE_LIMIT_PASSKEY_PER_MINUTE: limit
+    .default(30)
+    .describe("Requests per client IP per minute to the passkey routes that issue or answer a challenge."),
   LOGIN_MAX_CONSECUTIVE_FAILURES: limit
     .default(5)
     .describe("Wrong passwords in a row for one address from one client IP before that pair is blocked."),
@@ -311,6 +343,12 @@ export const envSchema = z.object({
     .max(1024)
     .optional()
     .describe("Password of the admin API (at least 16 characters in production, or whenever the server listens beyond loopback)."),
+  ADMIN_SESSION_MINUTES: positiveInt
+    .max(1440)
+    .default(30)
+    .describe(
+      "How long after signing in an admin's bearer token is accepted by the admin API and console; then they sign in again (their session goes on elsewhere).",
+    ),
   WEBHOOK_URL: z
     .string()
     .max(2048)

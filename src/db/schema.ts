@@ -25,10 +25,19 @@ export const users = pgTable(
     locale: varchar({ length: 16 }),
     // The WebAuthn user handle of this person's passkeys: random, so it tells an authenticator nothing about them.
     passkeyHandle: varchar("passkey_handle", { length: 64 }).unique("users_passkey_handle_key"),
+    // Set while the person's own deletion waits out its grace period; the deletion job removes the row after it.
+    // On the row every sign-in reads anyway, so telling a sign-in that a deletion is pending costs no query.
+    deletionDueAt: timestamp("deletion_due_at", { withTimezone: true }),
+    // Keyed hash of the single-use token the deletion notice carries to cancel it.
+    deletionCancelHash: varchar("deletion_cancel_hash", { length: 64 }).unique("users_deletion_cancel_hash_key"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
-  (table) => [check("users_email_lowercase", sql`${table.email} = lower(${table.email})`)],
+  (table) => [
+    check("users_email_lowercase", sql`${table.email} = lower(${table.email})`),
+    // The deletion job's scan: only accounts with a deletion pending are in it.
+    index("users_deletion_due_at_idx").on(table.deletionDueAt).where(sql`${table.deletionDueAt} is not null`),
+  ],
 );
 
 export type User = typeof users.$inferSelect;
@@ -259,3 +268,28 @@ export const passkeys = pgTable(
 );
 
 export type Passkey = typeof passkeys.$inferSelect;
+
+/**
+ * A change of a user's email address, from the request to the end of the window in which the old address may
+ * cancel it. `confirmedAt` is null while the code mailed to the new address is awaited; once set, the account has
+ * the new address and cancelling puts the old one back. `cancelHash` is the keyed hash of the single-use code in
+ * the notice mailed to the old address.
+ */
+export const emailChanges = pgTable(
+  "email_changes",
+  {
+    id: integer().primaryKey().generatedAlwaysAsIdentity(),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    oldEmail: varchar("old_email", { length: 254 }).notNull(),
+    newEmail: varchar("new_email", { length: 254 }).notNull(),
+    cancelHash: varchar("cancel_hash", { length: 64 }).notNull().unique("email_changes_cancel_hash_key"),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
+    confirmedAt: timestamp("confirmed_at", { withTimezone: true }),
+    cancelUntil: timestamp("cancel_until", { withTimezone: true }).notNull(),
+  },
+  (table) => [index("email_changes_user_id_idx").on(table.userId)],
+);
+
+export type EmailChange = typeof emailChanges.$inferSelect;

@@ -1,6 +1,7 @@
 import { Elysia, type Context } from "elysia";
 import type { TrustProxy } from "../config/trust-proxy";
 import type { ClientInfo } from "../lib/client-info";
+import { toLocale } from "../lib/locale";
 import type { RouteLimits } from "../ratelimit/route-limits";
 import type { TokenIssuer } from "../tokens/access-token";
 import { authGuard } from "./auth-guard";
@@ -8,14 +9,24 @@ import { requestClientIp, UNKNOWN_CLIENT } from "./client-ip";
 import { rateLimit } from "./rate-limit";
 
 const MAX_USER_AGENT = 512;
+const ADMIN_PATH = "/auth/admin/";
 
-/** The caller's address (TRUST_PROXY decides whether X-Forwarded-For counts) and user agent. */
-function readClientInfo(request: Request, server: Context["server"], trustedProxies: TrustProxy): ClientInfo {
+/**
+ * The caller's address (TRUST_PROXY decides whether X-Forwarded-For counts), user agent and language: the
+ * body's `locale` (read here, after parsing and before validation, so every route that mails has it; a value
+ * we do not speak is dropped, never refused) and the raw Accept-Language, parsed only if a mail needs it.
+ */
+function readClientInfo(request: Request, body: unknown, server: Context["server"], trustedProxies: TrustProxy): ClientInfo {
   const ip = requestClientIp(request, server, trustedProxies);
-  return {
+  const client: ClientInfo = {
     ip: ip === UNKNOWN_CLIENT ? null : ip,
     userAgent: request.headers.get("user-agent")?.slice(0, MAX_USER_AGENT) ?? null,
   };
+  // An administrator acts on someone else: their language must not choose the language of that person's mails.
+  if (request.url.includes(ADMIN_PATH)) return client;
+  client.locale = typeof body === "object" && body !== null ? toLocale((body as { locale?: unknown }).locale) : undefined;
+  client.acceptLanguage = request.headers.get("accept-language");
+  return client;
 }
 
 interface RequestContextOptions {
@@ -31,7 +42,7 @@ interface RequestContextOptions {
  */
 export const requestContext = ({ tokens, isRevoked, limits, trustedProxies }: RequestContextOptions) =>
   new Elysia()
-    .derive({ as: "scoped" }, ({ request, server }) => ({ client: readClientInfo(request, server, trustedProxies) }))
+    .derive({ as: "scoped" }, ({ request, body, server }) => ({ client: readClientInfo(request, body, server, trustedProxies) }))
     .use(authGuard(tokens, isRevoked))
     .use(rateLimit({ limits, trustedProxies }));
 

@@ -1,8 +1,11 @@
 /**
  * What a code is for; part of every key and of the code's hash, so a code issued for one purpose is useless for
- * another. `signin`: a code sign-in without a password (POST /auth/code/sign-in).
+ * another. `signin`: a code sign-in without a password (POST /auth/code/sign-in); `account_delete`: the check
+ * that confirms deleting one's own account (POST /auth/account/delete); `email_change`: the code mailed to a new
+ * address (POST /auth/email/change/confirm); `email_change_proof`: what a password-less account proves itself with
+ * to ask for that change.
  */
-export type OtpPurpose = "register" | "recheck" | "reset" | "signin";
+export type OtpPurpose = "register" | "recheck" | "reset" | "signin" | "account_delete" | "email_change" | "email_change_proof";
 
 /**
  * Whose send budget (cooldown and hourly cap) a code comes out of. `open`: requests anyone can make for any

@@ -10,15 +10,17 @@ import { createLimiter, runLimiter, type OnRefused } from "./limiters";
  * - `mail`: sends mail (register, resend-otp, password forgot, code send), per hour;
  * - `password`: checks a password (login, password change), per minute;
  * - `code`: checks a code or token (verify-otp, password reset, code sign-in), per minute;
- * - `oauth`: the OAuth start and callback (each stores or spends a sign-in state), per minute.
+ * - `oauth`: the OAuth start and callback (each stores or spends a sign-in state), per minute;
+ * - `passkey`: the passkey ceremonies (each stores or spends a challenge), per minute.
  */
-export type RouteLimitKind = "mail" | "password" | "code" | "oauth";
+export type RouteLimitKind = "mail" | "password" | "code" | "oauth" | "passkey";
 
 interface RouteLimitSettings {
   mailPerHour: number;
   passwordPerMinute: number;
   codePerMinute: number;
   oauthPerMinute: number;
+  passkeyPerMinute: number;
 }
 
 export const routeLimitSettingsFrom = (config: Config): RouteLimitSettings => ({
@@ -26,6 +28,7 @@ export const routeLimitSettingsFrom = (config: Config): RouteLimitSettings => ({
   passwordPerMinute: config.RATE_LIMIT_PASSWORD_PER_MINUTE,
   codePerMinute: config.RATE_LIMIT_CODE_PER_MINUTE,
   oauthPerMinute: config.RATE_LIMIT_OAUTH_PER_MINUTE,
+  passkeyPerMinute: config.RATE_LIMIT_PASSKEY_PER_MINUTE,
 });
 
 /** Where one client stands in one budget after a request was counted. */
@@ -62,6 +65,7 @@ export function createRouteLimits({
     password: { points: settings.passwordPerMinute, durationSeconds: 60 },
     code: { points: settings.codePerMinute, durationSeconds: 60 },
     oauth: { points: settings.oauthPerMinute, durationSeconds: 60 },
+    passkey: { points: settings.passkeyPerMinute, durationSeconds: 60 },
   };
   const limiters = Object.fromEntries(
     Object.entries(windows).map(([name, window]) => [name, createLimiter(redis, { name, ...window, shieldInMemory: true })]),

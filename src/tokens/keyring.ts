@@ -68,16 +68,21 @@ async function parseConfiguredKey(text: string, alg: AsymmetricAlgorithm): Promi
   return { privateJwk: await exportJWK(key), kid: typeof kid === "string" && kid !== "" ? kid : undefined, signKey: key };
 }
 
+/** The published half of a private JWK, as the JWKS lists it; its kid is `givenKid` or the RFC 7638 thumbprint. */
+async function publishedJwk(privateJwk: JWK, alg: AsymmetricAlgorithm, givenKid?: string): Promise<{ kid: string; publicJwk: JWK }> {
+  const kid = givenKid ?? (await calculateJwkThumbprint(publicPart(privateJwk)));
+  return { kid, publicJwk: { ...publicPart(privateJwk), alg, use: "sig", kid } };
+}
+
 /** A new key pair of `alg`, as the row that keeps it: public JWK in clear, private JWK sealed. */
 export async function generateSigningKey(alg: AsymmetricAlgorithm, encryption: KeyEncryption, now: number, activatesAt: number) {
   const { privateKey } = await generateKeyPair(alg, { extractable: true });
   const privateJwk = await exportJWK(privateKey);
-  const publicJwk = { ...publicPart(privateJwk), alg, use: "sig" };
-  const kid = await calculateJwkThumbprint(publicPart(privateJwk));
+  const { kid, publicJwk } = await publishedJwk(privateJwk, alg);
   const row: SigningKeyRow = {
     kid,
     algorithm: alg,
-    publicJwk: JSON.stringify({ ...publicJwk, kid }),
+    publicJwk: JSON.stringify(publicJwk),
     privateKey: encryption.seal(JSON.stringify(privateJwk), kid),
     createdAt: new Date(now),
     activatesAt: new Date(activatesAt),
@@ -170,13 +175,12 @@ export function createKeyring({
     async start() {
       if (settings.configuredKey) {
         const { privateJwk, kid: givenKid, signKey } = await parseConfiguredKey(settings.configuredKey, settings.algorithm);
-        const publicJwk = { ...publicPart(privateJwk), alg: settings.algorithm, use: "sig" };
-        const kid = givenKid ?? (await calculateJwkThumbprint(publicPart(privateJwk)));
+        const { kid, publicJwk } = await publishedJwk(privateJwk, settings.algorithm, givenKid);
         const verifyKey = (await importJWK(publicPart(privateJwk), settings.algorithm)) as CryptoKey;
         configured = {
           kid,
           alg: settings.algorithm,
-          publicJwk: { ...publicJwk, kid },
+          publicJwk,
           activatesAt: startedAt,
           publishedUntil: Infinity,
           verifyKey,

@@ -158,17 +158,29 @@ describe.each(CORE_BACKENDS)("fuzzing every route (%s)", (backend) => {
       const forged = route.auth === "admin" ? credentials.forgedBasic : credentials.forgedBearer;
       // Users and deliveries have numeric ids; sessions and webhook endpoints UUIDs.
       const numericId = route.auth === "admin" && !route.path.includes("/webhooks/endpoints/");
-      const path = route.path.replace("{id}", numericId ? String(credentials.targetUserIds[0]) : crypto.randomUUID());
+      const path = route.path
+        .replace("{id}", numericId ? String(credentials.targetUserIds[0]) : crypto.randomUUID())
+        .replace("{session_id}", crypto.randomUUID());
       for (const authorization of [...forged, undefined]) {
         const body = route.body
           ? JSON.stringify({
               email: uniqueEmail("forged"),
+              new_email: uniqueEmail("forged-new"),
               password: PASSWORD,
               current_password: PASSWORD,
               new_password: "another password",
               is_active: false,
               url: "http://127.0.0.1:1/hook",
               code: "123456",
+              name: "forged",
+              // A passkey answer of the right shape, so only the credentials decide.
+              response: {
+                id: "AAAA",
+                rawId: "AAAA",
+                type: "public-key",
+                response: { clientDataJSON: "e30", attestationObject: "oA" },
+                clientExtensionResults: {},
+              },
             })
           : undefined;
         const headers: Record<string, string> = body ? { "content-type": "application/json" } : {};

@@ -189,6 +189,10 @@ describe("signing in on the page", () => {
     await expectSignedIn(page, email);
     expect(await focusedId(page)).toBe("account-title");
     await keys.press("Tab");
+    expect(await focusedId(page)).toBe("security");
+    await keys.press("Tab");
+    expect(await focusedId(page)).toBe("devices");
+    await keys.press("Tab");
     expect(await focusedId(page)).toBe("change");
     await keys.press("Tab");
     expect(await focusedId(page)).toBe("logout");

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import packageJson from "../../package.json";
@@ -33,7 +33,7 @@ describe("otp-auth command line", () => {
   test("--help lists every command and option; --version prints the package version", async () => {
     const help = await cli(["--help"]);
     expect(help.exitCode).toBe(0);
-    for (const word of ["serve", "migrate", "smtp-test <to>", "doctor", "healthcheck", "--port", "--version"])
+    for (const word of ["serve", "migrate", "smtp-test <to>", "mail-preview <template>", "doctor", "healthcheck", "--port", "--version"])
       expect(help.stdout).toContain(word);
     const version = await cli(["--version"]);
     expect(version.exitCode).toBe(0);
@@ -84,6 +84,53 @@ describe("otp-auth command line", () => {
     const noAddress = await cli(["smtp-test"], cliSmtpEnv());
     expect(noAddress.exitCode).toBe(2);
     expect(noAddress.stderr).toContain("Usage: otp-auth smtp-test <to-address>");
+  });
+
+  test("mail-preview prints a mail's subject, text and HTML with sample values, in the language asked for", async () => {
+    const german = await cli(["mail-preview", "code_register", "--locale", "de"]);
+    expect(german.exitCode).toBe(0);
+    expect(german.stdout).toContain("Subject: 123456 ist Ihr Bestätigungscode");
+    expect(german.stdout).toContain("--- text ---\nIhr Bestätigungscode lautet: 123456");
+    expect(german.stdout).toMatch(/--- html ---\n<!doctype html>[\s\S]*123456/);
+    const byDefault = await cli(["mail-preview", "password_changed"], { DEFAULT_LOCALE: "es" });
+    expect(byDefault.exitCode).toBe(0);
+    expect(byDefault.stdout).toContain("Subject: Tu contraseña ha cambiado");
+  });
+
+  test("mail-preview shows MAIL_TEMPLATES_DIR's files, and names an unknown template or locale with the valid ones", async () => {
+    const templates = join(folder, "preview-templates");
+    await mkdir(join(templates, "fr"), { recursive: true });
+    await writeFile(join(templates, "fr", "code_signin.subject.liquid"), "Acme · {{ code }}");
+    const custom = await cli(["mail-preview", "code_signin", "--locale", "fr"], { MAIL_TEMPLATES_DIR: templates });
+    expect(custom.exitCode).toBe(0);
+    expect(custom.stdout).toContain("Subject: Acme · 123456");
+    expect(custom.stdout).toContain("Saisissez-le pour vous connecter.");
+
+    const template = await cli(["mail-preview", "code_welcome"]);
+    expect(template.exitCode).toBe(2);
+    expect(template.stderr).toContain('Unknown template "code_welcome". Templates: code_register, code_recheck');
+    const locale = await cli(["mail-preview", "code_register", "--locale", "it"]);
+    expect(locale.exitCode).toBe(2);
+    expect(locale.stderr).toContain('Unknown locale "it". Locales: en, de, fr, es');
+    const none = await cli(["mail-preview"]);
+    expect(none.exitCode).toBe(2);
+    expect(none.stderr).toContain("Usage: otp-auth mail-preview <template>");
+  });
+
+  test("serve refuses to start on a bad MAIL_TEMPLATES_DIR file, naming the file and the placeholder", async () => {
+    const templates = join(folder, "bad-templates");
+    await mkdir(join(templates, "de"), { recursive: true });
+    await writeFile(join(templates, "de", "code_reset.text.liquid"), "Code:\n{{ kode }}\n");
+    const result = await cli(["serve"], {
+      DATA_DIR: join(folder, "bad-templates-data"),
+      PORT: String(freePort()),
+      MAIL_TEMPLATES_DIR: templates,
+    });
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain("MAIL_TEMPLATES_DIR: de/code_reset.text.liquid: unknown placeholder {{ kode }} on line 2");
+    const doctor = await cli(["doctor"], { DATA_DIR: join(folder, "bad-templates-data"), MAIL_TEMPLATES_DIR: templates });
+    expect(doctor.exitCode).toBe(1);
+    expect(doctor.stdout).toMatch(/^FAIL mail +MAIL_TEMPLATES_DIR: de\/code_reset\.text\.liquid: unknown placeholder \{\{ kode \}\}/m);
   });
 
   test("doctor reaches PostgreSQL, Redis and SMTP and prints one ok line for each", async () => {

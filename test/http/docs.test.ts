@@ -32,6 +32,7 @@ describe("API documentation", () => {
       "id",
       "is_active",
       "is_verified",
+      "role",
     ]);
     expect(spec.paths["/health"].get).toBeDefined();
     expect(spec.paths["/ready"].get).toBeDefined();
@@ -45,13 +46,38 @@ describe("API documentation", () => {
     expect(bodyOf("/auth/password/reset", "post").required.sort()).toEqual(["code", "email", "new_password"]);
     expect(bodyOf("/auth/password/change", "post").required.sort()).toEqual(["current_password", "new_password"]);
     const login = spec.paths["/auth/login"].post.responses["200"].content["application/json"].schema;
-    expect(Object.keys(login.properties).sort()).toEqual(["access_token", "expires_in", "refresh_token", "token_type"]);
+    expect(Object.keys(login.properties).sort()).toEqual([
+      "access_token",
+      "account_deletion_due_at",
+      "expires_in",
+      "refresh_token",
+      "token_type",
+    ]);
+    // Present only while a deletion is pending: the original's clients see the answer they know.
+    expect(login.required.sort()).toEqual(["access_token", "expires_in", "refresh_token", "token_type"]);
     const bearerRoutes: [string, string][] = [
       ["/auth/logout", "post"],
       ["/auth/sessions", "get"],
       ["/auth/sessions/{id}", "delete"],
       ["/auth/password/change", "post"],
+      ["/auth/account/delete", "post"],
+      ["/auth/account/delete/code", "post"],
+      ["/auth/account/deletion", "get"],
+      ["/auth/account/deletion", "delete"],
+      ["/auth/account/export", "get"],
     ];
+    bearerRoutes.push(["/auth/email/change", "post"], ["/auth/email/change/code", "post"], ["/auth/email/change/confirm", "post"]);
+    expect(spec.paths["/auth/email/change/cancel"].post.security).toBeUndefined();
+    expect(bodyOf("/auth/email/change", "post").required).toEqual(["new_email"]);
+    expect(spec.paths["/auth/account/delete/cancel"].post.security).toBeUndefined();
+    expect(bodyOf("/auth/account/delete/cancel", "post").required).toEqual(["token"]);
+    expect(Object.keys(bodyOf("/auth/account/delete", "post").properties).sort()).toEqual(["code", "password"]);
+    expect(
+      Object.keys(spec.paths["/auth/account/export"].get.responses["200"].content["application/json"].schema.properties).sort(),
+    ).toEqual(["audit_events", "email_changes", "exported_at", "oauth_accounts", "profile", "second_factors", "sessions"]);
+    // The mailing routes document their optional language.
+    for (const path of ["/auth/register", "/auth/login", "/auth/resend-otp", "/auth/code/send", "/auth/password/forgot"])
+      expect(bodyOf(path, "post").properties.locale).toMatchObject({ type: "string" });
     for (const [path, method] of bearerRoutes) {
       expect(spec.paths[path][method].security).toEqual([{ bearerAuth: [] }]);
     }
@@ -62,7 +88,7 @@ describe("API documentation", () => {
       ["/auth/admin/users/{id}", "delete"],
     ];
     for (const [path, method] of adminRoutes) {
-      expect(spec.paths[path][method].security).toEqual([{ adminBasic: [] }]);
+      expect(spec.paths[path][method].security).toEqual([{ adminBasic: [] }, { bearerAuth: [] }]);
       expect(spec.paths[path][method].responses["401"]).toBeDefined();
     }
     expect(spec.components.securitySchemes.adminBasic).toMatchObject({ type: "http", scheme: "basic" });
@@ -74,7 +100,40 @@ describe("API documentation", () => {
       }
     }
     const list = spec.paths["/auth/admin/users"].get;
-    expect(list.parameters.map((p: { name: string }) => p.name).sort()).toEqual(["cursor", "limit", "q"]);
+    expect(list.parameters.map((p: { name: string }) => p.name).sort()).toEqual(["cursor", "limit", "provider", "q", "status"]);
+  });
+
+  test("every sign-in method's route is in the document: emailed code, second factor, passkeys", async () => {
+    const { body: spec } = await h.call("GET", "/docs/json");
+    const routes: [string, string, boolean][] = [
+      ["/auth/code/send", "post", false],
+      ["/auth/code/sign-in", "post", false],
+      ["/auth/mfa/verify", "post", false],
+      ["/auth/mfa", "get", true],
+      ["/auth/mfa/totp/enroll", "post", true],
+      ["/auth/mfa/totp/confirm", "post", true],
+      ["/auth/mfa/totp/disable", "post", true],
+      ["/auth/passkeys/sign-in/options", "post", false],
+      ["/auth/passkeys/sign-in", "post", false],
+      ["/auth/passkeys/register/options", "post", true],
+      ["/auth/passkeys/register", "post", true],
+      ["/auth/passkeys", "get", true],
+      ["/auth/passkeys/{id}", "patch", true],
+      ["/auth/passkeys/{id}", "delete", true],
+    ];
+    for (const [path, method, bearer] of routes) {
+      const op = spec.paths[path]?.[method];
+      expect({ path, method, documented: Boolean(op?.summary) }).toEqual({ path, method, documented: true });
+      expect({ path, security: op.security }).toEqual({ path, security: bearer ? [{ bearerAuth: [] }] : undefined });
+    }
+    const signIn = spec.paths["/auth/passkeys/sign-in"].post;
+    expect(signIn.requestBody.content["application/json"].schema.required).toEqual(["response"]);
+    expect(Object.keys(signIn.responses["200"].content["application/json"].schema.properties).sort()).toEqual([
+      "access_token",
+      "expires_in",
+      "refresh_token",
+      "token_type",
+    ]);
   });
 
   test("/docs is Swagger UI whose script and style are served by us, not a CDN, with no inline script", async () => {

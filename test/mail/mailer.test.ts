@@ -3,7 +3,11 @@ import { simpleParser } from "mailparser";
 import { SMTPServer } from "smtp-server";
 import { loadConfig } from "../../src/config/load";
 import { createSmtpMailer, smtpSettingsFrom } from "../../src/mail/mailer";
+import { compileMailTemplates, createMailRenderer } from "../../src/mail/renderer";
 import { verificationCodeMail } from "../../src/mail/templates";
+
+const renderer = createMailRenderer(compileMailTemplates());
+const codeMail = (code: string, ttlSeconds: number) => renderer.render(verificationCodeMail("code_register", code, ttlSeconds), "en");
 
 // A real SMTP server that requires a login, without TLS so the exchange stays on loopback in clear text.
 const USER = "mailer";
@@ -54,7 +58,7 @@ const config = (env: Record<string, string>) =>
 describe("SMTP mailer", () => {
   test("logs in with SMTP_USERNAME / SMTP_PASSWORD and sends from FROM_EMAIL", async () => {
     const mailer = createSmtpMailer(smtpSettingsFrom(config({ SMTP_SECURITY: "none", SMTP_USERNAME: USER, SMTP_PASSWORD: PASS })));
-    await mailer.send("reader@example.com", verificationCodeMail("482913", 300, "Enter it."));
+    await mailer.send("reader@example.com", codeMail("482913", 300));
     mailer.close();
     const mail = received.at(-1)!;
     expect(mail).toMatchObject({ from: "sender@otp-auth.test", to: "reader@example.com", user: USER });
@@ -64,14 +68,14 @@ describe("SMTP mailer", () => {
 
   test("wrong credentials make the send fail", async () => {
     const mailer = createSmtpMailer(smtpSettingsFrom(config({ SMTP_SECURITY: "none", SMTP_USERNAME: USER, SMTP_PASSWORD: "wrong" })));
-    await expect(mailer.send("reader@example.com", verificationCodeMail("1234", 60, "x"))).rejects.toThrow();
+    await expect(mailer.send("reader@example.com", codeMail("1234", 60))).rejects.toThrow();
     mailer.close();
   });
 
   test("with starttls (the default on 587) it refuses to talk to a server that cannot upgrade", async () => {
     const before = received.length;
     const mailer = createSmtpMailer(smtpSettingsFrom(config({ SMTP_USERNAME: USER, SMTP_PASSWORD: PASS })));
-    await expect(mailer.send("reader@example.com", verificationCodeMail("1234", 60, "x"))).rejects.toThrow();
+    await expect(mailer.send("reader@example.com", codeMail("1234", 60))).rejects.toThrow();
     mailer.close();
     expect(received.length).toBe(before);
   });
@@ -81,7 +85,7 @@ describe("SMTP mailer", () => {
     const deadPort = closed.port;
     closed.stop(true);
     const mailer = createSmtpMailer(smtpSettingsFrom(config({ SMTP_SECURITY: "none", SMTP_PORT: String(deadPort) })));
-    await expect(mailer.send("reader@example.com", verificationCodeMail("1234", 60, "x"))).rejects.toThrow();
+    await expect(mailer.send("reader@example.com", codeMail("1234", 60))).rejects.toThrow();
     mailer.close();
   });
 });

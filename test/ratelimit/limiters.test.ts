@@ -18,7 +18,7 @@ function redisAt(url: string): Redis {
   return client;
 }
 
-const SETTINGS = { mailPerHour: 2, passwordPerMinute: 3, codePerMinute: 4, oauthPerMinute: 5 };
+const SETTINGS = { mailPerHour: 2, passwordPerMinute: 3, codePerMinute: 4, oauthPerMinute: 5, passkeyPerMinute: 6 };
 
 async function refusal(promise: Promise<unknown>): Promise<AppError> {
   const error = await promise.then(
@@ -45,6 +45,7 @@ describe.each(["redis", "memory"] as const)("route limits, called directly (%s)"
       ["password", 3, 60],
       ["code", 4, 60],
       ["oauth", 5, 60],
+      ["passkey", 6, 60],
     ] as const) {
       for (let i = 1; i <= points; i++) {
         const quota = await limits.consume(kind, "203.0.113.7");
@@ -63,7 +64,7 @@ describe.each(["redis", "memory"] as const)("route limits, called directly (%s)"
       expect(Number(error.headers["Retry-After"])).toBeGreaterThanOrEqual(1);
       expect(error.headers["RateLimit-Reset"]).toBe(error.headers["Retry-After"]!);
     }
-    expect(refused).toEqual(["mail", "password", "code", "oauth"]);
+    expect(refused).toEqual(["mail", "password", "code", "oauth", "passkey"]);
     // Another client is untouched.
     expect((await limits.consume("mail", "203.0.113.8")).remaining).toBe(1);
   });

@@ -62,16 +62,20 @@ export async function storedTokens(page: Page, api: string): Promise<StoredToken
   return JSON.parse((await page.evaluate((key) => sessionStorage.getItem(key), `otp-auth:token:${api}`)) ?? "null");
 }
 
-/** Saves full-page screenshots of the current screen at phone and desktop width under test/artifacts/. */
-export async function saveScreens(page: Page, name: string): Promise<void> {
-  mkdirSync(ARTIFACTS_DIR, { recursive: true });
+/**
+ * Saves full-page screenshots of the current screen at phone and desktop width, under test/artifacts/ unless
+ * `dir` says otherwise; `settleMs` lets a page redraw at the new width (charts) before each shot.
+ */
+export async function saveScreens(page: Page, name: string, { dir = ARTIFACTS_DIR, settleMs = 0 } = {}): Promise<void> {
+  mkdirSync(dir, { recursive: true });
   const original = page.viewportSize();
   for (const [label, size] of [
     ["phone", PHONE],
     ["desktop", DESKTOP],
   ] as const) {
     await page.setViewportSize(size);
-    await page.screenshot({ path: join(ARTIFACTS_DIR, `${name}-${label}.png`), fullPage: true, animations: "disabled" });
+    if (settleMs) await page.waitForTimeout(settleMs);
+    await page.screenshot({ path: join(dir, `${name}-${label}.png`), fullPage: true, animations: "disabled" });
   }
   if (original) await page.setViewportSize(original);
 }

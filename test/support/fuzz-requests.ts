@@ -51,7 +51,16 @@ export function createFuzzer(random: SeededRandom, credentials: FuzzCredentials)
   /** A value the schema accepts (as far as the fuzzer can tell from the field's name and schema). */
   function validValue(name: string, schema: JsonSchema): unknown {
     if (schema.enum) return random.pick(schema.enum);
+    if (schema.const !== undefined) return schema.const;
     const type = Array.isArray(schema.type) ? schema.type[0] : schema.type;
+    // A nested object (a passkey's answer): its required fields, each valid in its turn.
+    if (type === "object") {
+      const required = Object.entries(schema.properties ?? {}).filter(([field]) => schema.required?.includes(field));
+      return Object.fromEntries(required.map(([field, property]) => [field, validValue(field, property)]));
+    }
+    // base64url (a credential id, clientDataJSON): nothing but its alphabet.
+    if (schema.pattern === "^[A-Za-z0-9_-]*$")
+      return random.chars(8 + random.int(24), "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-");
     if (type === "boolean") return random.chance(0.5);
     if (type === "array" && schema.items?.enum) return [random.pick(schema.items.enum)];
     // A webhook endpoint's own signing secret: whsec_ and the base64 of 24 bytes.
@@ -71,6 +80,7 @@ export function createFuzzer(random: SeededRandom, credentials: FuzzCredentials)
       return code;
     }
     if (schema.format === "uuid") return crypto.randomUUID();
+    if (schema.format === "date-time") return new Date(Date.UTC(2026, 0, 1 + random.int(300))).toISOString();
     if (name === "redirect_uri")
       return random.chance(0.7) ? random.pick(credentials.redirectUris) : `http://127.0.0.1:1/${canary(random, "P")}`;
     if (name === "error") return random.pick(["access_denied", "server_error", "temporarily_unavailable"]);

@@ -10,6 +10,7 @@ export function clientBudgets(requests: number): Record<string, string> {
     RATE_LIMIT_PASSWORD_PER_MINUTE: String(requests),
     RATE_LIMIT_CODE_PER_MINUTE: String(requests),
     RATE_LIMIT_OAUTH_PER_MINUTE: String(requests),
+    RATE_LIMIT_PASSKEY_PER_MINUTE: String(requests),
   };
 }
 

@@ -18,7 +18,8 @@ export function readMail(messages: CaughtMail[]) {
     latestCode(address: string): string {
       const mail = mailTo(address).at(-1);
       if (!mail) throw new Error(`no mail received for ${address}`);
-      const match = /verification code is: (\d+)/.exec(mail.text);
+      // The first line that ends in the code, whatever the mail's language ("… code is: 123456", "… lautet: 123456").
+      const match = /^[^\n]*\s(\d{4,10})$/m.exec(mail.text);
       if (!match) throw new Error(`no code in the mail to ${address}`);
       return match[1]!;
     },

@@ -6,6 +6,9 @@ const ADMIN_PAGE_MAX = 200;
 
 export const userView = profileResponse;
 
+/** Who may call a route of the admin API: an admin's bearer token, or Basic with ADMIN_EMAIL/ADMIN_PASSWORD. */
+export const ADMIN_SECURITY: { security: Record<string, string[]>[] } = { security: [{ adminBasic: [] }, { bearerAuth: [] }] };
+
 export const pageLimit = z.coerce
   .number()
   .int()
@@ -38,10 +41,25 @@ export const listUsersQuery = z.object({
     .regex(/^[^\u0000]*$/, "must not contain NUL characters")
     .optional()
     .meta({ description: "Only users whose email contains this text (case-insensitive)." }),
+  status: z.enum(["unverified", "disabled"]).optional().meta({ description: "Only unverified users, or only those an admin disabled." }),
+  provider: z
+    .string()
+    .regex(/^[a-z0-9_-]{1,32}$/, "must be a provider name such as local, google or github")
+    .optional()
+    .meta({ description: "Only users whose account came from this provider (`local`, `google`, `github`)." }),
+});
+
+/** A row of the users table: the user, whether a second factor is on, and when they last signed in. */
+export const userRowView = userView.extend({
+  mfa_enabled: z.boolean().meta({ description: "An authenticator app is on." }),
+  last_sign_in_at: z
+    .string()
+    .nullable()
+    .meta({ format: "date-time", description: "When the newest of their sessions was opened; null when they never signed in." }),
 });
 
 export const userListResponse = z.object({
-  users: z.array(userView),
+  users: z.array(userRowView),
   next_cursor: z.string().nullable().meta({ description: "Pass as `cursor` for the next page; null on the last page." }),
 });
 
@@ -58,20 +76,35 @@ export const updateUserBody = z
     password: passwordField.optional(),
     is_active: z.boolean().optional(),
     is_verified: z.boolean().optional(),
+    role: z.enum(["admin", "user"]).optional().meta({ description: "Grant (`admin`) or take back (`user`) the admin role; audited." }),
   })
   .refine((body) => Object.values(body).some((value) => value !== undefined), "give at least one field to change");
 
 export const userParams = z.object({ id: z.coerce.number().int().positive().max(MAX_INT) });
 
-export const auditListQuery = z.object({
-  limit: pageLimit,
-  cursor: pageCursor,
+export const sessionParams = userParams.extend({ session_id: z.uuid() });
+
+const when = (description: string) => z.iso.datetime({ offset: true }).optional().meta({ description });
+
+/** The audit filters, shared by the page-by-page list and the CSV export. */
+const auditFilters = {
   user_id: z.coerce.number().int().positive().max(MAX_INT).optional().meta({ description: "Only this user's events." }),
   event: z.enum(AUDIT_EVENTS).optional().meta({ description: "Only this kind of event." }),
   email: emailField.optional().meta({ description: "Only events about this address." }),
-});
+  outcome: z.enum(["success", "failure"]).optional().meta({ description: "Only successes, or only failures." }),
+  ip: z
+    .string()
+    .regex(/^[0-9A-Fa-f:.]{2,64}$/, "must be an IPv4 or IPv6 address")
+    .optional()
+    .meta({ description: "Only events from this client address." }),
+  since: when("Only events at or after this time (ISO 8601)."),
+  until: when("Only events before this time (ISO 8601)."),
+};
 
-const auditView = z.object({
+export const auditListQuery = z.object({ limit: pageLimit, cursor: pageCursor, ...auditFilters });
+export const auditExportQuery = z.object(auditFilters);
+
+export const auditView = z.object({
   id: z.number().int(),
   created_at: z.string().meta({ format: "date-time" }),
   event: z.string(),
@@ -89,6 +122,9 @@ export const auditListResponse = z.object({
 });
 
 export type AuditListQuery = z.infer<typeof auditListQuery>;
+export type AuditFilters = z.infer<typeof auditExportQuery>;
+export type UserRowView = z.infer<typeof userRowView>;
+export type ListUsersQuery = z.infer<typeof listUsersQuery>;
 export type AuditView = z.infer<typeof auditView>;
 export type UserView = z.infer<typeof userView>;
 export type CreateUserBody = z.infer<typeof createUserBody>;

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { users, type User } from "../../db/schema";
 import type { OutboxEvent, WebhookOutbox } from "../../webhooks/outbox";
@@ -8,6 +8,7 @@ export interface UserChanges {
   passwordHash?: string;
   isActive?: boolean;
   isVerified?: boolean;
+  role?: "admin" | "user";
 }
 
 /**
@@ -23,9 +24,6 @@ function columnsFor({ passwordHash, isActive, ...rest }: UserChanges) {
 }
 
 export type AdminUserRepository = ReturnType<typeof createAdminUserRepository>;
-
-// `%`, `_` and `\` in a search are literal characters, not patterns.
-const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 /** The webhook events of an update, from the row before and after it. */
 function updateEvents(changes: UserChanges, before: { isVerified: boolean; isDisabled: boolean }, after: User): OutboxEvent[] {
@@ -55,20 +53,6 @@ export function createAdminUserRepository(db: Database, outbox: WebhookOutbox) {
   }
 
   return {
-    /** One page in id order, after `afterId`; one row more than asked says whether another page follows. */
-    list: ({ limit, afterId, search }: { limit: number; afterId?: number; search?: string }): Promise<User[]> =>
-      db
-        .select()
-        .from(users)
-        .where(
-          and(
-            afterId === undefined ? undefined : gt(users.id, afterId),
-            search === undefined ? undefined : sql`${users.email} ilike ${likePattern(search.toLowerCase())}`,
-          ),
-        )
-        .orderBy(asc(users.id))
-        .limit(limit + 1),
-
     create(values: { email: string; passwordHash: string | null; isActive: boolean; isVerified: boolean }): Promise<User> {
       const insert = async (on: Database) =>
         (

@@ -12,8 +12,10 @@ import { uncachedProfiles, type Profiles } from "../auth/profile-cache";
 import { toUserView } from "../auth/user-view";
 import type { MfaService } from "../mfa/service";
 import type { SessionService } from "../sessions/service";
-import type { AuditListQuery, AuditView, CreateUserBody, UpdateUserBody, UserView } from "./model";
+import type { AdminActor } from "./access";
+import type { AuditListQuery, AuditView, CreateUserBody, ListUsersQuery, UpdateUserBody, UserRowView, UserView } from "./model";
 import type { AdminUserRepository, UserChanges } from "./repository";
+import type { UserDirectory, UserRow } from "./user-directory";
 
 export type AdminService = ReturnType<typeof createAdminService>;
 
@@ -21,10 +23,19 @@ export type AdminService = ReturnType<typeof createAdminService>;
 const changedFields = (body: UpdateUserBody) =>
   Object.entries(body)
     .filter(([, value]) => value !== undefined)
-    .map(([name, value]) => (typeof value === "boolean" ? `${name}=${value}` : name))
+    .map(([name, value]) => (typeof value === "boolean" || name === "role" ? `${name}=${value}` : name))
     .join(",");
 
-const toAuditView = (entry: AuditEvent): AuditView => ({
+/** Who acted, for the detail of an admin action's audit entry: an admin's user id, or `basic`. */
+export const by = (actor: AdminActor) => `by=${actor.adminId ?? "basic"}`;
+
+export const toUserRowView = (row: UserRow): UserRowView => ({
+  ...toUserView(row.user),
+  mfa_enabled: row.mfaEnabled,
+  last_sign_in_at: row.lastSignInAt,
+});
+
+export const toAuditView = (entry: AuditEvent): AuditView => ({
   id: entry.id,
   created_at: entry.createdAt.toISOString(),
   event: entry.event,
@@ -48,14 +59,17 @@ async function guardEmail<T>(run: () => Promise<T>): Promise<T> {
 
 export function createAdminService({
   users,
+  directory,
   auditEvents,
   passwords,
   sessions,
   audit,
   profiles = uncachedProfiles,
   mfa,
+  adminEmail,
 }: {
   users: AdminUserRepository;
+  directory: UserDirectory;
   auditEvents: AuditRepository;
   passwords: PasswordHasher;
   sessions: SessionService;
@@ -63,15 +77,22 @@ export function createAdminService({
   /** Told of every change to a user, so no instance keeps answering /auth/me with the old profile. */
   profiles?: Pick<Profiles, "forget">;
   mfa: Pick<MfaService, "turnOffByAdmin">;
+  /** Lower-cased ADMIN_EMAIL: that account's admin role cannot be taken back. */
+  adminEmail: string | null;
 }) {
   return {
-    async listUsers({ limit, cursor, q }: { limit: number; cursor?: string; q?: string }) {
-      const page = toPage(await users.list({ limit, afterId: cursor === undefined ? undefined : Number(cursor), search: q }), limit);
-      return { users: page.items.map(toUserView), next_cursor: page.nextCursor };
+    async listUsers({ limit, cursor, q, status, provider }: ListUsersQuery) {
+      const afterId = cursor === undefined ? undefined : Number(cursor);
+      const rows = await directory.list({ limit, afterId, search: q, status, provider });
+      const page = toPage(
+        rows.map((row) => ({ ...row, id: row.user.id })),
+        limit,
+      );
+      return { users: page.items.map(toUserRowView), next_cursor: page.nextCursor };
     },
 
     /** The audit trail, newest first, with what this instance has not written yet included. */
-    async listAuditEvents({ limit, cursor, user_id, event, email }: AuditListQuery) {
+    async listAuditEvents({ limit, cursor, user_id, event, email, outcome, ip, since, until }: AuditListQuery) {
       await audit.flush();
       const rows = await auditEvents.list({
         limit,
@@ -79,13 +100,17 @@ export function createAdminService({
         userId: user_id,
         event,
         email,
+        outcome,
+        ip,
+        since: since === undefined ? undefined : new Date(since),
+        until: until === undefined ? undefined : new Date(until),
       });
       const page = toPage(rows, limit);
       return { events: page.items.map(toAuditView), next_cursor: page.nextCursor };
     },
 
-    createUser: (body: CreateUserBody, client: ClientInfo): Promise<UserView> =>
-      audit.track("admin_user_create", { email: body.email, client }, async (subject) => {
+    createUser: (body: CreateUserBody, client: ClientInfo, actor: AdminActor = { adminId: null }): Promise<UserView> =>
+      audit.track("admin_user_create", { email: body.email, client, detail: by(actor) }, async (subject) => {
         const passwordHash = body.password === undefined ? null : await passwords.hash(body.password);
         const user = await guardEmail(() =>
           users.create({ email: body.email, passwordHash, isActive: body.is_active, isVerified: body.is_verified }),
@@ -95,9 +120,14 @@ export function createAdminService({
       }),
 
     /** Disabling a user or setting a new password ends every session of theirs at once. */
-    updateUser: (id: number, body: UpdateUserBody, client: ClientInfo): Promise<UserView> =>
-      audit.track("admin_user_update", { userId: id, client, detail: changedFields(body) }, async (subject) => {
-        const changes: UserChanges = { email: body.email, isActive: body.is_active, isVerified: body.is_verified };
+    updateUser: (id: number, body: UpdateUserBody, client: ClientInfo, actor: AdminActor): Promise<UserView> =>
+      audit.track("admin_user_update", { userId: id, client, detail: `${changedFields(body)} ${by(actor)}` }, async (subject) => {
+        const changes: UserChanges = { email: body.email, isActive: body.is_active, isVerified: body.is_verified, role: body.role };
+        if (body.role === "user" && adminEmail !== null) {
+          const current = await directory.find(id);
+          // The admin guard counts that address as an admin whatever the column says; refusing keeps the two agreeing.
+          if (current?.user.email === adminEmail) throw appError(ADMIN_ERRORS.roleFixed);
+        }
         if (body.password !== undefined) changes.passwordHash = await passwords.hash(body.password);
         const user = await guardEmail(() => users.update(id, changes));
         if (!user) throw appError(ACCOUNT_ERRORS.userNotFound);
@@ -109,16 +139,16 @@ export function createAdminService({
       }),
 
     /** Deletes the user with their sessions and OAuth links; their access tokens stop working at once. */
-    deleteUser: (id: number, client: ClientInfo): Promise<void> =>
-      audit.track("admin_user_delete", { userId: id, client }, async () => {
+    deleteUser: (id: number, client: ClientInfo, actor: AdminActor): Promise<void> =>
+      audit.track("admin_user_delete", { userId: id, client, detail: by(actor) }, async () => {
         await sessions.revokeAllSessions(id, "admin_delete");
         if (!(await users.delete(id))) throw appError(ACCOUNT_ERRORS.userNotFound);
         await profiles.forget(id);
       }),
 
     /** Turns the user's second factor off (a lost phone and no recovery code); the user is mailed. */
-    turnOffMfa: (id: number, client: ClientInfo): Promise<void> =>
-      audit.track("admin_mfa_disable", { userId: id, client }, async (subject) => {
+    turnOffMfa: (id: number, client: ClientInfo, actor: AdminActor): Promise<void> =>
+      audit.track("admin_mfa_disable", { userId: id, client, detail: by(actor) }, async (subject) => {
         subject.email = await mfa.turnOffByAdmin(id, client);
       }),
   };

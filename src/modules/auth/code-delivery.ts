@@ -3,21 +3,18 @@ import type { Config } from "../../config/load";
 import { appError } from "../../errors";
 import { HTTP_ERRORS } from "../../errors/http";
 import type { ClientInfo } from "../../lib/client-info";
+import { pickLocale, requestNamesLocale, type Locale } from "../../lib/locale";
 import type { Logger } from "../../lib/log";
 import type { Mailer } from "../../mail/mailer";
-import { verificationCodeMail, type MailContent } from "../../mail/templates";
+import type { MailRenderer } from "../../mail/renderer";
+import { verificationCodeMail, type MailMessage } from "../../mail/templates";
 import type { IssueOptions, OtpService } from "../../otp/service";
 import type { OtpPurpose } from "../../otp/store";
 
-const MAIL_REASON: Record<OtpPurpose, string> = {
-  register: "Enter it to confirm your email address.",
-  recheck: "Enter it to finish signing in.",
-  reset: "Enter it to choose a new password.",
-  signin: "Enter it to sign in. If you did not ask to sign in, ignore this mail.",
-};
-
 interface CodeDeliverySettings {
   otpTtlSeconds: number;
+  /** DEFAULT_LOCALE: the language of a mail when neither the request nor the account names one. */
+  defaultLocale: Locale;
   /**
    * Send after answering: the answer then takes as long whether or not a mail goes out, so it does not tell
    * whether an address has an account (HIDE_ACCOUNT_EXISTENCE). A failed mail is logged, not answered 503.
@@ -28,6 +25,7 @@ interface CodeDeliverySettings {
 export const codeDeliverySettingsFrom = (config: Config): CodeDeliverySettings => ({
   otpTtlSeconds: config.OTP_EXPIRE_SECONDS,
   mailAfterAnswer: config.HIDE_ACCOUNT_EXISTENCE,
+  defaultLocale: config.DEFAULT_LOCALE,
 });
 
 /** When a mail leaves: `afterAnswer` overrides the setting (a mail whose outcome the answer never depends on). */
@@ -52,18 +50,31 @@ export type CodeDelivery = ReturnType<typeof createCodeDelivery>;
 export function createCodeDelivery({
   otp,
   mailer,
+  renderer,
+  savedLocale,
   audit,
   log,
   settings,
 }: {
   otp: OtpService;
   mailer: Mailer;
+  renderer: MailRenderer;
+  /** The language saved with the account of an address; asked only when the request names none. */
+  savedLocale: (email: string) => Promise<string | null | undefined>;
   audit: AuditLog;
   log: Logger;
   settings: CodeDeliverySettings;
 }) {
-  async function deliver(email: string, content: MailContent, purpose: string, client: ClientInfo | undefined, undo: () => Promise<void>) {
+  /** The request's `locale`, then its Accept-Language, then the account's saved language, then DEFAULT_LOCALE. */
+  async function localeFor(email: string, client: ClientInfo | undefined): Promise<Locale> {
+    // Without a saved language the mail still goes, in the default one.
+    const saved = requestNamesLocale(client) ? null : await savedLocale(email).catch(() => null);
+    return pickLocale(client, saved, settings.defaultLocale);
+  }
+
+  async function deliver(email: string, message: MailMessage, purpose: string, client: ClientInfo | undefined, undo: () => Promise<void>) {
     try {
+      const content = renderer.render(message, await localeFor(email, client));
       await audit.track("code_sent", { email, client, detail: purpose }, () => mailer.send(email, content));
     } catch (error) {
       await undo();
@@ -92,7 +103,7 @@ export function createCodeDelivery({
     return {
       mail: (client, timing = {}) =>
         send(timing, () =>
-          deliver(email, verificationCodeMail(code, settings.otpTtlSeconds, MAIL_REASON[purpose]), purpose, client, withdraw),
+          deliver(email, verificationCodeMail(`code_${purpose}`, code, settings.otpTtlSeconds), purpose, client, withdraw),
         ),
       withdraw,
     };
@@ -105,7 +116,7 @@ export function createCodeDelivery({
       await (await issue(email, purpose, options)).mail(client);
     },
     /** Mails a notice (no code) under the same rules of timing. */
-    sendNotice: (email: string, content: MailContent, kind: string, client?: ClientInfo, timing: MailTiming = {}) =>
-      send(timing, () => deliver(email, content, kind, client, async () => {})),
+    sendNotice: (email: string, message: MailMessage, kind: string, client?: ClientInfo, timing: MailTiming = {}) =>
+      send(timing, () => deliver(email, message, kind, client, async () => {})),
   };
 }

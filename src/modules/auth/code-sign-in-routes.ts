@@ -1,9 +1,8 @@
 import { Elysia } from "elysia";
 import type { RequestContext } from "../../http/request-context";
 import { errors, messageResponse } from "../../http/responses";
-import { sessionTokensResponse } from "../sessions/model";
 import type { CodeSignInService } from "./code-sign-in";
-import { codeSendBody, codeSignInBody } from "./model";
+import { codeSendBody, codeSignInBody, signInResponse } from "./model";
 
 /** Sign-in with an emailed code, no password: POST /auth/code/send, then /auth/code/sign-in. */
 export const codeSignInRoutes = (service: CodeSignInService, context: RequestContext) =>
@@ -25,7 +24,7 @@ export const codeSignInRoutes = (service: CodeSignInService, context: RequestCon
       body: codeSignInBody,
       parse: "json",
       rateLimit: "code",
-      response: { 200: sessionTokensResponse, ...errors(400, 401, 403, 404, 422, 429, 503) },
+      response: { 200: signInResponse, ...errors(400, 401, 403, 404, 422, 429, 503) },
       detail: {
         summary: "Exchange an emailed sign-in code for tokens (a new session)",
         description:

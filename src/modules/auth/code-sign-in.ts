@@ -6,6 +6,7 @@ import { ACCOUNT_ERRORS } from "../../errors/account";
 import { OTP_ERRORS } from "../../errors/otp";
 import type { ClientInfo } from "../../lib/client-info";
 import type { Clock } from "../../lib/clock";
+import { requestLocale } from "../../lib/locale";
 import type { OtpService } from "../../otp/service";
 import type { SessionTokens } from "../sessions/model";
 import type { SessionService } from "../sessions/service";
@@ -80,7 +81,7 @@ export function createCodeSignInService({
      * verified by it, its password left unproven (see SignInProof `code`); an unknown address gets its account
      * here when CODE_SIGN_IN_CREATES_ACCOUNTS is on.
      */
-    signIn: (email: string, code: string, client: ClientInfo): Promise<SessionTokens> =>
+    signIn: (email: string, code: string, client: ClientInfo): Promise<SessionTokens & { account_deletion_due_at?: string }> =>
       audit.track("code_sign_in", { email, client }, async (subject) => {
         const user = await users.findByEmail(email);
         subject.userId = user?.id;
@@ -93,7 +94,11 @@ export function createCodeSignInService({
         if (account.created) subject.detail = "account_created";
         const { id } = account;
         subject.userId = id;
-        return sessions.startSession({ id, email }, client, new Date(clock.now()), { kind: "code" });
+        const tokens = await sessions.startSession({ id, email }, client, new Date(clock.now()), { kind: "code" });
+        // A new account takes the request's language (as a registration does); an existing one only a named one.
+        const named = account.created ? requestLocale(client) : client.locale;
+        if (named && named !== user?.locale) await users.saveLocale(id, named);
+        return user?.deletionDueAt ? { ...tokens, account_deletion_due_at: user.deletionDueAt.toISOString() } : tokens;
       }),
   };
 }

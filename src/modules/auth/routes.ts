@@ -10,6 +10,7 @@ import {
   registerBody,
   registerResponse,
   resendOtpBody,
+  signInResponse,
   verifyOtpBody,
   verifyOtpResponse,
 } from "./model";
@@ -46,7 +47,7 @@ export const authRoutes = (auth: AuthService, context: RequestContext, loginGuar
         body: loginBody,
         parse: "json",
         rateLimit: "password",
-        response: { 200: sessionTokensResponse, ...errors(400, 401, 403, 422, 429, 503) },
+        response: { 200: signInResponse, ...errors(400, 401, 403, 422, 429, 503) },
         detail: {
           summary: "Exchange email and password for tokens (a new session)",
           description:

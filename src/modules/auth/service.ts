@@ -6,6 +6,7 @@ import { AUTH_ERRORS } from "../../errors/auth";
 import { OTP_ERRORS } from "../../errors/otp";
 import type { ClientInfo } from "../../lib/client-info";
 import type { Clock } from "../../lib/clock";
+import { requestLocale } from "../../lib/locale";
 import { alreadyRegisteredMail } from "../../mail/templates";
 import type { OtpService } from "../../otp/service";
 import type { OtpPurpose } from "../../otp/store";
@@ -86,6 +87,19 @@ export function createAuthService({
     throw recheckRequired(token);
   }
 
+  /**
+   * Saves the language a sign-in's body named (`locale`), for the mails sent later without a request to read it
+   * from. Accept-Language is never saved (it is the device's, not the person's choice), and nothing is written
+   * when the language did not change, so a sign-in costs no extra write.
+   */
+  /** What a sign-in adds to its tokens while the account's deletion is pending (see signInResponse). */
+  const pendingDeletion = (user: { deletionDueAt: Date | null }) =>
+    user.deletionDueAt ? { account_deletion_due_at: user.deletionDueAt.toISOString() } : {};
+
+  async function rememberLocale(user: { id: number; locale: string | null }, client: ClientInfo): Promise<void> {
+    if (client.locale && client.locale !== user.locale) await users.saveLocale(user.id, client.locale);
+  }
+
   return {
     /**
      * Records a registration and mails a code. The answer's otp_token names this registration's password:
@@ -102,10 +116,12 @@ export function createAuthService({
         const code = await codes.issue(email, "register");
         const saved = existing?.isVerified
           ? null
-          : await users.saveRegistration(email, passwordHash, otp.hashOtpToken(token), new Date(clock.now())).catch(async (error) => {
-              await code.withdraw();
-              throw error;
-            });
+          : await users
+              .saveRegistration(email, passwordHash, otp.hashOtpToken(token), new Date(clock.now()), requestLocale(client) ?? null)
+              .catch(async (error) => {
+                await code.withdraw();
+                throw error;
+              });
         if (!saved) {
           if (!hide) {
             await code.withdraw();
@@ -131,7 +147,7 @@ export function createAuthService({
       code: string,
       otpToken: string | undefined,
       client: ClientInfo,
-    ): Promise<SessionTokens & { message: string }> =>
+    ): Promise<SessionTokens & { message: string; account_deletion_due_at?: string }> =>
       audit.track("verify_otp", { email, client }, async (subject) => {
         const user = await users.findByEmail(email);
         if (!user && !hide) throw appError(ACCOUNT_ERRORS.userNotFound);
@@ -147,7 +163,9 @@ export function createAuthService({
             ? { kind: "register", registrationTokenHash: otp.hashOtpToken(otpToken) }
             : { kind: "recheck", passwordVersion: accepted.passwordVersion, bound: accepted.bound };
         // Verifying the account (or recording the re-check) and opening the session are one statement.
-        return { message: M.verified, ...(await sessions.startSession(user, client, new Date(clock.now()), proof)) };
+        const tokens = await sessions.startSession(user, client, new Date(clock.now()), proof);
+        await rememberLocale(user, client);
+        return { message: M.verified, ...tokens, ...pendingDeletion(user) };
       }),
 
     async resendOtp(email: string, client: ClientInfo): Promise<string> {
@@ -170,7 +188,7 @@ export function createAuthService({
       return M.codeResent;
     },
 
-    login: (email: string, password: string, client: ClientInfo): Promise<SessionTokens> =>
+    login: (email: string, password: string, client: ClientInfo): Promise<SessionTokens & { account_deletion_due_at?: string }> =>
       audit.track("login", { email, client }, async (subject) => {
         const user = await users.findByEmail(email);
         subject.userId = user?.id;
@@ -194,7 +212,9 @@ export function createAuthService({
         if (!user.passwordProven || !lastCheck || clock.now() - lastCheck.getTime() > settings.recheckAfterMinutes * 60_000) {
           return requireRecheck(user, client);
         }
-        return sessions.startSession(user, client, lastCheck, { kind: "password", passwordVersion: user.passwordVersion });
+        const tokens = await sessions.startSession(user, client, lastCheck, { kind: "password", passwordVersion: user.passwordVersion });
+        await rememberLocale(user, client);
+        return { ...tokens, ...pendingDeletion(user) };
       }),
 
     /**

@@ -9,4 +9,5 @@ export const toUserView = (user: User): ProfileResponse => ({
   is_verified: user.isVerified,
   created_at: user.createdAt.toISOString(),
   auth_provider: user.authProvider,
+  role: user.role,
 });

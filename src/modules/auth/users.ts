@@ -64,13 +64,28 @@ export function createUserRepository(db: Database, outbox: WebhookOutbox) {
 
     findById: async (id: number): Promise<User | undefined> => (await byId.execute({ id }))[0],
 
+    /** The language saved with the account of an address (see docs/localization.md), if any. */
+    localeOf: async (email: string): Promise<string | null | undefined> =>
+      (await db.select({ locale: users.locale }).from(users).where(eq(users.email, email)).limit(1))[0]?.locale,
+
+    /** Saves the language the person asked for by name; callers write only when it differs from the saved one. */
+    async saveLocale(id: number, locale: string): Promise<void> {
+      await db.update(users).set({ locale }).where(eq(users.id, id));
+    },
+
     /**
      * Records a registration of an address that has no verified account: creates the unverified account, or
      * gives an unverified one this password (unproven, for clients that verify without the otp_token), and
      * keeps the password under the token's hash. Returns null when the address belongs to a verified
      * account. One statement, so concurrent registrations of one address end in exactly one user row.
      */
-    async saveRegistration(email: string, passwordHash: string, tokenHash: string, at: Date): Promise<{ id: number } | null> {
+    async saveRegistration(
+      email: string,
+      passwordHash: string,
+      tokenHash: string,
+      at: Date,
+      locale: string | null = null,
+    ): Promise<{ id: number } | null> {
       const withEvents = outbox.wants("user.created");
       // xmax is 0 on a row this statement inserted, and set on one it updated: only a new account is "created".
       const events = withEvents
@@ -80,8 +95,9 @@ export function createUserRepository(db: Database, outbox: WebhookOutbox) {
         db,
         sql`
         with saved as (
-          insert into ${users} (email, password_hash, password_proven) values (${email}, ${passwordHash}, false)
-          on conflict (email) do update set password_hash = excluded.password_hash, password_proven = false, updated_at = now()
+          insert into ${users} (email, password_hash, password_proven, locale) values (${email}, ${passwordHash}, false, ${locale})
+          on conflict (email) do update set password_hash = excluded.password_hash, password_proven = false,
+            locale = coalesce(excluded.locale, ${users.locale}), updated_at = now()
             where ${users.isVerified} = false
           returning id${withEvents ? sql`, email, (xmax = 0) as inserted` : sql``}
         )${events}, pruned as (

@@ -30,6 +30,10 @@ export const totpEnrollResponse = z.object({
   secret: z.string().meta({ description: "The shared secret in base32, for typing into the app." }),
   otpauth_uri: z.string().meta({ description: "The `otpauth://totp/...` URI, for a QR code." }),
 });
+export const mfaStatusResponse = z.object({
+  totp_enabled: z.boolean(),
+  recovery_codes_remaining: z.number().int().meta({ description: "Unused recovery codes; 0 while the app is off." }),
+});
 export const recoveryCodesResponse = z.object({
   recovery_codes: z.array(z.string()).meta({ description: "Ten single-use codes, each a way past the app once; shown only now." }),
 });

@@ -79,6 +79,15 @@ export function createMfaRepository(db: Database) {
       return rows.length > 0;
     },
 
+    /** How many of the user's recovery codes are still unused. */
+    async unusedRecoveryCodes(userId: number): Promise<number> {
+      const [row] = await db
+        .select({ n: sql<number>`count(*)::int` })
+        .from(mfaRecoveryCodes)
+        .where(and(eq(mfaRecoveryCodes.userId, userId), isNull(mfaRecoveryCodes.usedAt)));
+      return row?.n ?? 0;
+    },
+
     /** Removes the factor and its recovery codes; true when it was on. */
     async remove(userId: number): Promise<boolean> {
       return db.transaction(async (tx) => {

@@ -2,7 +2,7 @@ import { Elysia } from "elysia";
 import type { RequestContext } from "../../http/request-context";
 import { bearerAuth, errors, messageResponse } from "../../http/responses";
 import { sessionTokensResponse } from "../sessions/model";
-import { mfaVerifyBody, recoveryCodesResponse, totpConfirmBody, totpDisableBody, totpEnrollResponse } from "./model";
+import { mfaStatusResponse, mfaVerifyBody, recoveryCodesResponse, totpConfirmBody, totpDisableBody, totpEnrollResponse } from "./model";
 import type { MfaService } from "./service";
 
 /** The second factor: setting up the authenticator app, turning it off, and the second step of a sign-in. */
@@ -21,6 +21,11 @@ export const mfaRoutes = (mfa: MfaService, context: RequestContext) =>
           "5 minutes). A TOTP code works once; a recovery code works once. A wrong code keeps the token for " +
           "OTP_MAX_ATTEMPTS tries; 429 `mfa_locked` after OTP_MAX_FAILURES_PER_WINDOW wrong codes of the user.",
       },
+    })
+    .get("", ({ userId }) => mfa.status(userId), {
+      auth: true,
+      response: { 200: mfaStatusResponse, ...errors(401, 503) },
+      detail: { summary: "The signed-in person's second factor: whether the app is on, and recovery codes left", ...bearerAuth },
     })
     .post("/totp/enroll", ({ userId, client }) => mfa.enroll(userId, client), {
       auth: true,

@@ -134,6 +134,13 @@ export function createMfaService({
         return sessions.startSession(user, client, new Date(pending.verifiedAt), pending.proof);
       }),
 
+    /** Whether the authenticator app is on, and how many recovery codes are left (for the security screen). */
+    async status(userId: number) {
+      const factor = await repository.find(userId);
+      const enabled = Boolean(factor?.enabled);
+      return { totp_enabled: enabled, recovery_codes_remaining: enabled ? await repository.unusedRecoveryCodes(userId) : 0 };
+    },
+
     /** A new pending secret (replacing an unconfirmed one) and its otpauth:// URI; 409 while the factor is on. */
     enroll: (userId: number, client: ClientInfo) =>
       audit.track("mfa_enroll", { userId, client }, async (subject) => {

@@ -1,6 +1,5 @@
-import { createHash } from "node:crypto";
-import { callRedis } from "../../cache/redis-calls";
 import type { RedisClient } from "../../cache/redis";
+import { createMemorySingleUseStore, createRedisSingleUseStore, type SingleUseStore } from "../../cache/single-use-store";
 import type { Clock } from "../../lib/clock";
 import type { SignInProof } from "../sessions/repository";
 
@@ -25,43 +24,15 @@ export interface MfaTokenStore {
   take(token: string): Promise<PendingSignIn | null>;
 }
 
-const storageKey = (token: string) => `mfa-token:${createHash("sha256").update(token).digest("hex")}`;
+const NAMESPACE = "mfa-token";
 
-/** Redis (one server or a Cluster: one key per call); the TTL only collects garbage, the clock decides expiry. */
-export function createRedisMfaTokenStore(redis: RedisClient, clock: Clock): MfaTokenStore {
-  return {
-    async save(token, record) {
-      const ttlMs = Math.max(1, record.expiresAt - clock.now());
-      await callRedis(() => redis.set(storageKey(token), JSON.stringify(record), "PX", ttlMs));
-    },
-    async take(token) {
-      const value = await callRedis(() => redis.getdel(storageKey(token)));
-      if (value === null) return null;
-      const record = JSON.parse(value) as PendingSignIn;
-      return clock.now() < record.expiresAt ? record : null;
-    },
-  };
-}
+const mfaTokens = (store: SingleUseStore<PendingSignIn>): MfaTokenStore => ({
+  save: (token, record) => store.save(token, record, record.expiresAt),
+  take: (token) => store.take(token),
+});
 
-/** One process's store (no REDIS_URL); `take` runs to its end synchronously. Bounded: expired entries are swept. */
-export function createMemoryMfaTokenStore(clock: Clock, maxEntries = 100_000): MfaTokenStore {
-  const entries = new Map<string, PendingSignIn>();
-  return {
-    async save(token, record) {
-      if (entries.size >= maxEntries) {
-        for (const [key, entry] of entries) if (clock.now() >= entry.expiresAt) entries.delete(key);
-        for (const key of entries.keys()) {
-          if (entries.size < maxEntries) break;
-          entries.delete(key);
-        }
-      }
-      entries.set(storageKey(token), { ...record });
-    },
-    async take(token) {
-      const key = storageKey(token);
-      const entry = entries.get(key);
-      entries.delete(key);
-      return entry && clock.now() < entry.expiresAt ? entry : null;
-    },
-  };
-}
+export const createRedisMfaTokenStore = (redis: RedisClient, clock: Clock): MfaTokenStore =>
+  mfaTokens(createRedisSingleUseStore(redis, clock, NAMESPACE));
+
+export const createMemoryMfaTokenStore = (clock: Clock, maxEntries = 100_000): MfaTokenStore =>
+  mfaTokens(createMemorySingleUseStore(clock, NAMESPACE, maxEntries));

@@ -1,6 +1,5 @@
-import { createHash } from "node:crypto";
-import { callRedis } from "../../cache/redis-calls";
 import type { RedisClient } from "../../cache/redis";
+import { createMemorySingleUseStore, createRedisSingleUseStore, type SingleUseStore } from "../../cache/single-use-store";
 import type { Clock } from "../../lib/clock";
 
 /** What the server keeps about one started sign-in: only what the callback needs, never sent to the browser. */
@@ -19,65 +18,16 @@ export interface OAuthStateStore {
   take(id: string): Promise<OAuthStateRecord | null>;
 }
 
-interface StoredRecord extends OAuthStateRecord {
-  expiresAt: number;
-}
+const NAMESPACE = "oauth-state";
 
-// Keyed by a hash of the id, so a dump of the store gives nothing to put in a callback's `state`.
-const storageKey = (id: string) => `oauth-state:${createHash("sha256").update(id).digest("hex")}`;
-
-const stored = (record: OAuthStateRecord, expiresAt: number): StoredRecord => ({
-  provider: record.provider,
-  codeVerifier: record.codeVerifier,
-  redirectUri: record.redirectUri,
-  expiresAt,
+const oauthStates = (store: SingleUseStore<OAuthStateRecord>, clock: Clock): OAuthStateStore => ({
+  save: (id, { provider, codeVerifier, redirectUri }, ttlSeconds) =>
+    store.save(id, { provider, codeVerifier, redirectUri }, clock.now() + ttlSeconds * 1000),
+  take: (id) => store.take(id),
 });
 
-const unexpired = (entry: StoredRecord | undefined, now: number): OAuthStateRecord | null =>
-  entry && now < entry.expiresAt ? { provider: entry.provider, codeVerifier: entry.codeVerifier, redirectUri: entry.redirectUri } : null;
+export const createRedisOAuthStateStore = (redis: RedisClient, clock: Clock): OAuthStateStore =>
+  oauthStates(createRedisSingleUseStore(redis, clock, NAMESPACE), clock);
 
-/** Redis (one server or a Cluster: one key per call): SET with a TTL (which only collects garbage; the clock decides expiry) and GETDEL to take. */
-export function createRedisOAuthStateStore(redis: RedisClient, clock: Clock): OAuthStateStore {
-  return {
-    async save(id, record, ttlSeconds) {
-      const value = JSON.stringify(stored(record, clock.now() + ttlSeconds * 1000));
-      await callRedis(() => redis.set(storageKey(id), value, "EX", ttlSeconds));
-    },
-    async take(id) {
-      const value = await callRedis(() => redis.getdel(storageKey(id)));
-      return value === null ? null : unexpired(JSON.parse(value) as StoredRecord, clock.now());
-    },
-  };
-}
-
-/**
- * One process's store (no REDIS_URL). `take` runs synchronously to its end, so no other request can
- * interleave between the read and the delete. Bounded: expired entries are swept, then the oldest dropped.
- */
-export function createMemoryOAuthStateStore(clock: Clock, maxEntries = 100_000): OAuthStateStore {
-  const entries = new Map<string, StoredRecord>();
-
-  function makeRoom(now: number) {
-    if (entries.size < maxEntries) return;
-    for (const [key, entry] of entries) if (now >= entry.expiresAt) entries.delete(key);
-    // Map iterates in insertion order: the first keys are the oldest sign-ins.
-    for (const key of entries.keys()) {
-      if (entries.size < maxEntries) break;
-      entries.delete(key);
-    }
-  }
-
-  return {
-    async save(id, record, ttlSeconds) {
-      const now = clock.now();
-      makeRoom(now);
-      entries.set(storageKey(id), stored(record, now + ttlSeconds * 1000));
-    },
-    async take(id) {
-      const key = storageKey(id);
-      const entry = entries.get(key);
-      entries.delete(key);
-      return unexpired(entry, clock.now());
-    },
-  };
-}
+export const createMemoryOAuthStateStore = (clock: Clock, maxEntries = 100_000): OAuthStateStore =>
+  oauthStates(createMemorySingleUseStore(clock, NAMESPACE, maxEntries), clock);

@@ -45,7 +45,11 @@ type RevocationReason =
   | "password_change"
   | "admin_disable"
   | "admin_password"
-  | "admin_delete";
+  | "admin_delete"
+  | "admin_revoke"
+  | "account_deletion"
+  | "email_change"
+  | "email_change_cancelled";
 
 /** Sessions: opening one per sign-in, rotating refresh tokens (with reuse detection), listing and ending them. */
 export function createSessionService({

@@ -5,8 +5,18 @@ import apiJs from "../../../public/assets/api.js" with { type: "file" };
 import appCss from "../../../public/assets/app.css" with { type: "file" };
 import appJs from "../../../public/assets/app.js" with { type: "file" };
 import codeBoxesJs from "../../../public/assets/code-boxes.js" with { type: "file" };
+import devicesJs from "../../../public/assets/devices.js" with { type: "file" };
+import i18nJs from "../../../public/assets/i18n.js" with { type: "file" };
+import lifecycleJs from "../../../public/assets/lifecycle.js" with { type: "file" };
 import iconSvg from "../../../public/assets/icon.svg" with { type: "file" };
+import localeDeJs from "../../../public/assets/locale-de.js" with { type: "file" };
+import localeEsJs from "../../../public/assets/locale-es.js" with { type: "file" };
+import localeFrJs from "../../../public/assets/locale-fr.js" with { type: "file" };
 import oauthJs from "../../../public/assets/oauth.js" with { type: "file" };
+import passkeysJs from "../../../public/assets/passkeys.js" with { type: "file" };
+import qrJs from "../../../public/assets/qr.js" with { type: "file" };
+import securityJs from "../../../public/assets/security.js" with { type: "file" };
+import webauthnJs from "../../../public/assets/webauthn.js" with { type: "file" };
 import sessionJs from "../../../public/assets/session.js" with { type: "file" };
 import settingsJs from "../../../public/assets/settings.js" with { type: "file" };
 import viewsJs from "../../../public/assets/views.js" with { type: "file" };
@@ -43,7 +53,19 @@ export const PAGE_ASSETS: Record<string, { path: string; type: string }> = {
   "app.js": { path: appJs, type: JS },
   "api.js": { path: apiJs, type: JS },
   "code-boxes.js": { path: codeBoxesJs, type: JS },
+  "devices.js": { path: devicesJs, type: JS },
+  "i18n.js": { path: i18nJs, type: JS },
+  "lifecycle.js": { path: lifecycleJs, type: JS },
+  // The page's words in German, French and Spanish; only the chosen one is loaded.
+  "locale-de.js": { path: localeDeJs, type: JS },
+  "locale-es.js": { path: localeEsJs, type: JS },
+  "locale-fr.js": { path: localeFrJs, type: JS },
   "oauth.js": { path: oauthJs, type: JS },
+  "passkeys.js": { path: passkeysJs, type: JS },
+  "security.js": { path: securityJs, type: JS },
+  // Copies of @simplewebauthn/browser's bundle and lean-qr's nano build, kept equal to the locked packages by a test.
+  "qr.js": { path: qrJs, type: JS },
+  "webauthn.js": { path: webauthnJs, type: JS },
   "session.js": { path: sessionJs, type: JS },
   "settings.js": { path: settingsJs, type: JS },
   "views.js": { path: viewsJs, type: JS },

@@ -92,7 +92,7 @@ describe.each(CORE_BACKENDS)("audit log (%s)", (backend) => {
     expect(mine).toContain("refresh_token_reused:failure:session ended");
     expect(mine).toContain("session_revoked:success:refresh_token_reused");
     expect(mine).toContain("recheck_required:success:null");
-    expect(mine).toContain("admin_user_update:success:is_active=false");
+    expect(mine).toContain("admin_user_update:success:is_active=false by=basic");
     expect(rotated.refresh_token).toBeString();
     const refused = (await auditOf("event=admin_auth")).events;
     expect(refused.length).toBeGreaterThan(0);

@@ -28,7 +28,7 @@ describe.each(BACKENDS)("GET /auth/me (%s)", (backend) => {
     const token = await h.createVerifiedUser(email);
     const res = await me(`Bearer ${token}`);
     expect(res.status).toBe(200);
-    expect(Object.keys(res.body).sort()).toEqual(["auth_provider", "created_at", "email", "id", "is_active", "is_verified"]);
+    expect(Object.keys(res.body).sort()).toEqual(["auth_provider", "created_at", "email", "id", "is_active", "is_verified", "role"]);
     expect(res.body).toMatchObject({ email, is_active: true, is_verified: true, auth_provider: "local" });
     expect(Number.isNaN(Date.parse(res.body.created_at))).toBe(false);
   });

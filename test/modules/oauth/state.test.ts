@@ -164,7 +164,9 @@ describe("what the server keeps", () => {
     try {
       const value = await raw.get(`${h.config.REDIS_KEY_PREFIX}${expectedKey}`);
       const ttl = await raw.ttl(`${h.config.REDIS_KEY_PREFIX}${expectedKey}`);
-      expect(Object.keys(JSON.parse(value!)).sort()).toEqual(["codeVerifier", "expiresAt", "provider", "redirectUri"]);
+      const stored = JSON.parse(value!);
+      expect(Object.keys(stored).sort()).toEqual(["expiresAt", "record"]);
+      expect(Object.keys(stored.record).sort()).toEqual(["codeVerifier", "provider", "redirectUri"]);
       expect(value).not.toContain(id);
       expect(ttl).toBeGreaterThan(590);
       expect(ttl).toBeLessThanOrEqual(600);
