@@ -1,5 +1,6 @@
 /// <reference types="bun" />
 /// <reference path="./types/assets.d.ts" />
+/// <reference path="./types/admin-assets.d.ts" />
 /**
  * The types-only entry point `otp-auth/client` (package.json "exports"): what another Bun or TypeScript project
  * builds a typed client from, `treaty<App>(url)` of `@elysiajs/eden`. It exports a type and nothing else, so

@@ -190,6 +190,8 @@ export function createLifecycle({ session, lost, back, signOut, toSignIn, api })
     return true;
   }
 
+  // A link opened in a tab that shows the page already changes only the fragment.
+  addEventListener("hashchange", takeUndoLink);
   on("undo-option", "click", () => openUndo());
   on("undo-form", "submit", undo);
   on("undo-back", "click", () => toSignIn(""));

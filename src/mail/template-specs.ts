@@ -22,9 +22,9 @@ export const MAIL_TEMPLATES = {
   passkey_added: NOTICE,
   passkey_removed: NOTICE,
   // The notice of a scheduled deletion: its cancel token is the way back, so it must be shown.
-  account_deletion_scheduled: { variables: ["delete_after", "days", "cancel_token"], required: ["cancel_token"] },
+  account_deletion_scheduled: { variables: ["delete_after", "days", "cancel_token", "undo_url"], required: ["cancel_token"] },
   // To the old address: the change can be undone from there, with the cancel token, until cancel_until.
-  email_change_requested: { variables: ["new_email", "cancel_until", "cancel_token"], required: ["cancel_token"] },
+  email_change_requested: { variables: ["new_email", "cancel_until", "cancel_token", "undo_url"], required: ["cancel_token"] },
 } as const satisfies Record<string, { variables: readonly string[]; required: readonly string[] }>;
 
 export type MailTemplateName = keyof typeof MAIL_TEMPLATES;
@@ -46,6 +46,7 @@ export const SAMPLE_VALUES: Record<string, string | number> = {
   cancel_token: "Xq3v9Lr2mT8kW4pZ6nB1cD5fG7hJ0sYa",
   new_email: "ann.new@example.com",
   cancel_until: "2026-12-10T09:30:00.000Z",
+  undo_url: "https://auth.example.com/#undo-deletion=Xq3v9Lr2mT8kW4pZ6nB1cD5fG7hJ0sYa",
 };
 
 export const sampleValuesOf = (name: MailTemplateName): MailValues =>

@@ -40,7 +40,7 @@ describe("signed-in devices on the page", () => {
     const names = (await page.locator("#device-list li strong").allTextContents()).sort();
     expect(names).toEqual(["Chrome on Linux", "Firefox on Windows", "Unknown device"]);
     expect(await rows.first().locator("strong").textContent()).toBe("Chrome on Linux");
-    await saveScreens(page, "25-devices");
+    await saveScreens(page, "65-devices");
 
     await page.getByRole("button", { name: /^Sign out Firefox on Windows/ }).click();
     await page.locator("#devices-status").filter({ hasText: "That device is signed out." }).waitFor();

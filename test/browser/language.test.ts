@@ -23,7 +23,7 @@ describe("the page's language", () => {
     expect(await page.getByLabel("E-Mail-Adresse").isVisible()).toBe(true);
     expect(await page.locator("#language").inputValue()).toBe("de");
     expect(await page.title()).toBe("Anmelden · otp-auth");
-    await saveScreens(page, "30-language-de");
+    await saveScreens(page, "70-language-de");
 
     await page.getByLabel("Sprache").selectOption("fr");
     await page.getByRole("heading", { name: "Se connecter" }).waitFor();
@@ -49,7 +49,7 @@ describe("the page's language", () => {
     );
     expect(await page.locator("#code-status").textContent()).toBe("Le code de vérification a été envoyé à votre adresse e-mail.");
     expect(await page.getByLabel("Chiffre 1 sur 6").isVisible()).toBe(true);
-    await saveScreens(page, "31-language-fr-code");
+    await saveScreens(page, "71-language-fr-code");
     const mail = await suite.harness.inbox.waitForMail(email, 1);
     expect(mail.subject).toEndWith("est votre code de vérification");
 

@@ -51,7 +51,7 @@ describe("passkeys on the page", () => {
     await signIn(page, email);
     await signedIn(page);
     await page.getByText("Sign in faster next time").waitFor();
-    await saveScreens(page, "20-passkey-offer");
+    await saveScreens(page, "60-passkey-offer");
     await page.getByRole("button", { name: "Add a passkey" }).click();
     await page.locator("#account-status").filter({ hasText: "Passkey added" }).waitFor();
     expect(await page.locator("#passkey-offer").isHidden()).toBe(true);
@@ -70,7 +70,7 @@ describe("passkeys on the page", () => {
     await rows.first().waitFor();
     expect(await rows.count()).toBe(1);
     expect(await rows.first().textContent()).toContain("last used");
-    await saveScreens(page, "21-security-passkeys");
+    await saveScreens(page, "61-security-passkeys");
     page.once("dialog", (dialog) => dialog.accept("Test laptop"));
     await page.getByRole("button", { name: /^Rename / }).click();
     await page.locator("#passkey-list li strong").filter({ hasText: "Test laptop" }).waitFor();
@@ -109,14 +109,14 @@ describe("passkeys on the page", () => {
     expect(shades.width).toBeGreaterThan(20);
     expect(shades.dark).toBeGreaterThan(shades.total / 5);
     expect(shades.dark).toBeLessThan(shades.total * 0.8);
-    await saveScreens(page, "22-security-totp-setup");
+    await saveScreens(page, "62-security-totp-setup");
 
     await page.getByLabel("Code from the app").fill(totpAt(suite.harness, secret));
     await page.getByRole("button", { name: "Turn on" }).click();
     await page.getByRole("heading", { name: "Your recovery codes" }).waitFor();
     const codes = await page.locator("#recovery-codes li").allTextContents();
     expect(codes).toHaveLength(10);
-    await saveScreens(page, "23-security-recovery-codes");
+    await saveScreens(page, "63-security-recovery-codes");
     await page.getByRole("button", { name: "I have saved them" }).click();
     expect(await page.locator("#recovery-codes li").count()).toBe(0);
     expect(await page.locator("#totp-state").textContent()).toContain("10 recovery codes left");
@@ -125,7 +125,7 @@ describe("passkeys on the page", () => {
     await logOut(page);
     await signIn(page, email);
     await page.getByRole("heading", { name: "Two-step verification" }).waitFor();
-    await saveScreens(page, "24-mfa-step");
+    await saveScreens(page, "64-mfa-step");
     await page.getByLabel("Authentication code").fill("000000" === totpAt(suite.harness, secret, 1) ? "111111" : "000000");
     await page.getByRole("button", { name: "Verify" }).click();
     await page.locator("#mfa-error").filter({ hasText: "Invalid authenticator or recovery code." }).waitFor();

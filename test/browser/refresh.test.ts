@@ -91,7 +91,12 @@ describe("the page renews its session", () => {
     await page.reload();
     await waitUntilReady(page);
     await heading(page, "You're signed in");
-    expect(calls.filter((path) => path.startsWith("/auth/") && path !== "/auth/config")).toEqual(["/auth/me", "/auth/refresh", "/auth/me"]);
+    expect(calls.filter((path) => path.startsWith("/auth/") && path !== "/auth/config")).toEqual([
+      "/auth/me",
+      "/auth/refresh",
+      "/auth/me",
+      "/auth/account/deletion",
+    ]);
     expect((await me((await stored(page))!.access_token)).status).toBe(200);
     await context.close();
   });

@@ -30,6 +30,8 @@ describe("migrations", () => {
       expect(columns.map((c) => c.column_name)).toEqual([
         "auth_provider",
         "created_at",
+        "deletion_cancel_hash",
+        "deletion_due_at",
         "email",
         "id",
         "is_active",

@@ -7,6 +7,7 @@ import { LOCALES } from "../../src/lib/locale";
 import { compileMailTemplates, createMailRenderer } from "../../src/mail/renderer";
 import { mailRendererFrom } from "../../src/mail/setup";
 import { MAIL_TEMPLATE_NAMES, MAIL_TEMPLATES, sampleValuesOf } from "../../src/mail/template-specs";
+import { deletionScheduledMail, emailChangeRequestedMail } from "../../src/mail/templates";
 
 const builtin = createMailRenderer(compileMailTemplates());
 const LEFTOVER = /\{\{|\}\}|\{%|%\}/;
@@ -52,6 +53,23 @@ describe("built-in mail templates", () => {
     for (const locale of LOCALES) {
       const mail = builtin.render({ template: "code_reset", values: { code: "1", minutes: 1 } }, locale);
       expect(mail.text).toContain(singular[locale]);
+    }
+  });
+
+  test("the undo notices link to the page's undo form with PUBLIC_URL, and give the code alone without it", () => {
+    const due = new Date("2026-12-14T09:30:00Z");
+    for (const locale of LOCALES) {
+      const linked = builtin.render(deletionScheduledMail(due, 7, "Tok3nTok3nTok3nTok3n", "https://auth.example.org/"), locale);
+      expect(linked.text).toContain("https://auth.example.org/#undo-deletion=Tok3nTok3nTok3nTok3n");
+      expect(linked.html).toContain("https://auth.example.org/#undo-deletion=Tok3nTok3nTok3nTok3n");
+      const plain = builtin.render(deletionScheduledMail(due, 7, "Tok3nTok3nTok3nTok3n"), locale);
+      expect(plain.text).toContain("Tok3nTok3nTok3nTok3n");
+      expect(plain.text).not.toContain("#undo-");
+      const change = builtin.render(
+        emailChangeRequestedMail("new@example.com", due, "Tok3nTok3nTok3nTok3n", "https://auth.example.org"),
+        locale,
+      );
+      expect(change.text).toContain("https://auth.example.org/#undo-email=Tok3nTok3nTok3nTok3n");
     }
   });
 

@@ -1,5 +1,6 @@
 // Sign-in through the service's own routes: the password, then the mailed code when the server asks for a
-// re-check (otp_required), then the authenticator code when a second factor is on (mfa_required).
+// re-check (otp_required), then the authenticator code when a second factor is on (mfa_required); or a passkey
+// alone (it stands for both steps).
 import { ApiError, api, setToken } from "./admin-api.js";
 import { $ } from "./dom.js";
 
@@ -35,13 +36,23 @@ export function setUpSignIn({ signedIn, showError }) {
     return api.post("/auth/mfa/verify", { mfa_token: stepToken, code: $("code").value.trim() });
   }
 
-  $("sign-in-form").addEventListener("submit", async (event) => {
-    event.preventDefault();
+  /** The page's own copy of @simplewebauthn/browser (served at /assets/webauthn.js), loaded when first used. */
+  async function passkey() {
+    await import("/assets/webauthn.js");
+    const optionsJSON = await api.post("/auth/passkeys/sign-in/options");
+    try {
+      return api.post("/auth/passkeys/sign-in", { response: await globalThis.SimpleWebAuthnBrowser.startAuthentication({ optionsJSON }) });
+    } catch (error) {
+      if (error instanceof ApiError) throw error;
+      throw new ApiError(0, "The passkey request was cancelled or timed out.", "passkey_cancelled");
+    }
+  }
+
+  async function attempt(button, run) {
     showError("");
-    const button = $("sign-in-submit");
     button.disabled = true;
     try {
-      const tokens = await submit();
+      const tokens = await run();
       $("password").value = "";
       setToken(tokens.access_token);
       show("password");
@@ -59,7 +70,14 @@ export function setUpSignIn({ signedIn, showError }) {
     } finally {
       button.disabled = false;
     }
+  }
+
+  $("sign-in-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    return attempt($("sign-in-submit"), submit);
   });
+  $("passkey-sign-in").hidden = typeof window.PublicKeyCredential !== "function";
+  $("passkey-sign-in").addEventListener("click", () => attempt($("passkey-sign-in"), passkey));
 
   return { reset: () => show("password") };
 }

@@ -91,7 +91,7 @@ export const de: MailStrings = {
       subject: "Ihr Konto wird am {{ delete_after | date: '%d.%m.%Y' }} gelöscht",
       paragraphs: [
         "Sie haben die Löschung Ihres Kontos beantragt. Am {{ delete_after | date: '%d.%m.%Y um %H:%M' }} Uhr (UTC) wird es endgültig gelöscht, mit allem, was wir über Sie gespeichert haben. Sie wurden überall abgemeldet.",
-        "Sie haben es sich anders überlegt? Melden Sie sich bis dahin an und brechen Sie die Löschung ab – oder nutzen Sie dazu diesen Code: {{ cancel_token }}",
+        "Sie haben es sich anders überlegt? Melden Sie sich bis dahin an und brechen Sie die Löschung ab – oder nutzen Sie dazu diesen Code: {{ cancel_token }}{% if undo_url != '' %} (oder öffnen Sie {{ undo_url }}){% endif %}",
         "Wenn Sie die Löschung nicht beantragt haben, melden Sie sich jetzt an, brechen Sie sie ab und ändern Sie Ihr Passwort.",
       ],
     },
@@ -100,7 +100,7 @@ export const de: MailStrings = {
       paragraphs: [
         "In Ihrem Konto wurde beantragt, die E-Mail-Adresse in {{ new_email }} zu ändern. Sobald der dorthin geschickte Code eingegeben ist, verwendet Ihr Konto diese Adresse, und alle anderen Sitzungen werden abgemeldet.",
         "Wenn Sie das waren, müssen Sie nichts tun.",
-        "Wenn nicht, brechen Sie die Änderung bis zum {{ cancel_until | date: '%d.%m.%Y um %H:%M' }} Uhr (UTC) mit diesem Code ab – auch wenn sie schon erfolgt ist: {{ cancel_token }}. Setzen Sie danach Ihr Passwort zurück.",
+        "Wenn nicht, brechen Sie die Änderung bis zum {{ cancel_until | date: '%d.%m.%Y um %H:%M' }} Uhr (UTC) mit diesem Code ab – auch wenn sie schon erfolgt ist: {{ cancel_token }}{% if undo_url != '' %} (oder öffnen Sie {{ undo_url }}){% endif %}. Setzen Sie danach Ihr Passwort zurück.",
       ],
     },
   },

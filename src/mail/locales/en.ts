@@ -89,7 +89,7 @@ export const en: MailStrings = {
       subject: "Your account will be deleted on {{ delete_after | date: '%B %-d, %Y' }}",
       paragraphs: [
         "You asked for your account to be deleted. It will be deleted for good on {{ delete_after | date: '%B %-d, %Y at %H:%M' }} (UTC), with everything stored about you, and you have been signed out everywhere.",
-        "Changed your mind? Sign in before then and cancel the deletion, or cancel it with this code: {{ cancel_token }}",
+        "Changed your mind? Sign in before then and cancel the deletion, or cancel it with this code: {{ cancel_token }}{% if undo_url != '' %} (or open {{ undo_url }}){% endif %}",
         "If you did not ask for this, sign in now, cancel the deletion and change your password.",
       ],
     },
@@ -98,7 +98,7 @@ export const en: MailStrings = {
       paragraphs: [
         "Someone signed in to your account asked to change its email address to {{ new_email }}. Once a code sent there is entered, your account will use that address and every other session will be signed out.",
         "If this was you, there is nothing to do.",
-        "If it was not, cancel the change with this code before {{ cancel_until | date: '%B %-d, %Y at %H:%M' }} (UTC), even after it happened: {{ cancel_token }}. Then reset your password.",
+        "If it was not, cancel the change with this code before {{ cancel_until | date: '%B %-d, %Y at %H:%M' }} (UTC), even after it happened: {{ cancel_token }}{% if undo_url != '' %} (or open {{ undo_url }}){% endif %}. Then reset your password.",
       ],
     },
   },

@@ -91,7 +91,7 @@ export const es: MailStrings = {
       subject: "Tu cuenta se eliminará el {{ delete_after | date: '%d/%m/%Y' }}",
       paragraphs: [
         "Has pedido que se elimine tu cuenta. Se eliminará definitivamente el {{ delete_after | date: '%d/%m/%Y a las %H:%M' }} (UTC), junto con todo lo que guardamos sobre ti, y se han cerrado todas tus sesiones.",
-        "¿Has cambiado de idea? Inicia sesión antes de esa fecha y cancela la eliminación, o cancélala con este código: {{ cancel_token }}",
+        "¿Has cambiado de idea? Inicia sesión antes de esa fecha y cancela la eliminación, o cancélala con este código: {{ cancel_token }}{% if undo_url != '' %} (o abre {{ undo_url }}){% endif %}",
         "Si no lo has pedido tú, inicia sesión ahora, cancela la eliminación y cambia tu contraseña.",
       ],
     },
@@ -100,7 +100,7 @@ export const es: MailStrings = {
       paragraphs: [
         "Desde una sesión iniciada en tu cuenta se ha pedido cambiar su correo a {{ new_email }}. En cuanto se introduzca el código enviado a esa dirección, tu cuenta la usará y se cerrarán todas las demás sesiones.",
         "Si has sido tú, no tienes que hacer nada.",
-        "Si no, cancela el cambio con este código antes del {{ cancel_until | date: '%d/%m/%Y a las %H:%M' }} (UTC), aunque ya se haya hecho: {{ cancel_token }}. Después, restablece tu contraseña.",
+        "Si no, cancela el cambio con este código antes del {{ cancel_until | date: '%d/%m/%Y a las %H:%M' }} (UTC), aunque ya se haya hecho: {{ cancel_token }}{% if undo_url != '' %} (o abre {{ undo_url }}){% endif %}. Después, restablece tu contraseña.",
       ],
     },
   },

@@ -92,7 +92,7 @@ export const fr: MailStrings = {
       subject: "Votre compte sera supprimé le {{ delete_after | date: '%d/%m/%Y' }}",
       paragraphs: [
         "Vous avez demandé la suppression de votre compte. Il sera définitivement supprimé le {{ delete_after | date: '%d/%m/%Y à %H:%M' }} (UTC), avec tout ce que nous conservons à votre sujet, et vous avez été déconnecté partout.",
-        "Vous avez changé d’avis ? Connectez-vous d’ici là et annulez la suppression, ou annulez-la avec ce code : {{ cancel_token }}",
+        "Vous avez changé d’avis ? Connectez-vous d’ici là et annulez la suppression, ou annulez-la avec ce code : {{ cancel_token }}{% if undo_url != '' %} (ou ouvrez {{ undo_url }}){% endif %}",
         "Si vous n’êtes pas à l’origine de cette demande, connectez-vous maintenant, annulez la suppression et changez votre mot de passe.",
       ],
     },
@@ -101,7 +101,7 @@ export const fr: MailStrings = {
       paragraphs: [
         "Depuis une session connectée à votre compte, quelqu’un a demandé à remplacer son adresse e-mail par {{ new_email }}. Dès que le code envoyé à cette adresse sera saisi, votre compte l’utilisera et toutes les autres sessions seront déconnectées.",
         "Si c’était vous, vous n’avez rien à faire.",
-        "Sinon, annulez le changement avec ce code avant le {{ cancel_until | date: '%d/%m/%Y à %H:%M' }} (UTC), même s’il a déjà eu lieu : {{ cancel_token }}. Réinitialisez ensuite votre mot de passe.",
+        "Sinon, annulez le changement avec ce code avant le {{ cancel_until | date: '%d/%m/%Y à %H:%M' }} (UTC), même s’il a déjà eu lieu : {{ cancel_token }}{% if undo_url != '' %} (ou ouvrez {{ undo_url }}){% endif %}. Réinitialisez ensuite votre mot de passe.",
       ],
     },
   },

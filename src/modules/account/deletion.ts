@@ -18,12 +18,15 @@ import type { AccountRepository } from "./repository";
 
 interface DeletionSettings {
   graceDays: number;
+  /** PUBLIC_URL: the notice links to the page's undo form there. */
+  publicUrl?: string;
   /** Keys the hash of the cancel tokens (derived from SECRET_KEY). */
   cancelKey: string;
 }
 
 export const deletionSettingsFrom = (config: Config & { SECRET_KEY: string }): DeletionSettings => ({
   graceDays: config.ACCOUNT_DELETION_GRACE_DAYS,
+  publicUrl: config.PUBLIC_URL,
   cancelKey: deriveKey(config.SECRET_KEY, "account-deletion-cancel"),
 });
 
@@ -102,9 +105,15 @@ export function createAccountDeletionService({
         await sessions.revokeAllSessions(user.id, "account_deletion");
         if (outcome.scheduled) {
           // The deletion is scheduled either way; a lost notice is logged, and signing in still cancels it.
-          await codes.sendNotice(user.email, deletionScheduledMail(dueAt, settings.graceDays, token), "account_deletion", client, {
-            afterAnswer: true,
-          });
+          await codes.sendNotice(
+            user.email,
+            deletionScheduledMail(dueAt, settings.graceDays, token, settings.publicUrl),
+            "account_deletion",
+            client,
+            {
+              afterAnswer: true,
+            },
+          );
         } else {
           subject.detail = "already_scheduled";
         }

@@ -20,11 +20,14 @@ import type { OwnerProof } from "./model";
 
 interface EmailChangeSettings {
   cancelWindowMs: number;
+  /** PUBLIC_URL: the notice links to the page's undo form there. */
+  publicUrl?: string;
   cancelKey: string;
 }
 
 export const emailChangeSettingsFrom = (config: Config & { SECRET_KEY: string }): EmailChangeSettings => ({
   cancelWindowMs: config.EMAIL_CHANGE_CANCEL_HOURS * 3_600_000,
+  publicUrl: config.PUBLIC_URL,
   cancelKey: deriveKey(config.SECRET_KEY, "email-change-cancel"),
 });
 
@@ -107,9 +110,15 @@ export function createEmailChangeService({
         });
         if (taken) subject.detail = "address_taken";
         else await code.mail(client, { afterAnswer: true });
-        await codes.sendNotice(user.email, emailChangeRequestedMail(newEmail, cancelUntil, token), "email_change", client, {
-          afterAnswer: true,
-        });
+        await codes.sendNotice(
+          user.email,
+          emailChangeRequestedMail(newEmail, cancelUntil, token, settings.publicUrl),
+          "email_change",
+          client,
+          {
+            afterAnswer: true,
+          },
+        );
       }),
 
     /** Switches to the new address with its code; every other session ends. */
