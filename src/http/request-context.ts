@@ -16,14 +16,14 @@ const ADMIN_PATH = "/auth/admin/";
  * body's `locale` (read here, after parsing and before validation, so every route that mails has it; a value
  * we do not speak is dropped, never refused) and the raw Accept-Language, parsed only if a mail needs it.
  */
-function readClientInfo(request: Request, body: unknown, server: Context["server"], trustedProxies: TrustProxy): ClientInfo {
+function readClientInfo(request: Request, path: string, body: unknown, server: Context["server"], trustedProxies: TrustProxy): ClientInfo {
   const ip = requestClientIp(request, server, trustedProxies);
   const client: ClientInfo = {
     ip: ip === UNKNOWN_CLIENT ? null : ip,
     userAgent: request.headers.get("user-agent")?.slice(0, MAX_USER_AGENT) ?? null,
   };
   // An administrator acts on someone else: their language must not choose the language of that person's mails.
-  if (request.url.includes(ADMIN_PATH)) return client;
+  if (path.startsWith(ADMIN_PATH)) return client;
   client.locale = typeof body === "object" && body !== null ? toLocale((body as { locale?: unknown }).locale) : undefined;
   client.acceptLanguage = request.headers.get("accept-language");
   return client;
@@ -42,7 +42,9 @@ interface RequestContextOptions {
  */
 export const requestContext = ({ tokens, isRevoked, limits, trustedProxies }: RequestContextOptions) =>
   new Elysia()
-    .derive({ as: "scoped" }, ({ request, body, server }) => ({ client: readClientInfo(request, body, server, trustedProxies) }))
+    .derive({ as: "scoped" }, ({ request, path, body, server }) => ({
+      client: readClientInfo(request, path, body, server, trustedProxies),
+    }))
     .use(authGuard(tokens, isRevoked))
     .use(rateLimit({ limits, trustedProxies }));
 

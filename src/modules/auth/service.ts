@@ -87,15 +87,15 @@ export function createAuthService({
     throw recheckRequired(token);
   }
 
+  /** What a sign-in adds to its tokens while the account's deletion is pending (see signInResponse). */
+  const pendingDeletion = (user: { deletionDueAt: Date | null }) =>
+    user.deletionDueAt ? { account_deletion_due_at: user.deletionDueAt.toISOString() } : {};
+
   /**
    * Saves the language a sign-in's body named (`locale`), for the mails sent later without a request to read it
    * from. Accept-Language is never saved (it is the device's, not the person's choice), and nothing is written
    * when the language did not change, so a sign-in costs no extra write.
    */
-  /** What a sign-in adds to its tokens while the account's deletion is pending (see signInResponse). */
-  const pendingDeletion = (user: { deletionDueAt: Date | null }) =>
-    user.deletionDueAt ? { account_deletion_due_at: user.deletionDueAt.toISOString() } : {};
-
   async function rememberLocale(user: { id: number; locale: string | null }, client: ClientInfo): Promise<void> {
     if (client.locale && client.locale !== user.locale) await users.saveLocale(user.id, client.locale);
   }
