@@ -54,7 +54,7 @@ function setMode(next) {
     tab.tabIndex = selected ? 0 : -1;
   }
   $("view-auth").dataset.mode = next; // the forgot and code modes hide the tabs, the password and the providers
-  $("auth-form").setAttribute("aria-labelledby", ADDRESS_ONLY.has(next) ? "auth-title" : `tab-${next}`);
+  $("auth-panel").setAttribute("aria-labelledby", ADDRESS_ONLY.has(next) ? "auth-title" : `tab-${next}`);
   $("auth-title").textContent = title;
   $("auth-lead").textContent = lead;
   stop.send();
