@@ -346,6 +346,7 @@ export async function buildDeps(input: Config, overrides: DepOverrides = {}): Pr
   });
   const passkeys = createPasskeyService({
     repository: createPasskeyRepository(database.db),
+    users,
     challenges: singleUseStore(redis, clock, "passkey-challenge"),
     relyingParty: relyingPartyFrom(config),
     sessions,

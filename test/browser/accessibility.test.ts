@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import type { Page } from "playwright-core";
 import { accessibilityProblems } from "../support/accessibility";
-import { browserSuite, openPage } from "../support/browser";
+import { addVirtualAuthenticator, browserSuite, openPage } from "../support/browser";
 import { uniqueEmail } from "../support/env";
 
 const PASSWORD = "correct horse battery";
@@ -20,11 +20,7 @@ describe("the page's screens pass axe-core (WCAG 2.1 A/AA and best practices)", 
       const { page, context, problems } = await openPage(suite.browser, `${suite.base.replace("127.0.0.1", "localhost")}/`, {
         before: (page) => page.emulateMedia({ colorScheme }),
       });
-      const cdp = await context.newCDPSession(page);
-      await cdp.send("WebAuthn.enable");
-      await cdp.send("WebAuthn.addVirtualAuthenticator", {
-        options: { protocol: "ctap2", transport: "internal", hasResidentKey: true, hasUserVerification: true, isUserVerified: true },
-      });
+      await addVirtualAuthenticator(context, page);
       await expectAccessible(page, "sign in");
       await page.getByRole("tab", { name: "Create account" }).click();
       await expectAccessible(page, "create account");

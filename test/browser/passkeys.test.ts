@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import type { Page } from "playwright-core";
-import { browserSuite, openPage, saveScreens } from "../support/browser";
+import { addVirtualAuthenticator, browserSuite, openPage, saveScreens } from "../support/browser";
 import { uniqueEmail } from "../support/env";
 import { STEP_MS, totpAt } from "../modules/mfa/support";
 
@@ -14,19 +14,7 @@ const suite = browserSuite();
  */
 async function openWithAuthenticator() {
   const opened = await openPage(suite.browser, `${suite.base.replace("127.0.0.1", "localhost")}/`);
-  const cdp = await opened.context.newCDPSession(opened.page);
-  await cdp.send("WebAuthn.enable");
-  const { authenticatorId } = await cdp.send("WebAuthn.addVirtualAuthenticator", {
-    options: {
-      protocol: "ctap2",
-      transport: "internal",
-      hasResidentKey: true,
-      hasUserVerification: true,
-      isUserVerified: true,
-      automaticPresenceSimulation: true,
-    },
-  });
-  const credentials = async () => (await cdp.send("WebAuthn.getCredentials", { authenticatorId })).credentials;
+  const { credentials } = await addVirtualAuthenticator(opened.context, opened.page);
   return { ...opened, credentials };
 }
 

@@ -49,6 +49,26 @@ export async function openPage(browser: Browser, url: string, { viewport = DESKT
   return { page, context, problems };
 }
 
+/**
+ * Gives the page Chromium's virtual authenticator (DevTools' WebAuthn domain): a platform authenticator that
+ * holds discoverable credentials and verifies its user, as a phone or laptop would. Returns what it holds.
+ */
+export async function addVirtualAuthenticator(context: BrowserContext, page: Page) {
+  const cdp = await context.newCDPSession(page);
+  await cdp.send("WebAuthn.enable");
+  const { authenticatorId } = await cdp.send("WebAuthn.addVirtualAuthenticator", {
+    options: {
+      protocol: "ctap2",
+      transport: "internal",
+      hasResidentKey: true,
+      hasUserVerification: true,
+      isUserVerified: true,
+      automaticPresenceSimulation: true,
+    },
+  });
+  return { credentials: async () => (await cdp.send("WebAuthn.getCredentials", { authenticatorId })).credentials };
+}
+
 export const waitUntilReady = (page: Page) => page.waitForSelector("body[data-ready='true']", { state: "attached" });
 
 export interface StoredTokens {

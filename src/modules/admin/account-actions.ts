@@ -1,5 +1,4 @@
 import type { AuditLog } from "../../audit/log";
-import type { Session } from "../../db/schema";
 import { appError } from "../../errors";
 import { ACCOUNT_ERRORS } from "../../errors/account";
 import { ADMIN_ERRORS } from "../../errors/admin";
@@ -7,20 +6,12 @@ import { SESSION_ERRORS } from "../../errors/sessions";
 import type { ClientInfo } from "../../lib/client-info";
 import type { CodeDelivery } from "../auth/code-delivery";
 import type { PasswordService } from "../passwords/service";
+import { toSessionView } from "../sessions/model";
 import type { SessionService } from "../sessions/service";
 import type { AdminActor } from "./access";
-import type { AdminSessionView, UserDetail } from "./detail-model";
+import type { UserDetail } from "./detail-model";
 import { by, toUserRowView } from "./service";
 import type { UserDirectory } from "./user-directory";
-
-const toSessionView = (session: Session): AdminSessionView => ({
-  id: session.id,
-  created_at: session.createdAt.toISOString(),
-  last_used_at: session.lastUsedAt.toISOString(),
-  expires_at: session.expiresAt.toISOString(),
-  user_agent: session.userAgent,
-  ip: session.ip,
-});
 
 export type AccountActions = ReturnType<typeof createAccountActions>;
 

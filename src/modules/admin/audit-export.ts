@@ -1,7 +1,7 @@
 import type { AuditLog } from "../../audit/log";
 import type { AuditRepository } from "../../audit/repository";
 import type { AuditFilters } from "./model";
-import { toAuditView } from "./service";
+import { auditFilterOf, toAuditView } from "./service";
 
 /** The most rows one export holds; narrow the filters (a time range) for more. */
 export const AUDIT_EXPORT_MAX_ROWS = 10_000;
@@ -21,17 +21,9 @@ export function csvCell(value: string | number | null): string {
 
 /** The audit events matching `filters`, newest first, as CSV (RFC 4180, CRLF line ends, a header row). */
 export function createAuditExport({ auditEvents, audit }: { auditEvents: AuditRepository; audit: Pick<AuditLog, "flush"> }) {
-  return async ({ user_id, event, email, outcome, ip, since, until }: AuditFilters): Promise<string> => {
+  return async (filters: AuditFilters): Promise<string> => {
     await audit.flush();
-    const filter = {
-      userId: user_id,
-      event,
-      email,
-      outcome,
-      ip,
-      since: since === undefined ? undefined : new Date(since),
-      until: until === undefined ? undefined : new Date(until),
-    };
+    const filter = auditFilterOf(filters);
     const lines = [COLUMNS.join(",")];
     let beforeId: number | undefined;
     while (lines.length - 1 < AUDIT_EXPORT_MAX_ROWS) {

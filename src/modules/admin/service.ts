@@ -3,7 +3,7 @@ import { ACCOUNT_ERRORS } from "../../errors/account";
 import { ADMIN_ERRORS } from "../../errors/admin";
 import { isUniqueViolation } from "../../db/errors";
 import type { AuditLog } from "../../audit/log";
-import type { AuditRepository } from "../../audit/repository";
+import type { AuditFilter, AuditRepository } from "../../audit/repository";
 import type { AuditEvent } from "../../db/schema";
 import type { ClientInfo } from "../../lib/client-info";
 import { toPage } from "../../lib/pagination";
@@ -13,7 +13,16 @@ import { toUserView } from "../auth/user-view";
 import type { MfaService } from "../mfa/service";
 import type { SessionService } from "../sessions/service";
 import type { AdminActor } from "./access";
-import type { AuditListQuery, AuditView, CreateUserBody, ListUsersQuery, UpdateUserBody, UserRowView, UserView } from "./model";
+import type {
+  AuditFilters,
+  AuditListQuery,
+  AuditView,
+  CreateUserBody,
+  ListUsersQuery,
+  UpdateUserBody,
+  UserRowView,
+  UserView,
+} from "./model";
 import type { AdminUserRepository, UserChanges } from "./repository";
 import type { UserDirectory, UserRow } from "./user-directory";
 
@@ -33,6 +42,17 @@ export const toUserRowView = (row: UserRow): UserRowView => ({
   ...toUserView(row.user),
   mfa_enabled: row.mfaEnabled,
   last_sign_in_at: row.lastSignInAt,
+});
+
+/** The audit repository's filter from the admin API's query (the same filters list and export). */
+export const auditFilterOf = ({ user_id, event, email, outcome, ip, since, until }: AuditFilters): AuditFilter => ({
+  userId: user_id,
+  event,
+  email,
+  outcome,
+  ip,
+  since: since === undefined ? undefined : new Date(since),
+  until: until === undefined ? undefined : new Date(until),
 });
 
 export const toAuditView = (entry: AuditEvent): AuditView => ({
@@ -92,18 +112,12 @@ export function createAdminService({
     },
 
     /** The audit trail, newest first, with what this instance has not written yet included. */
-    async listAuditEvents({ limit, cursor, user_id, event, email, outcome, ip, since, until }: AuditListQuery) {
+    async listAuditEvents({ limit, cursor, ...filters }: AuditListQuery) {
       await audit.flush();
       const rows = await auditEvents.list({
+        ...auditFilterOf(filters),
         limit,
         beforeId: cursor === undefined ? undefined : Number(cursor),
-        userId: user_id,
-        event,
-        email,
-        outcome,
-        ip,
-        since: since === undefined ? undefined : new Date(since),
-        until: until === undefined ? undefined : new Date(until),
       });
       const page = toPage(rows, limit);
       return { events: page.items.map(toAuditView), next_cursor: page.nextCursor };

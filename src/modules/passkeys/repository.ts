@@ -36,11 +36,6 @@ export function createPasskeyRepository(db: Database) {
       return row?.handle ?? null;
     },
 
-    async emailOf(userId: number): Promise<string | null> {
-      const [row] = await db.select({ email: users.email }).from(users).where(eq(users.id, userId));
-      return row?.email ?? null;
-    },
-
     /** The owner of a handle, with what a sign-in needs to know of them. */
     async userByHandle(handle: string) {
       const [row] = await db
@@ -82,6 +77,7 @@ export function createPasskeyRepository(db: Database) {
       return row ?? null;
     },
 
+    /** Removes one of the user's passkeys; false when the user has no such passkey. */
     async remove(userId: number, id: string): Promise<boolean> {
       const rows = await db
         .delete(passkeys)

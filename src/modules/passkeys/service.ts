@@ -17,6 +17,7 @@ import type { Clock } from "../../lib/clock";
 import { randomToken } from "../../lib/crypto";
 import { passkeyMail } from "../../mail/templates";
 import type { CodeDelivery } from "../auth/code-delivery";
+import type { UserRepository } from "../auth/users";
 import type { SessionTokens } from "../sessions/model";
 import type { SessionService } from "../sessions/service";
 import type { AuthenticationResponse, CreationOptions, PasskeyView, RegistrationResponse, RequestOptions } from "./model";
@@ -63,6 +64,7 @@ export type PasskeyService = ReturnType<typeof createPasskeyService>;
  */
 export function createPasskeyService({
   repository,
+  users,
   challenges,
   relyingParty,
   sessions,
@@ -71,6 +73,7 @@ export function createPasskeyService({
   clock,
 }: {
   repository: PasskeyRepository;
+  users: Pick<UserRepository, "findById">;
   challenges: SingleUseStore<PendingChallenge>;
   relyingParty: RelyingParty;
   /** The session service itself, not the second factor's stand-in: a passkey needs no second step. */
@@ -103,12 +106,12 @@ export function createPasskeyService({
       const ceremony = relyingParty.ceremonyFor(origin);
       await freshSession(user.id, user.sessionId);
       const handle = await repository.handleOf(user.id, randomToken(32));
-      const [existing, email] = [await repository.listFor(user.id), await repository.emailOf(user.id)];
-      if (!handle || !email) throw appError(ACCOUNT_ERRORS.invalidToken);
+      const [existing, account] = await Promise.all([repository.listFor(user.id), users.findById(user.id)]);
+      if (!handle || !account) throw appError(ACCOUNT_ERRORS.invalidToken);
       const options = await generateRegistrationOptions({
         rpName: relyingParty.name,
         rpID: ceremony.rpId,
-        userName: email,
+        userName: account.email,
         userID: new TextEncoder().encode(handle),
         attestationType: "none",
         excludeCredentials: existing.map((passkey) => ({ id: passkey.id, transports: transportsOf(passkey) })),
@@ -144,9 +147,9 @@ export function createPasskeyService({
           name: name ?? (credentialBackedUp ? "Synced passkey" : "Passkey"),
         });
         if (!saved) throw appError(PASSKEY_ERRORS.alreadyRegistered);
-        const email = await repository.emailOf(user.id);
-        subject.email = email ?? undefined;
-        if (email) await codes.sendNotice(email, passkeyMail("added"), "passkey_added", client);
+        const account = await users.findById(user.id);
+        subject.email = account?.email;
+        if (account) await codes.sendNotice(account.email, passkeyMail("added"), "passkey_added", client);
         return view(saved);
       }),
 
@@ -209,11 +212,10 @@ export function createPasskeyService({
 
     remove: (userId: number, id: string, client: ClientInfo) =>
       audit.track("passkey_removed", { userId, client }, async (subject) => {
-        const passkey = await repository.find(id);
-        if (!passkey || passkey.userId !== userId || !(await repository.remove(userId, id))) throw appError(PASSKEY_ERRORS.notFound);
-        const email = await repository.emailOf(userId);
-        subject.email = email ?? undefined;
-        if (email) await codes.sendNotice(email, passkeyMail("removed"), "passkey_removed", client);
+        if (!(await repository.remove(userId, id))) throw appError(PASSKEY_ERRORS.notFound);
+        const account = await users.findById(userId);
+        subject.email = account?.email;
+        if (account) await codes.sendNotice(account.email, passkeyMail("removed"), "passkey_removed", client);
       }),
   };
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { Session } from "../../db/schema";
 
 /** The original's `{access_token, token_type}` plus a refresh token and the access token's lifetime. */
 export const sessionTokensResponse = z.object({
@@ -25,3 +26,13 @@ const sessionView = z.object({
 export const sessionListResponse = z.object({ sessions: z.array(sessionView) });
 
 export type SessionView = z.infer<typeof sessionView>;
+
+/** A session as the API shows it (to its owner, who also learns which is `current`, and to an administrator). */
+export const toSessionView = (session: Session): Omit<SessionView, "current"> => ({
+  id: session.id,
+  created_at: session.createdAt.toISOString(),
+  last_used_at: session.lastUsedAt.toISOString(),
+  expires_at: session.expiresAt.toISOString(),
+  user_agent: session.userAgent,
+  ip: session.ip,
+});

@@ -2,18 +2,10 @@ import { Elysia } from "elysia";
 import type { Session } from "../../db/schema";
 import type { RequestContext } from "../../http/request-context";
 import { bearerAuth, errors, messageResponse } from "../../http/responses";
-import { sessionListResponse, sessionParams, type SessionView } from "./model";
+import { sessionListResponse, sessionParams, toSessionView, type SessionView } from "./model";
 import type { SessionService } from "./service";
 
-const view = (session: Session, currentId: string): SessionView => ({
-  id: session.id,
-  created_at: session.createdAt.toISOString(),
-  last_used_at: session.lastUsedAt.toISOString(),
-  expires_at: session.expiresAt.toISOString(),
-  user_agent: session.userAgent,
-  ip: session.ip,
-  current: session.id === currentId,
-});
+const view = (session: Session, currentId: string): SessionView => ({ ...toSessionView(session), current: session.id === currentId });
 
 export const sessionRoutes = (sessions: SessionService, context: RequestContext) =>
   new Elysia({ prefix: "/auth", tags: ["sessions"] })

@@ -3,7 +3,7 @@ import { sql } from "drizzle-orm";
 import type { Page, Request } from "playwright-core";
 import { ADMIN_ENV, basicAuth } from "../../support/admin";
 import { accessibilityProblems, saveAdminScreens } from "../../support/admin-browser";
-import { browserSuite, openPage, type OpenedPage } from "../../support/browser";
+import { addVirtualAuthenticator, browserSuite, openPage, type OpenedPage } from "../../support/browser";
 import { uniqueEmail } from "../../support/env";
 import { routesFromOpenApi } from "../../support/openapi-routes";
 import { totpAt, userWithTotp } from "../../modules/mfa/support";
@@ -285,18 +285,7 @@ describe("the admin console", () => {
     // Passkeys need a host name (browsers refuse IP addresses): localhost, with Chromium's virtual authenticator.
     const origin = suite.base.replace("127.0.0.1", "localhost");
     const { page, context, problems } = await openPage(suite.browser, `${origin}/`);
-    const cdp = await context.newCDPSession(page);
-    await cdp.send("WebAuthn.enable");
-    await cdp.send("WebAuthn.addVirtualAuthenticator", {
-      options: {
-        protocol: "ctap2",
-        transport: "internal",
-        hasResidentKey: true,
-        hasUserVerification: true,
-        isUserVerified: true,
-        automaticPresenceSimulation: true,
-      },
-    });
+    await addVirtualAuthenticator(context, page);
     await page.getByLabel("Email address").fill(admin.email);
     await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
     await page.getByRole("button", { name: "Sign in", exact: true }).click();
