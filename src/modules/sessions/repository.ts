@@ -59,9 +59,12 @@ const iso = (date: Date) => sql`${date.toISOString()}::timestamptz`;
 const p = (name: string) => sql.placeholder(name);
 const at = (name: string) => sql`${sql.placeholder(name)}::timestamptz`;
 
-// How each kind of sign-in reads or updates its user first. An update also locks the user's row and returns its
-// current is_active, so a user disabled by a concurrent request gets no session (as a separate read would);
-// a password or re-check sign-in matches no row once the password changed after it was checked.
+// How each kind of sign-in reads or updates its user first, locking the user's row either way: an update locks
+// it, and a read takes FOR SHARE. So a password change, reset or disable (an update, then the revocation of the
+// sessions in a later statement) either waits for this statement to commit, and its revocation sees the new
+// session, or commits first, and this statement reads the row again as it is then: a password or re-check
+// sign-in then matches no row, and a disabled user's is_active is false. A plain read could open a session on
+// the row as it was when the statement started and commit it after the revocation had run.
 const USER_PROOFS: Record<SignInProof["kind"], SQL> = {
   register: sql`update ${users} set is_verified = true, is_active = not is_disabled, last_otp_verified_at = ${at("verifiedAt")},
       password_hash = coalesce(reg.password_hash, ${users.passwordHash}),
@@ -76,12 +79,12 @@ const USER_PROOFS: Record<SignInProof["kind"], SQL> = {
       password_proven = password_proven or ${p("bound")}::boolean,
       updated_at = case when is_verified then now() else updated_at end
     where id = ${p("userId")} and password_version = ${p("passwordVersion")}::int returning is_active`,
-  password: sql`select is_active from ${users} where id = ${p("userId")} and password_version = ${p("passwordVersion")}::int`,
+  password: sql`select is_active from ${users} where id = ${p("userId")} and password_version = ${p("passwordVersion")}::int for share`,
   code: sql`update ${users} set is_verified = true, last_otp_verified_at = ${at("verifiedAt")},
       is_active = case when is_verified then is_active else not is_disabled end,
       password_proven = is_verified and password_proven, updated_at = now()
     where id = ${p("userId")} returning is_active`,
-  none: sql`select is_active from ${users} where id = ${p("userId")}`,
+  none: sql`select is_active from ${users} where id = ${p("userId")} for share`,
 };
 
 /** The proofs that verify an unverified account: their statements drop its pending registrations and may write `user.verified`. */
