@@ -106,7 +106,8 @@ describe("a sign-in stalled inside its statement (services)", () => {
   }
 
   async function until(check: () => Promise<boolean>, what: string) {
-    for (let i = 0; i < 200; i++) {
+    // Up to about 10 s: the sign-in and the change each hash with argon2id first, slow on a loaded machine.
+    for (let i = 0; i < 1000; i++) {
       if (await check()) return;
       await Bun.sleep(10);
     }

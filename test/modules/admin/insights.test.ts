@@ -163,3 +163,22 @@ test("health lists every instance that shares the Redis; one that stops, or goes
     await first.close();
   }
 });
+
+test("on a Redis Cluster, health names the mode and every master, and sees every instance that shares it", async () => {
+  const { startHarness } = await import("../../support/harness");
+  const { ADMIN_ENV } = await import("../../support/admin");
+  const prefix = `otp-auth-test:${uniqueId()}:`;
+  const first = await startHarness({ backend: "cluster", env: { ...ADMIN_ENV, REDIS_KEY_PREFIX: prefix } });
+  const second = await startHarness({ backend: "cluster", database: first.database, env: { ...ADMIN_ENV, REDIS_KEY_PREFIX: prefix } });
+  try {
+    const auth = { authorization: `Basic ${Buffer.from(`${ADMIN_ENV.ADMIN_EMAIL}:${ADMIN_ENV.ADMIN_PASSWORD}`).toString("base64")}` };
+    const health = (await first.call("GET", "/auth/admin/health", undefined, auth)).body;
+    expect(health.redis).toMatchObject({ ok: true, mode: "cluster" });
+    const masters = first.redisCluster!.ports.map((port) => `127.0.0.1:${port} (master)`);
+    expect([...health.redis.nodes].sort()).toEqual([...masters].sort());
+    expect(new Set(health.instances.map((instance: { id: string }) => instance.id)).size).toBe(2);
+  } finally {
+    await second.close();
+    await first.close();
+  }
+});
