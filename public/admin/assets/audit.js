@@ -2,53 +2,19 @@
 import { api, query } from "./admin-api.js";
 import { $, el, fillRows, when } from "./dom.js";
 
-// The audit log's event names (src/audit/events.ts; a test keeps the two lists equal), offered as suggestions.
-const EVENTS = [
-  "register",
-  "code_sent",
-  "verify_otp",
-  "login",
-  "recheck_required",
-  "refresh_token_reused",
-  "session_revoked",
-  "password_reset_requested",
-  "password_reset",
-  "password_change",
-  "oauth_sign_in",
-  "code_sign_in_requested",
-  "code_sign_in",
-  "admin_auth",
-  "admin_user_create",
-  "admin_user_update",
-  "admin_user_delete",
-  "mfa_enroll",
-  "mfa_enable",
-  "mfa_disable",
-  "mfa_required",
-  "mfa_verify",
-  "admin_mfa_disable",
-  "admin_sessions_revoke",
-  "admin_verification_resend",
-  "admin_password_reset",
-  "passkey_added",
-  "passkey_removed",
-  "passkey_sign_in",
-  "account_deletion_requested",
-  "account_deletion_cancelled",
-  "account_deleted",
-  "account_export",
-  "email_change_requested",
-  "email_change",
-  "email_change_cancelled",
-];
-
 /** A datetime-local value, read as UTC, as ISO 8601; empty stays empty. */
 const utc = (value) => (!value ? "" : value.length === 16 ? `${value}:00Z` : `${value}Z`);
 
 export function setUpAudit({ showError, announce }) {
   let cursor = null;
   let filters = {};
-  $("audit-events").append(...EVENTS.map((name) => el("option", { value: name })));
+  // The event names the server records, offered as the event filter's suggestions once the view first opens.
+  let suggested = false;
+  async function suggestEvents() {
+    const { events } = await api.get("/auth/admin/audit/events");
+    $("audit-events").replaceChildren(...events.map((name) => el("option", { value: name })));
+    suggested = true;
+  }
 
   const row = (event) => [
     when(event.created_at),
@@ -113,6 +79,6 @@ export function setUpAudit({ showError, announce }) {
     }
   });
   return {
-    show: () => load(false),
+    show: () => Promise.all([load(false), suggested ? null : suggestEvents()]),
   };
 }

@@ -6,7 +6,8 @@ import { activityQuery, activityResponse, type ActivityQuery, type ActivityRepor
 import { AUDIT_EXPORT_MAX_ROWS } from "./audit-export";
 import { adminGuard, type AdminAuth } from "./guard";
 import { healthResponse, type HealthReport } from "./health-model";
-import { ADMIN_SECURITY, auditExportQuery, auditListQuery, auditListResponse, type AuditFilters } from "./model";
+import { AUDIT_EVENTS } from "../../audit/events";
+import { ADMIN_SECURITY, auditEventsResponse, auditExportQuery, auditListQuery, auditListResponse, type AuditFilters } from "./model";
 import type { AdminService } from "./service";
 
 export interface AdminInsights {
@@ -28,6 +29,11 @@ export const adminConsoleRoutes = (admin: AdminService, insights: AdminInsights,
         summary: "The audit log, newest first, a page at a time; filter by user, event, email, outcome, IP and time",
         ...ADMIN_SECURITY,
       },
+    })
+    .get("/audit/events", () => ({ events: [...AUDIT_EVENTS] }), {
+      admin: true,
+      response: { 200: auditEventsResponse, ...errors(401, 403, 429, 503) },
+      detail: { summary: "Every event name the audit log records (the values the `event` filter takes)", ...ADMIN_SECURITY },
     })
     .get(
       "/audit/export",

@@ -121,6 +121,9 @@ export const auditListResponse = z.object({
   next_cursor: z.string().nullable().meta({ description: "Pass as `cursor` for older events; null on the last page." }),
 });
 
+/** Every event name the audit log records: the console offers them as the event filter's suggestions. */
+export const auditEventsResponse = z.object({ events: z.array(z.enum(AUDIT_EVENTS)) });
+
 export type AuditListQuery = z.infer<typeof auditListQuery>;
 export type AuditFilters = z.infer<typeof auditExportQuery>;
 export type UserRowView = z.infer<typeof userRowView>;

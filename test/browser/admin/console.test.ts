@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { sql } from "drizzle-orm";
+import { AUDIT_EVENTS } from "../../../src/audit/events";
 import type { Page, Request } from "playwright-core";
 import { ADMIN_ENV, basicAuth } from "../../support/admin";
 import { accessibilityProblems, saveAdminScreens } from "../../support/admin-browser";
@@ -121,6 +122,10 @@ describe("the admin console", () => {
     const audit = await page.locator("#audit-rows").textContent();
     expect(audit).toContain(`is_active=false by=${admin.id}`);
     expect(audit).toContain(`all by=${admin.id}`);
+    // The event filter suggests every event name the server records (read from the admin API).
+    const options = await page.locator("#audit-events option").all();
+    const suggestions = await Promise.all(options.map((option) => option.getAttribute("value")));
+    expect(suggestions).toEqual([...AUDIT_EVENTS]);
     await expectAccessible(page);
     await saveAdminScreens(page, "05-audit");
     const download = page.waitForEvent("download");

@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { sql } from "drizzle-orm";
 import packageJson from "../../../package.json";
+import { AUDIT_EVENTS } from "../../../src/audit/events";
 import { csvCell } from "../../../src/modules/admin/audit-export";
 import { adminSuite } from "../../support/admin";
 import { uniqueId } from "../../support/env";
@@ -81,6 +82,20 @@ describe.each(CORE_BACKENDS)("audit, activity and health for the console (%s)", 
     for (const bad of ["since=yesterday", "ip=not%20an%20ip", "outcome=maybe"]) {
       expect((await s.http("GET", `/auth/admin/audit?${bad}`, undefined, admin.token)).status).toBe(422);
     }
+  });
+
+  test("names every event the audit log records, each one a value the event filter takes", async () => {
+    const admin = await s.newAdmin();
+    const res = await s.http("GET", "/auth/admin/audit/events", undefined, admin.token);
+    expect(res.status).toBe(200);
+    expect(res.body.events).toEqual([...AUDIT_EVENTS]);
+    for (const event of res.body.events) {
+      expect({ event, status: (await s.http("GET", `/auth/admin/audit?event=${event}&limit=1`, undefined, admin.token)).status }).toEqual({
+        event,
+        status: 200,
+      });
+    }
+    expect((await s.http("GET", "/auth/admin/audit?event=no_such_event", undefined, admin.token)).status).toBe(422);
   });
 
   test("exports the filtered log as CSV, with cells a spreadsheet would run made inert", async () => {

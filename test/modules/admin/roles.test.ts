@@ -16,6 +16,7 @@ const VALID: Record<string, { body?: unknown; query?: string }> = {
   "POST /auth/admin/users/{id}/verification": {},
   "POST /auth/admin/users/{id}/password-reset": {},
   "GET /auth/admin/audit": {},
+  "GET /auth/admin/audit/events": {},
   "GET /auth/admin/audit/export": {},
   "GET /auth/admin/activity": {},
   "GET /auth/admin/health": {},
