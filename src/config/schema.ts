@@ -269,7 +269,9 @@ export const envSchema = z.object({
     .describe(
       "`false`: the client is the socket's address and X-Forwarded-For is ignored. A comma-separated list of the proxies' addresses and CIDRs (`loopback`, `private` shorthands): the header is believed only on connections from them, and the client is its rightmost entry that is not a listed proxy. `true` or a number N of proxies (believed from any peer): the client is the Nth entry from the right.",
     ),
-  RATE_LIMIT_MAIL_PER_HOUR: limit.default(20).describe("Requests per client IP per hour to routes that send mail (register, resend-otp)."),
+  RATE_LIMIT_MAIL_PER_HOUR: limit
+    .default(20)
+    .describe("Requests per client IP per hour to routes that send mail (register, resend-otp, forgot, code send, email change)."),
   RATE_LIMIT_PASSWORD_PER_MINUTE: limit.default(20).describe("Requests per client IP per minute to routes that check a password (login)."),
   RATE_LIMIT_CODE_PER_MINUTE: limit.default(20).describe("Requests per client IP per minute to routes that check a code (verify-otp)."),
   RATE_LIMIT_OAUTH_PER_MINUTE: limit.default(30).describe("Requests per client IP per minute to the OAuth start and callback routes."),

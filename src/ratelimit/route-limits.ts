@@ -7,7 +7,8 @@ import { createLimiter, runLimiter, type OnRefused } from "./limiters";
 
 /**
  * What a route does that is worth a budget per client IP:
- * - `mail`: sends mail (register, resend-otp, password forgot, code send), per hour;
+ * - `mail`: sends mail (register, resend-otp, password forgot, code send, and a change of email's code to the
+ *   new address), per hour;
  * - `password`: checks a password (login, password change), per minute;
  * - `code`: checks a code or token (verify-otp, password reset, code sign-in), per minute;
  * - `oauth`: the OAuth start and callback (each stores or spends a sign-in state), per minute;

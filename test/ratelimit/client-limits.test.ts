@@ -87,6 +87,36 @@ describe.each(BACKENDS)("limits per client IP (%s)", (backend) => {
     expectAllowed(await codeCheck(h, from(ip)), LIMIT, LIMIT - 1, 60);
   });
 
+  test("a change of email counts in the mail and the password budgets: either one spent refuses it; its headers show the tighter", async () => {
+    // Signed up from an address of its own, so the budgets under test start full.
+    const setup = nextIp();
+    const email = uniqueEmail("rl-change");
+    const registered = await h.call("POST", "/auth/register", { email, password: PASSWORD }, from(setup));
+    await h.inbox.waitForMail(email, 1);
+    const verify = { email, code: h.inbox.latestCode(email), otp_token: registered.body.otp_token };
+    const token = (await h.call("POST", "/auth/verify-otp", verify, from(setup))).body.access_token as string;
+    const change = (ip: string) =>
+      h.call(
+        "POST",
+        "/auth/email/change",
+        { new_email: uniqueEmail("rl-new"), password: PASSWORD },
+        { ...from(ip), authorization: `Bearer ${token}` },
+      );
+
+    const mailSpent = nextIp();
+    for (let i = 0; i < LIMIT - 1; i++) await ROUTES[0].send(h, from(mailSpent));
+    const last = await change(mailSpent);
+    expect(last.status).toBe(202);
+    expectAllowed(last, LIMIT, 0, 3600);
+    expectRateLimited(await change(mailSpent), LIMIT, 3600);
+
+    const passwordSpent = nextIp();
+    for (let i = 0; i < LIMIT; i++) await ROUTES[3].send(h, from(passwordSpent));
+    expectRateLimited(await change(passwordSpent), LIMIT, 60);
+    // The mail budget of that address was not what refused it.
+    expectAllowed(await ROUTES[0].send(h, from(passwordSpent)), LIMIT, LIMIT - 1, 3600);
+  });
+
   test("a refused request does nothing: no account, no mail", async () => {
     const ip = nextIp();
     for (let i = 0; i < LIMIT; i++) await ROUTES[0].send(h, from(ip));

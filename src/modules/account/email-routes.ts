@@ -25,7 +25,8 @@ export const emailChangeRoutes = (changes: EmailChangeService, context: RequestC
         auth: true,
         body: emailChangeBody,
         parse: "json",
-        rateLimit: "password",
+        // It checks a password, and it mails a code to an address the caller names, like register does.
+        rateLimit: ["password", "mail"],
         response: { 202: messageResponse, ...errors(400, 401, 422, 429, 503) },
         detail: {
           summary: "Change my email address: mails a code to the new address and a notice to the current one",
