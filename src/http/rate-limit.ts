@@ -15,17 +15,20 @@ export type { RouteLimitKind } from "../ratelimit/route-limits";
  */
 export const rateLimit = ({ limits, trustedProxies }: { limits: RouteLimits; trustedProxies: TrustProxy }) =>
   new Elysia({ name: "rate-limit" }).macro({
-    rateLimit: (kinds: RouteLimitKind | RouteLimitKind[]) => ({
-      async resolve({ request, server, set }) {
-        const ip = requestClientIp(request, server, trustedProxies);
-        const key = clientKey(ip);
-        let tightest: Awaited<ReturnType<RouteLimits["consume"]>> | undefined;
-        for (const kind of typeof kinds === "string" ? [kinds] : kinds) {
-          const quota = await limits.consume(kind, key);
-          if (!tightest || quota.remaining < tightest.remaining) tightest = quota;
-        }
-        if (tightest) Object.assign(set.headers, quotaHeaders(tightest));
-        return { clientIp: ip, clientKey: key };
-      },
-    }),
+    rateLimit: (kinds: RouteLimitKind | RouteLimitKind[]) => {
+      const counted = typeof kinds === "string" ? [kinds] : kinds;
+      return {
+        async resolve({ request, server, set }) {
+          const ip = requestClientIp(request, server, trustedProxies);
+          const key = clientKey(ip);
+          let tightest: Awaited<ReturnType<RouteLimits["consume"]>> | undefined;
+          for (const kind of counted) {
+            const quota = await limits.consume(kind, key);
+            if (!tightest || quota.remaining < tightest.remaining) tightest = quota;
+          }
+          if (tightest) Object.assign(set.headers, quotaHeaders(tightest));
+          return { clientIp: ip, clientKey: key };
+        },
+      };
+    },
   });
