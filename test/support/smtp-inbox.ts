@@ -1,5 +1,8 @@
 import { startMailCatcher, type CaughtMail } from "../../src/mail/catcher";
 
+// The first line that ends in the code, whatever the mail's language ("… code is: 123456", "… lautet: 123456").
+const codeIn = (mail: CaughtMail): string | null => /^[^\n]*\s(\d{4,10})$/m.exec(mail.text)?.[1] ?? null;
+
 /** Reading helpers over caught messages: the mails to one address and the code in the newest one. */
 export function readMail(messages: CaughtMail[]) {
   const mailTo = (address: string) => messages.filter((m) => m.to.includes(address.toLowerCase()));
@@ -18,10 +21,17 @@ export function readMail(messages: CaughtMail[]) {
     latestCode(address: string): string {
       const mail = mailTo(address).at(-1);
       if (!mail) throw new Error(`no mail received for ${address}`);
-      // The first line that ends in the code, whatever the mail's language ("… code is: 123456", "… lautet: 123456").
-      const match = /^[^\n]*\s(\d{4,10})$/m.exec(mail.text);
-      if (!match) throw new Error(`no code in the mail to ${address}`);
-      return match[1]!;
+      const code = codeIn(mail);
+      if (!code) throw new Error(`no code in the mail to ${address}`);
+      return code;
+    },
+    /** The code in the newest mail to `address` that holds one, for an address that also gets notices. */
+    newestCode(address: string): string {
+      const code = mailTo(address)
+        .map(codeIn)
+        .findLast((found) => found !== null);
+      if (!code) throw new Error(`no code in any mail to ${address}`);
+      return code;
     },
   };
 }
