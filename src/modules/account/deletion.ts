@@ -3,7 +3,6 @@ import type { Config } from "../../config/load";
 import { appError } from "../../errors";
 import { ACCOUNT_ERRORS } from "../../errors/account";
 import { LIFECYCLE_ERRORS } from "../../errors/account-lifecycle";
-import { PASSWORD_ERRORS } from "../../errors/passwords";
 import type { ClientInfo } from "../../lib/client-info";
 import type { Clock } from "../../lib/clock";
 import { deriveKey, hmacHex, randomToken } from "../../lib/crypto";
@@ -11,9 +10,11 @@ import { deletionScheduledMail } from "../../mail/templates";
 import type { OtpService } from "../../otp/service";
 import type { CodeDelivery } from "../auth/code-delivery";
 import type { PasswordHasher } from "../auth/password";
+import { signedInUser } from "../auth/signed-in";
 import type { UserRepository } from "../auth/users";
 import type { SessionService } from "../sessions/service";
 import type { OwnerProof } from "./model";
+import { checkOwnerProof } from "./owner-proof";
 import type { AccountRepository } from "./repository";
 
 interface DeletionSettings {
@@ -62,30 +63,10 @@ export function createAccountDeletionService({
 }) {
   const cancelHash = (token: string) => hmacHex(settings.cancelKey, token);
 
-  async function signedInUser(userId: number) {
-    const user = await users.findById(userId);
-    if (!user) throw appError(ACCOUNT_ERRORS.invalidToken);
-    return user;
-  }
-
-  /** The password, or a code of the `account_delete` purpose (no other purpose's code works here). */
-  async function checkProof(user: { email: string; passwordHash: string | null }, proof: OwnerProof): Promise<void> {
-    if (proof.password !== undefined) {
-      if (!user.passwordHash) throw appError(ACCOUNT_ERRORS.passwordNotSet);
-      if (!(await passwords.verify(proof.password, user.passwordHash))) throw appError(PASSWORD_ERRORS.wrongCurrent);
-      return;
-    }
-    if (proof.code !== undefined) {
-      await otp.verifyAndConsumeOtp(user.email, "account_delete", proof.code);
-      return;
-    }
-    throw appError(LIFECYCLE_ERRORS.proofRequired);
-  }
-
   return {
     /** Mails a code that confirms the deletion; from the gated budget, as only a signed-in person can ask. */
     async sendCode(userId: number, client: ClientInfo): Promise<void> {
-      const user = await signedInUser(userId);
+      const user = await signedInUser(users, userId);
       await codes.issueAndMail(user.email, "account_delete", client, { sendClass: "gated" });
     },
 
@@ -95,9 +76,9 @@ export function createAccountDeletionService({
      */
     request: (userId: number, proof: OwnerProof, client: ClientInfo): Promise<Date> =>
       audit.track("account_deletion_requested", { userId, client }, async (subject) => {
-        const user = await signedInUser(userId);
+        const user = await signedInUser(users, userId);
         subject.email = user.email;
-        await checkProof(user, proof);
+        await checkOwnerProof({ passwords, otp }, user, proof, "account_delete");
         const token = randomToken(24);
         const dueAt = new Date(clock.now() + settings.graceDays * DAY_MS);
         const outcome = await accounts.scheduleDeletion(user.id, dueAt, cancelHash(token));
@@ -137,7 +118,7 @@ export function createAccountDeletionService({
 
     /** When the signed-in person's account will be deleted; null when no deletion is pending. */
     async pendingDeletion(userId: number): Promise<Date | null> {
-      return (await signedInUser(userId)).deletionDueAt;
+      return (await signedInUser(users, userId)).deletionDueAt;
     },
   };
 }

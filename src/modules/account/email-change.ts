@@ -4,7 +4,6 @@ import { appError } from "../../errors";
 import { ACCOUNT_ERRORS } from "../../errors/account";
 import { LIFECYCLE_ERRORS } from "../../errors/account-lifecycle";
 import { OTP_ERRORS } from "../../errors/otp";
-import { PASSWORD_ERRORS } from "../../errors/passwords";
 import type { ClientInfo } from "../../lib/client-info";
 import type { Clock } from "../../lib/clock";
 import { deriveKey, hmacHex, randomToken } from "../../lib/crypto";
@@ -13,10 +12,12 @@ import type { OtpService } from "../../otp/service";
 import type { CodeDelivery } from "../auth/code-delivery";
 import type { PasswordHasher } from "../auth/password";
 import type { Profiles } from "../auth/profile-cache";
+import { signedInUser } from "../auth/signed-in";
 import type { UserRepository } from "../auth/users";
 import type { SessionService } from "../sessions/service";
 import type { EmailChangeRepository } from "./email-changes";
 import type { OwnerProof } from "./model";
+import { checkOwnerProof } from "./owner-proof";
 
 interface EmailChangeSettings {
   cancelWindowMs: number;
@@ -62,16 +63,10 @@ export function createEmailChangeService({
 }) {
   const cancelHash = (token: string) => hmacHex(settings.cancelKey, token);
 
-  async function signedInUser(userId: number) {
-    const user = await users.findById(userId);
-    if (!user) throw appError(ACCOUNT_ERRORS.invalidToken);
-    return user;
-  }
-
   return {
     /** Mails a password-less account the code that stands for its password here (gated: only it can ask). */
     async sendProofCode(userId: number, client: ClientInfo): Promise<void> {
-      const user = await signedInUser(userId);
+      const user = await signedInUser(users, userId);
       await codes.issueAndMail(user.email, "email_change_proof", client, { sendClass: "gated" });
     },
 
@@ -82,16 +77,9 @@ export function createEmailChangeService({
      */
     request: (userId: number, newEmail: string, proof: OwnerProof, client: ClientInfo): Promise<void> =>
       audit.track("email_change_requested", { userId, client }, async (subject) => {
-        const user = await signedInUser(userId);
+        const user = await signedInUser(users, userId);
         subject.email = user.email;
-        if (proof.password !== undefined) {
-          if (!user.passwordHash) throw appError(ACCOUNT_ERRORS.passwordNotSet);
-          if (!(await passwords.verify(proof.password, user.passwordHash))) throw appError(PASSWORD_ERRORS.wrongCurrent);
-        } else if (proof.code !== undefined) {
-          await otp.verifyAndConsumeOtp(user.email, "email_change_proof", proof.code);
-        } else {
-          throw appError(LIFECYCLE_ERRORS.proofRequired);
-        }
+        await checkOwnerProof({ passwords, otp }, user, proof, "email_change_proof");
         if (newEmail === user.email) throw appError(LIFECYCLE_ERRORS.emailUnchanged);
         const taken = (await users.findByEmail(newEmail)) !== undefined;
         // The new address's open budget: asking for changes to someone's address never uses up the gated one

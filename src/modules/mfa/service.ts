@@ -11,6 +11,7 @@ import { createSealedBox } from "../../lib/sealed-box";
 import { secondFactorMail } from "../../mail/templates";
 import { runLimiter } from "../../ratelimit/limiters";
 import type { CodeDelivery } from "../auth/code-delivery";
+import { signedInUser } from "../auth/signed-in";
 import type { UserRepository } from "../auth/users";
 import type { SessionService } from "../sessions/service";
 import type { MfaRepository } from "./repository";
@@ -97,11 +98,7 @@ export function createMfaService({
     return (await repository.useRecoveryCode(userId, hashRecoveryCode(recoveryKey, userId, normalized))) ? ("recovery" as const) : null;
   }
 
-  async function emailOf(userId: number): Promise<string> {
-    const user = await users.findById(userId);
-    if (!user) throw appError(ACCOUNT_ERRORS.invalidToken);
-    return user.email;
-  }
+  const emailOf = async (userId: number): Promise<string> => (await signedInUser(users, userId)).email;
 
   return {
     /** The session service's startSession behind the second factor. */

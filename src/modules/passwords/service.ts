@@ -1,11 +1,11 @@
 import type { User } from "../../db/schema";
 import { appError } from "../../errors";
-import { ACCOUNT_ERRORS } from "../../errors/account";
 import { OTP_ERRORS } from "../../errors/otp";
 import { PASSWORD_ERRORS } from "../../errors/passwords";
 import type { ClientInfo } from "../../lib/client-info";
 import { passwordChangedMail } from "../../mail/templates";
 import type { AuthServiceDeps } from "../auth/service";
+import { checkCurrentPassword, signedInUser } from "../auth/signed-in";
 import { PASSWORD_MESSAGES as M } from "./messages";
 
 export type PasswordService = ReturnType<typeof createPasswordService>;
@@ -52,11 +52,9 @@ export function createPasswordService(deps: Omit<AuthServiceDeps, "settings">) {
     /** Changes the password of the signed-in person; their other sessions end, this one stays. */
     changePassword: (userId: number, sessionId: string, current: string, next: string, client: ClientInfo): Promise<string> =>
       audit.track("password_change", { userId, client }, async (subject) => {
-        const user = await users.findById(userId);
-        if (!user) throw appError(ACCOUNT_ERRORS.invalidToken);
+        const user = await signedInUser(users, userId);
         subject.email = user.email;
-        if (!user.passwordHash) throw appError(ACCOUNT_ERRORS.passwordNotSet);
-        if (!(await passwords.verify(current, user.passwordHash))) throw appError(PASSWORD_ERRORS.wrongCurrent);
+        await checkCurrentPassword(passwords, user, current);
         if (current === next) throw appError(PASSWORD_ERRORS.samePassword);
         await users.setPassword(user.id, await passwords.hash(next));
         await sessions.revokeAllSessions(user.id, "password_change", sessionId);
