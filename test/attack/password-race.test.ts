@@ -6,6 +6,7 @@ import { uniqueEmail } from "../support/env";
 import { CORE_BACKENDS, type Harness } from "../support/harness";
 import { bearer } from "../support/http-client";
 import { servedForSuite, type Listening } from "../support/listening";
+import { waitFor } from "../support/redis-servers";
 
 /**
  * No session outlives a password reset or change if it was opened with a password check from before it: the
@@ -105,15 +106,6 @@ describe("a sign-in stalled inside its statement (services)", () => {
     return row!.n;
   }
 
-  async function until(check: () => Promise<boolean>, what: string) {
-    // Up to about 10 s: the sign-in and the change each hash with argon2id first, slow on a loaded machine.
-    for (let i = 0; i < 1000; i++) {
-      if (await check()) return;
-      await Bun.sleep(10);
-    }
-    throw new Error(`timed out waiting for ${what}`);
-  }
-
   /**
    * Signs in with the old password while `change` runs: the sign-in is held inside its statement until `change`
    * has answered or is itself waiting. Returns the sign-in's answer and whether its session is live afterwards.
@@ -136,10 +128,11 @@ describe("a sign-in stalled inside its statement (services)", () => {
       });
       await isLocked;
       const login = post("/auth/login", { email, password: OLD_PASSWORD });
-      await until(async () => (await waiting(side)) === 1, "the sign-in to stall");
+      // Up to 10 s: the sign-in and the change each hash with argon2id first, slow on a loaded machine.
+      await waitFor("the sign-in to stall", async () => (await waiting(side)) === 1, 10_000);
       let changed: { status: number } | undefined;
       const changing = change().then((answer) => (changed = answer));
-      await until(async () => changed !== undefined || (await waiting(side)) === 2, "the change to answer or wait");
+      await waitFor("the change to answer or wait", async () => changed !== undefined || (await waiting(side)) === 2, 10_000);
       release();
       await lock;
       const [signedIn, answer] = await Promise.all([login, changing]);

@@ -3,9 +3,9 @@ import { sql } from "drizzle-orm";
 import packageJson from "../../../package.json";
 import { AUDIT_EVENTS } from "../../../src/audit/events";
 import { csvCell } from "../../../src/modules/admin/audit-export";
-import { adminSuite } from "../../support/admin";
+import { ADMIN_ENV, adminSuite, basicAuth } from "../../support/admin";
 import { uniqueId } from "../../support/env";
-import { CORE_BACKENDS } from "../../support/harness";
+import { CORE_BACKENDS, startHarness, type Backend } from "../../support/harness";
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -150,14 +150,20 @@ describe.each(CORE_BACKENDS)("audit, activity and health for the console (%s)", 
   });
 });
 
-test("health lists every instance that shares the Redis; one that stops, or goes quiet for a minute, is dropped", async () => {
-  const { startHarness } = await import("../../support/harness");
-  const { ADMIN_ENV } = await import("../../support/admin");
+const auth = { authorization: basicAuth() };
+
+/** Two instances on one database and one Redis key prefix, as two processes of one deployment are. */
+async function twoInstances(backend: Backend) {
   const prefix = `otp-auth-test:${uniqueId()}:`;
-  const first = await startHarness({ env: { ...ADMIN_ENV, REDIS_KEY_PREFIX: prefix } });
-  const second = await startHarness({ database: first.database, env: { ...ADMIN_ENV, REDIS_KEY_PREFIX: prefix } });
+  const env = { ...ADMIN_ENV, REDIS_KEY_PREFIX: prefix };
+  const first = await startHarness({ backend, env });
+  const second = await startHarness({ backend, database: first.database, env });
+  return { prefix, first, second };
+}
+
+test("health lists every instance that shares the Redis; one that stops, or goes quiet for a minute, is dropped", async () => {
+  const { prefix, first, second } = await twoInstances("services");
   try {
-    const auth = { authorization: `Basic ${Buffer.from(`${ADMIN_ENV.ADMIN_EMAIL}:${ADMIN_ENV.ADMIN_PASSWORD}`).toString("base64")}` };
     const seen = (await first.call("GET", "/auth/admin/health", undefined, auth)).body.instances;
     expect(seen).toHaveLength(2);
     expect(new Set(seen.map((instance: { id: string }) => instance.id)).size).toBe(2);
@@ -180,13 +186,8 @@ test("health lists every instance that shares the Redis; one that stops, or goes
 });
 
 test("on a Redis Cluster, health names the mode and every master, and sees every instance that shares it", async () => {
-  const { startHarness } = await import("../../support/harness");
-  const { ADMIN_ENV } = await import("../../support/admin");
-  const prefix = `otp-auth-test:${uniqueId()}:`;
-  const first = await startHarness({ backend: "cluster", env: { ...ADMIN_ENV, REDIS_KEY_PREFIX: prefix } });
-  const second = await startHarness({ backend: "cluster", database: first.database, env: { ...ADMIN_ENV, REDIS_KEY_PREFIX: prefix } });
+  const { first, second } = await twoInstances("cluster");
   try {
-    const auth = { authorization: `Basic ${Buffer.from(`${ADMIN_ENV.ADMIN_EMAIL}:${ADMIN_ENV.ADMIN_PASSWORD}`).toString("base64")}` };
     const health = (await first.call("GET", "/auth/admin/health", undefined, auth)).body;
     expect(health.redis).toMatchObject({ ok: true, mode: "cluster" });
     const masters = first.redisCluster!.ports.map((port) => `127.0.0.1:${port} (master)`);
