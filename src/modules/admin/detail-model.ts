@@ -20,4 +20,3 @@ export const userDetailResponse = z.object({
 export const sessionsEndedResponse = z.object({ message: z.string(), ended: z.number().int() });
 
 export type UserDetail = z.infer<typeof userDetailResponse>;
-export type AdminSessionView = z.infer<typeof adminSessionView>;

@@ -17,6 +17,7 @@ import type { Clock } from "../../lib/clock";
 import { randomToken } from "../../lib/crypto";
 import { passkeyMail } from "../../mail/templates";
 import type { CodeDelivery } from "../auth/code-delivery";
+import { signedInUser } from "../auth/signed-in";
 import type { UserRepository } from "../auth/users";
 import type { SessionTokens } from "../sessions/model";
 import type { SessionService } from "../sessions/service";
@@ -106,8 +107,8 @@ export function createPasskeyService({
       const ceremony = relyingParty.ceremonyFor(origin);
       await freshSession(user.id, user.sessionId);
       const handle = await repository.handleOf(user.id, randomToken(32));
-      const [existing, account] = await Promise.all([repository.listFor(user.id), users.findById(user.id)]);
-      if (!handle || !account) throw appError(ACCOUNT_ERRORS.invalidToken);
+      const [existing, account] = await Promise.all([repository.listFor(user.id), signedInUser(users, user.id)]);
+      if (!handle) throw appError(ACCOUNT_ERRORS.invalidToken);
       const options = await generateRegistrationOptions({
         rpName: relyingParty.name,
         rpID: ceremony.rpId,
